@@ -1,0 +1,51 @@
+# ofsted-kg: `make demo` builds a knowledge graph of the example letters; `make test` runs the suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STORE ?= ofsted-kg.db
+
+.PHONY: demo test setup setup-test system-deps lint docs bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+setup: $(VENV)/.installed
+setup-test: $(VENV)/.installed-test system-deps
+
+# Java runs HermiT (OWL reasoning); Chromium runs the page tests. Installed only when missing.
+system-deps:
+	@command -v java >/dev/null 2>&1 || { echo "installing a Java runtime for HermiT" >&2; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 || { echo "installing Chromium for the page tests" >&2; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+demo: setup
+	$(BIN)/ofsted-kg --store $(STORE) ingest examples/letters
+	$(BIN)/ofsted-kg --store $(STORE) query select_inspections --format table
+	$(BIN)/ofsted-kg --store $(STORE) export --format turtle -o ofsted-kg.ttl
+	@echo "store: $(STORE)   turtle: ofsted-kg.ttl" >&2
+
+test: setup-test
+	$(BIN)/python -m pytest -q
+
+lint: setup-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+docs: setup
+	$(BIN)/python -m ofsted_kg.devtools all
+
+bench: setup-test
+	$(BIN)/python benchmarks/ingest.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info $(STORE) ofsted-kg.ttl

@@ -1,0 +1,362 @@
+"""Read a PDF or plain-text document into one clean *report text* with paragraphs and pages.
+
+The report text is what every piece of evidence points into (see docs/design.md): page
+furniture removed, the lines of a paragraph joined by single spaces, paragraphs separated by a
+blank line, a paragraph broken by a page boundary joined again.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import CorruptPDF, EmptyDocument, EncryptedPDF, GarbledText, NoTextLayer, NotAPDF
+from .record import SourceInfo
+
+BULLETS = "\u25fc\uf06e\u2022\u25aa\uf0b7\u25cf\u25a0\uf0a7\u2013-"
+BULLET_RE = re.compile(rf"^[{re.escape(BULLETS)}]\s+")
+
+# Ofsted's own address and contact lines (page-1 sidebar of letters, over the years).
+_ADDRESS_TOKENS = (
+    r"Ofsted",
+    r"Piccadilly Gate",
+    r"Store Street",
+    r"Manchester",
+    r"M1 2WD",
+    r"Agora",
+    r"6 Cape Road",
+    r"Warwick",
+    r"CV34 5DS",
+    r"Aviation House",
+    r"125 Kingsway",
+    r"London",
+    r"WC2B 6SE",
+    r"T\s*0300\s*123\s*1231",
+    r"Textphone\s*0161\s*618\s*8524",
+    r"enquiries@ofsted\.gov\.uk",
+    r"www\.gov\.uk/ofsted",
+    r"www\.ofsted\.gov\.uk",
+    r"lasunit@ofsted\.gov\.uk",
+)
+ADDRESS_LINE_RE = re.compile(rf"^(?:(?:{'|'.join(_ADDRESS_TOKENS)})[\s,]*)+$")
+PAGE_NUMBER_RE = re.compile(r"^(?:Page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?$", re.IGNORECASE)
+_STOPWORDS = frozenset("the and of to in for a is are that with children their on be by this have".split())
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    page: int  # 1-based
+    y: float | None = None  # baseline height from the page bottom (PDF units); None for plain text
+    height: float | None = None
+    page_height: float | None = None
+    gap_before: bool = False  # plain text: a blank line precedes it
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    start: int
+    end: int
+    page: int
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One printed line, located in the report text (lines of a paragraph are joined by a space)."""
+
+    text: str
+    start: int
+    end: int
+    page: int
+
+
+@dataclass
+class ReportText:
+    text: str
+    paragraphs: list[Paragraph]
+    page_starts: list[int] = field(default_factory=list)  # offset in `text` where each page begins
+    lines: list[TextLine] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return len(self.page_starts)
+
+    def page_at(self, offset: int) -> int:
+        """The 1-based page on which the character at `offset` was printed."""
+        return max(1, bisect.bisect_right(self.page_starts, offset))
+
+
+@dataclass
+class LoadedDocument:
+    source: SourceInfo
+    report: ReportText
+
+
+def normalise_line(text: str) -> str:
+    text = text.replace("\ufffe", "-").replace("\u00ad", "-").replace("\u00a0", " ").replace("\t", " ")
+    text = re.sub(r"[\x00-\x08\x0b-\x1f]", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# ----------------------------------------------------------------------------------- reading
+
+
+def load(path: str | Path) -> LoadedDocument:
+    """Read one file (PDF or text, decided by its bytes, not its name) into a LoadedDocument.
+
+    Raises a DocumentError subclass with a one-line reason for anything it cannot read.
+    """
+    path = Path(path)
+    data = path.read_bytes()
+    return load_bytes(data, str(path))
+
+
+def load_bytes(data: bytes, name: str) -> LoadedDocument:
+    if not data.strip():
+        raise EmptyDocument("the file is empty")
+    digest = sha256_bytes(data)
+    if data.lstrip()[:5] == b"%PDF-":
+        pages = _pdf_lines(data)
+        media_type = "application/pdf"
+    else:
+        head = data[:2048].lstrip().lower()
+        if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")):
+            raise NotAPDF("an HTML or XML page, not a PDF or a letter's text")
+        if name.lower().endswith(".pdf"):
+            raise NotAPDF("named .pdf but is not a PDF (no %PDF header)")
+        pages = _text_lines(data)
+        media_type = "text/plain"
+    report = build_report_text(pages)
+    _check_readable(report)
+    return LoadedDocument(SourceInfo(name, digest, media_type, len(pages)), report)
+
+
+def _pdf_lines(data: bytes) -> list[list[Line]]:
+    import pypdfium2 as pdfium  # imported here: plain-text loading must not need it
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        message = str(exc).lower()
+        if "password" in message or "security" in message:
+            raise EncryptedPDF("the PDF is encrypted with a password") from None
+        raise CorruptPDF(f"the PDF is corrupt or truncated ({exc})") from None
+    try:
+        pages: list[list[Line]] = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            try:
+                height = page.get_height()
+                textpage = page.get_textpage()
+                raw = textpage.get_text_range()
+                lines: list[Line] = []
+                offset = 0
+                for raw_line in re.split(r"\r\n|\n|\r", raw):
+                    text = normalise_line(raw_line)
+                    if text:
+                        y, h = _line_geometry(textpage, offset, len(raw_line))
+                        lines.append(Line(text, index + 1, y, h, height))
+                    offset += len(raw_line) + 2  # pdfium separates lines with generated "\r\n"
+                pages.append(lines)
+                textpage.close()
+            finally:
+                page.close()
+        return pages
+    except pdfium.PdfiumError as exc:
+        raise CorruptPDF(f"the PDF could not be read ({exc})") from None
+    finally:
+        pdf.close()
+
+
+def _line_geometry(textpage, offset: int, length: int) -> tuple[float | None, float | None]:
+    # The first few glyphs of a line may be a quote mark or a bullet, whose boxes are short;
+    # the tallest of them gives the line's baseline and size.
+    best: tuple[float, float] | None = None
+    for i in range(offset, offset + min(length, 6)):
+        try:
+            left, bottom, right, top = textpage.get_charbox(i)
+        except Exception:  # pdfium raises on generated characters
+            continue
+        h = top - bottom
+        if h > 0 and (best is None or h > best[1]):
+            best = (bottom, h)
+    return best if best else (None, None)
+
+
+def _text_lines(data: bytes) -> list[list[Line]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise GarbledText("the file is neither a PDF nor readable text") from None
+    if "\x00" in text:
+        raise GarbledText("the file holds binary data, not text")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # A copied letter marks page breaks with a form feed or a run of three or more blank lines.
+    raw_pages = re.split(r"\f|\n[ \t]*\n[ \t]*\n[ \t]*\n+", text)
+    pages: list[list[Line]] = []
+    for number, raw_page in enumerate(raw_pages, start=1):
+        lines: list[Line] = []
+        blank = True
+        for raw_line in raw_page.split("\n"):
+            clean = normalise_line(raw_line)
+            if not clean:
+                blank = True
+                continue
+            lines.append(Line(clean, number, gap_before=blank))
+            blank = False
+        pages.append(lines)
+    return [p for p in pages if p] or [[]]
+
+
+# ------------------------------------------------------------------------------ furniture
+
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", text.lower())
+
+
+def _drop_furniture(pages: list[list[Line]]) -> list[list[Line]]:
+    """Remove page numbers, Ofsted's address block and running headers/footers."""
+    n_pages = len(pages)
+    # Running headers/footers repeat (digits aside) at the same place on several pages.
+    counts: Counter[str] = Counter()
+    for lines in pages[1:] if n_pages > 2 else pages:
+        counts.update({_furniture_key(ln.text) for ln in _margin_lines(lines)})
+    repeated = {k for k, c in counts.items() if c >= max(2, (n_pages - 1) // 2)}
+    kept: list[list[Line]] = []
+    for index, lines in enumerate(pages):
+        margin = set(map(id, _margin_lines(lines)))
+        out = []
+        for ln in lines:
+            if PAGE_NUMBER_RE.match(ln.text) and (id(ln) in margin or ln.y is None):
+                continue
+            if index == 0 and ADDRESS_LINE_RE.match(ln.text):
+                continue
+            if id(ln) in margin and _furniture_key(ln.text) in repeated:
+                continue
+            out.append(ln)
+        kept.append(out)
+    return kept
+
+
+def _margin_lines(lines: list[Line]) -> list[Line]:
+    """Lines printed in the top or bottom margin (PDF) or first/last two lines of a page (text)."""
+    if not lines:
+        return []
+    if lines[0].y is None or lines[0].page_height is None:
+        return lines[:2] + lines[-2:]
+    ph = lines[0].page_height
+    return [ln for ln in lines if ln.y is not None and (ln.y < 0.085 * ph or ln.y > 0.93 * ph)]
+
+
+# ----------------------------------------------------------------------------- paragraphs
+
+
+def _paragraph_breaks(lines: list[Line]) -> list[bool]:
+    """For each line, whether it starts a new paragraph."""
+    if not lines:
+        return []
+    if lines[0].y is None:
+        return [ln.gap_before or bool(BULLET_RE.match(ln.text)) for ln in lines]
+    pitches = [
+        a.y - b.y
+        for a, b in zip(lines, lines[1:], strict=False)
+        if a.y is not None and b.y is not None and 0 < a.y - b.y < 40
+    ]
+    pitch = statistics.median(pitches) if pitches else 14.0
+    breaks = [True]
+    for prev, ln in zip(lines, lines[1:], strict=False):
+        if prev.y is None or ln.y is None:
+            breaks.append(True)
+            continue
+        drop = prev.y - ln.y
+        new = drop > 1.45 * pitch or drop < -2 or bool(BULLET_RE.match(ln.text))
+        breaks.append(new)
+    return breaks
+
+
+_CONTINUES_RE = re.compile(r"^[a-z(‘'“\"]|^\d+(?:\.\d+)?\s*(?:%|per cent)")
+_ENDS_RE = re.compile(r"[.!?:;”\"’')]$")
+
+
+def build_report_text(pages: list[list[Line]]) -> ReportText:
+    pages = _drop_furniture(pages)
+    paragraphs: list[tuple[list[Line], int]] = []  # (lines, page)
+    for lines in pages:
+        breaks = _paragraph_breaks(lines)
+        for i, (ln, new) in enumerate(zip(lines, breaks, strict=True)):
+            first_on_page = i == 0
+            if first_on_page and paragraphs and _continues(paragraphs[-1][0][-1].text, ln.text):
+                paragraphs[-1][0].append(ln)
+            elif new or not paragraphs:
+                paragraphs.append(([ln], ln.page))
+            else:
+                paragraphs[-1][0].append(ln)
+    text_parts: list[str] = []
+    out: list[Paragraph] = []
+    text_lines: list[TextLine] = []
+    page_starts: dict[int, int] = {}
+    offset = 0
+    for parts, page in paragraphs:
+        para, line_offsets = _join([ln.text for ln in parts])
+        if text_parts:
+            offset += 2
+        out.append(Paragraph(para, offset, offset + len(para), page))
+        for ln, (a, b) in zip(parts, line_offsets, strict=True):
+            text_lines.append(TextLine(para[a:b], offset + a, offset + b, ln.page))
+            page_starts.setdefault(ln.page, offset + a)
+        text_parts.append(para)
+        offset += len(para)
+    n_pages = len(pages)
+    starts: list[int] = []
+    last = 0
+    for page in range(1, n_pages + 1):
+        last = page_starts.get(page, last)
+        starts.append(last)
+    return ReportText("\n\n".join(text_parts), out, starts, text_lines)
+
+
+def _continues(previous: str, line: str) -> bool:
+    return not _ENDS_RE.search(previous) and bool(_CONTINUES_RE.match(line))
+
+
+def _join(parts: list[str]) -> tuple[str, list[tuple[int, int]]]:
+    """Join a paragraph's lines; also return each line's [start, end) within the paragraph."""
+    text = parts[0]
+    spans = [(0, len(text))]
+    for part in parts[1:]:
+        # A word hyphenated across lines keeps its hyphen (Ofsted hyphenates compounds, not syllables).
+        if not (text.endswith("-") and text[-2:-1].isalpha()):
+            text += " "
+        spans.append((len(text), len(text) + len(part)))
+        text += part
+    return text, spans
+
+
+def _check_readable(report: ReportText) -> None:
+    text = report.text
+    letters = sum(ch.isalpha() for ch in text)
+    if letters < 200:
+        raise NoTextLayer(
+            "no text layer: the document looks scanned or image-only (run OCR first)"
+            if report.pages
+            else "no text found"
+        )
+    odd = sum(1 for ch in text if ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff" and ch not in BULLETS)
+    words = re.findall(r"[A-Za-z]+", text)
+    common = sum(1 for w in words if w.lower() in _STOPWORDS)
+    if odd > 0.02 * len(text) or (len(words) > 50 and common / len(words) < 0.05):
+        raise GarbledText("the text layer is garbled (broken font encoding); the words cannot be trusted")

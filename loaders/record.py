@@ -1,0 +1,139 @@
+"""The typed record a loader extracts from one document: plain dataclasses, no rdflib.
+
+This is the contract between the two loading steps (document -> record -> graph) and the
+shape `ofsted-kg extract --format json` prints. `to_json()` emits exactly the public keys, in
+order; everything else on the record (source hash, report text, title...) feeds the graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+DocumentType = Literal[
+    "focused_visit",
+    "monitoring_visit",
+    "ilacs_inspection",
+    "sif_inspection",
+    "area_send_inspection",
+    "jtai",
+    "other",
+]
+
+DOCUMENT_TYPES: tuple[str, ...] = DocumentType.__args__  # type: ignore[attr-defined]
+
+# Finding kinds; the ontology's okg:FindingKind concepts carry these as skos:notation.
+FindingKind = Literal["headline", "area_for_improvement", "area_for_priority_action", "strength", "main_finding"]
+FINDING_KINDS: tuple[str, ...] = FindingKind.__args__  # type: ignore[attr-defined]
+
+Polarity = Literal["strength", "concern", "mixed", "neutral"]
+
+# Inspector roles; okg:InspectorRole concepts carry these as skos:notation.
+InspectorRole = Literal[
+    "hmi", "ofsted_inspector", "cqc_inspector", "hmicfrs_inspector", "probation_inspector", "inspector"
+]
+
+
+@dataclass(frozen=True)
+class Authority:
+    name: str  # the ONS name from the reference lookup
+    gss_code: str
+
+
+@dataclass(frozen=True)
+class Inspector:
+    name: str  # no honorific, no post-nominals, whitespace collapsed
+    lead: bool = False
+    role: str = "hmi"  # an InspectorRole notation
+    inspectorate: str = "ofsted"  # ofsted | cqc | hmicfrs | hmi_probation
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str | None
+    role: str | None
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of the report text: [start, end) character offsets and the page it starts on (1-based)."""
+
+    start: int
+    end: int
+    page: int
+
+
+@dataclass
+class Finding:
+    kind: str  # a FindingKind
+    text: str  # the quoted text with whitespace collapsed (bullet glyph removed)
+    span: Span
+    section: str | None = None  # the heading the finding sits under
+    number: int | None = None  # a numbered paragraph's printed number (ILACS, SIF)
+    themes: list[str] = field(default_factory=list)  # theme notations from the SKOS scheme
+    theme_terms: dict[str, list[str]] = field(default_factory=dict)  # theme notation -> matched labels
+    polarity: str | None = None  # a Polarity
+    polarity_cues: list[str] = field(default_factory=list)  # the cue phrases that decided it
+    responsible_body: str | None = None  # area SEND priority actions: who must act
+
+
+@dataclass
+class SourceInfo:
+    path: str  # as given by the user; only the file name reaches the graph
+    sha256: str  # of the file's bytes: the report's identity
+    media_type: str  # application/pdf | text/plain
+    pages: int
+
+
+@dataclass
+class Record:
+    document_type: str
+    authority: Authority | None
+    published: str | None  # ISO date printed on the document
+    visit_start: str | None
+    visit_end: str | None
+    inspectors: list[Inspector] = field(default_factory=list)
+    recipient: Recipient | None = None
+    judgements: dict[str, str] = field(default_factory=dict)  # area notation -> grade notation
+    improvement_points: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    # Not part of the JSON contract; used to build the graph.
+    source: SourceInfo | None = None
+    text: str = ""  # the report text that every Span points into
+    title: str | None = None
+    framework: str | None = None  # a Framework notation, e.g. "ilacs-2018"
+    inspection_kind: str | None = None  # e.g. "standard" | "short" (ILACS); "re-inspection" (SIF)
+    visit_focus: str | None = None  # focused/monitoring visits, JTAI theme
+    series_number: int | None = None  # monitoring visits: which visit in the series
+    partner_bodies: list[str] = field(default_factory=list)  # area SEND ICB, JTAI agencies
+    extra_dates: list[tuple[str, str]] = field(default_factory=list)  # further visit date sets
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON shape, keys in the documented order."""
+        return {
+            "document_type": self.document_type,
+            "authority": (
+                {"name": self.authority.name, "gss_code": self.authority.gss_code} if self.authority else None
+            ),
+            "published": self.published,
+            "visit_start": self.visit_start,
+            "visit_end": self.visit_end,
+            "inspectors": [{"name": i.name, "lead": i.lead} for i in self.inspectors],
+            "recipient": (
+                {"name": self.recipient.name, "role": self.recipient.role} if self.recipient else None
+            ),
+            "judgements": dict(self.judgements),
+            "improvement_points": list(self.improvement_points),
+            "findings": [
+                {
+                    "kind": f.kind,
+                    "text": f.text,
+                    "themes": list(f.themes),
+                    "polarity": f.polarity,
+                    "page": f.span.page,
+                    "start": f.span.start,
+                    "end": f.span.end,
+                }
+                for f in self.findings
+            ],
+        }

@@ -1,0 +1,1 @@
+"""ofsted-kg queries."""

@@ -1,0 +1,74 @@
+"""The `ofsted-kg` command: one entry point, subcommands over library functions.
+
+Data goes to stdout, logs and errors to stderr. Exit codes (documented in README):
+0 success; 1 some input was rejected or validation failed (the rest was done);
+2 usage error (bad arguments, unknown query); 3 store or endpoint unavailable; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import pkgutil
+import sys
+
+from . import __version__, commands
+
+EXIT_OK = 0
+EXIT_FAILURES = 1
+EXIT_USAGE = 2
+EXIT_STORE = 3
+EXIT_INTERRUPTED = 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ofsted-kg",
+        description="Turn Ofsted children's services inspection letters into an evidenced RDF knowledge graph.",
+    )
+    parser.add_argument("--version", action="version", version=f"ofsted-kg {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging on stderr")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only errors on stderr")
+    parser.add_argument(
+        "--store",
+        default=os.environ.get("OFSTED_KG_STORE", "ofsted-kg.db"),
+        help="embedded store folder (default ./ofsted-kg.db, or $OFSTED_KG_STORE)",
+    )
+    parser.add_argument(
+        "--endpoint",
+        default=os.environ.get("OFSTED_KG_ENDPOINT"),
+        help="use a SPARQL 1.1 endpoint instead of the embedded store ($OFSTED_KG_ENDPOINT)",
+    )
+    parser.add_argument(
+        "--endpoint-profile",
+        default=os.environ.get("OFSTED_KG_ENDPOINT_PROFILE", "oxigraph"),
+        help="server kind for --endpoint: its paths and quirks (default oxigraph)",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = logging.ERROR if args.quiet else (logging.DEBUG if args.verbose > 1 else logging.INFO)
+    logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `ofsted-kg query ... | head`
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""Choose and open the store a command or notebook works on: embedded by default, or an endpoint."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass
+
+from .backend import Backend, StoreError
+
+DEFAULT_STORE = "ofsted-kg.db"
+DEFAULT_PROFILE = "oxigraph"
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    store: str = DEFAULT_STORE
+    endpoint: str | None = None
+    endpoint_profile: str = DEFAULT_PROFILE
+
+    @classmethod
+    def from_env(cls) -> StoreSettings:
+        return cls(
+            store=os.environ.get("OFSTED_KG_STORE", DEFAULT_STORE),
+            endpoint=os.environ.get("OFSTED_KG_ENDPOINT") or None,
+            endpoint_profile=os.environ.get("OFSTED_KG_ENDPOINT_PROFILE", DEFAULT_PROFILE),
+        )
+
+
+def settings_from(args_or_settings: object) -> StoreSettings:
+    """Settings from an argparse namespace (global options), a StoreSettings, or the environment."""
+    if isinstance(args_or_settings, StoreSettings):
+        return args_or_settings
+    if args_or_settings is None:
+        return StoreSettings.from_env()
+    return StoreSettings(
+        store=getattr(args_or_settings, "store", None) or DEFAULT_STORE,
+        endpoint=getattr(args_or_settings, "endpoint", None) or None,
+        endpoint_profile=getattr(args_or_settings, "endpoint_profile", None) or DEFAULT_PROFILE,
+    )
+
+
+def open_backend(args_or_settings: object = None) -> Backend:
+    """The Backend named by the settings; raises StoreError (exit 3) when it cannot be opened."""
+    settings = settings_from(args_or_settings)
+    if settings.endpoint:
+        try:
+            remote = importlib.import_module("ofsted_kg.remote")
+        except ImportError as exc:
+            raise StoreError(f"remote endpoints are not available in this installation ({exc})") from exc
+        return remote.RemoteStore.from_settings(settings.endpoint, settings.endpoint_profile)
+    from .store import EmbeddedStore
+
+    return EmbeddedStore(settings.store)

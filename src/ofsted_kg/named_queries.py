@@ -1,0 +1,240 @@
+"""The named queries shipped in `ofsted_kg.queries` (queries/*.rq): loading, parameters, typed rows.
+
+Each .rq file opens with a header comment block:
+
+    # title: Findings for an authority
+    # description: One line saying what the query answers.
+    # param authority: string required — what the parameter means
+    # param theme: string — an optional parameter: left unbound when not given
+
+Parameter types (case-insensitive): `string`, `iri`, `date`, `integer`, `boolean`; a parameter is
+optional unless marked `required` (an unbound variable matches everything). Values are converted to rdflib
+terms here and handed to the backend as bindings; they never reach the query text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import importlib.resources
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Identifier
+
+from .backend import Backend
+
+PARAM_TYPES = ("string", "iri", "date", "integer", "boolean")
+_HEADER_RE = re.compile(r"^#\s*(title|description)\s*:\s*(.+?)\s*$")
+_PARAM_RE = re.compile(
+    r"^#\s*param\s+(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>\w+)(?:\s+(?P<need>optional|required))?\s*(?:[—–-]+\s*(?P<doc>.*?))?\s*$"
+)
+_FORM_RE = re.compile(
+    r"^\s*(?:PREFIX\s+\S*\s*<[^>]*>\s*|BASE\s*<[^>]*>\s*|#[^\n]*\n|\s+)*(\w+)", re.IGNORECASE
+)
+
+
+class QueryUsageError(ValueError):
+    """An unknown query, or a missing, unknown or malformed parameter (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    optional: bool = False
+    doc: str = ""
+
+    def to_term(self, value: object) -> Identifier:
+        """The parameter's value as an rdflib term of its declared type."""
+        if isinstance(value, (URIRef, Literal)) and not isinstance(value, BNode):
+            return value
+        text = value.isoformat() if isinstance(value, dt.date) else str(value)
+        try:
+            if self.type == "iri":
+                if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", text):
+                    raise ValueError("not an absolute IRI")
+                return URIRef(text)
+            if self.type == "date":
+                return Literal(dt.date.fromisoformat(text).isoformat(), datatype=XSD.date)
+            if self.type == "integer":
+                return Literal(str(int(text)), datatype=XSD.integer)
+            if self.type == "boolean":
+                if text.lower() not in ("true", "false", "1", "0"):
+                    raise ValueError("not true or false")
+                return Literal(text.lower() in ("true", "1"))
+        except ValueError as exc:
+            raise QueryUsageError(
+                f"parameter {self.name}: {text!r} is not a valid {self.type} ({exc})"
+            ) from exc
+        return Literal(text)
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str
+    description: str
+    text: str
+    params: tuple[Param, ...] = field(default_factory=tuple)
+
+    @property
+    def form(self) -> str:
+        """SELECT, CONSTRUCT, ASK or DESCRIBE."""
+        return query_form(self.text)
+
+    def bindings(self, values: Mapping[str, object]) -> dict[str, Identifier]:
+        """Check the given parameters against the header and type them."""
+        declared = {p.name: p for p in self.params}
+        unknown = sorted(set(values) - set(declared))
+        if unknown:
+            known = ", ".join(declared) or "none"
+            raise QueryUsageError(
+                f"query {self.name}: unknown parameter {unknown[0]!r} (parameters: {known})"
+            )
+        bound: dict[str, Identifier] = {}
+        for param in self.params:
+            value = values.get(param.name)
+            if value is None or value == "":
+                if not param.optional:
+                    raise QueryUsageError(f"query {self.name}: missing required parameter {param.name!r}")
+                continue
+            bound[param.name] = param.to_term(value)
+        return bound
+
+
+def query_form(text: str) -> str:
+    match = _FORM_RE.match(text)
+    return match.group(1).upper() if match else ""
+
+
+def parse_query(name: str, text: str) -> NamedQuery:
+    """A named query from its .rq text (the header comment block gives title, description, params)."""
+    title, description, params = name, "", []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        if param := _PARAM_RE.match(line):
+            ptype = param["type"].lower()
+            if ptype not in PARAM_TYPES:
+                raise ValueError(f"{name}.rq: parameter {param['name']} has unknown type {ptype!r}")
+            optional = (param["need"] or "optional").lower() == "optional"
+            params.append(Param(param["name"], ptype, optional, param["doc"] or ""))
+        elif header := _HEADER_RE.match(line):
+            if header[1] == "title":
+                title = header[2]
+            else:
+                description = header[2]
+    return NamedQuery(name=name, title=title, description=description, text=text, params=tuple(params))
+
+
+@cache
+def named_queries() -> dict[str, NamedQuery]:
+    """Every query shipped with the package, by name (the .rq file's stem)."""
+    folder = importlib.resources.files("ofsted_kg.queries")
+    found = {}
+    for entry in folder.iterdir():
+        if entry.name.endswith(".rq"):
+            stem = entry.name[: -len(".rq")]
+            found[stem] = parse_query(stem, entry.read_text(encoding="utf-8"))
+    return dict(sorted(found.items()))
+
+
+def get_query(name_or_file: str) -> NamedQuery:
+    """A shipped query by name, or a user's .rq file by path."""
+    queries = named_queries()
+    if name_or_file in queries:
+        return queries[name_or_file]
+    if name_or_file.endswith(".rq"):
+        path = Path(name_or_file)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise QueryUsageError(f"{path}: cannot read the query ({exc.strerror or exc})") from exc
+        except UnicodeDecodeError as exc:
+            raise QueryUsageError(f"{path}: not UTF-8 text") from exc
+        return parse_query(path.stem, text)
+    raise QueryUsageError(f"unknown query {name_or_file!r} (run `ofsted-kg queries` for the list)")
+
+
+# -- typed rows -----------------------------------------------------------------------------------
+
+_INTEGER_TYPES = {
+    str(XSD[t])
+    for t in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "unsignedInt",
+        "unsignedLong",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
+_FLOAT_TYPES = {str(XSD.double), str(XSD.float)}
+
+
+def to_python(term: Identifier | None) -> Any:
+    """A result term as a plain Python value: IRIs as str, typed literals as date/int/float/bool."""
+    if term is None:
+        return None
+    if not isinstance(term, Literal):
+        return str(term)
+    datatype = str(term.datatype) if term.datatype else None
+    lexical = str(term)
+    try:
+        if datatype in _INTEGER_TYPES:
+            return int(lexical)
+        if datatype == str(XSD.date):
+            return dt.date.fromisoformat(lexical[:10])
+        if datatype == str(XSD.dateTime):
+            return dt.datetime.fromisoformat(lexical.replace("Z", "+00:00"))
+        if datatype == str(XSD.boolean):
+            return lexical in ("true", "1")
+        if datatype == str(XSD.decimal):
+            return Decimal(lexical)
+        if datatype in _FLOAT_TYPES:
+            return float(lexical)
+    except ValueError:
+        return lexical  # an ill-typed literal keeps its text rather than failing the whole query
+    return lexical
+
+
+def _class_name(query_name: str) -> str:
+    return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", query_name) if part) + "Row"
+
+
+@cache
+def row_class(query_name: str, variables: tuple[str, ...]) -> type:
+    """A frozen dataclass whose fields are the query's result variables (in order)."""
+    fields = [(v if v.isidentifier() else f"v_{v}", Any, dataclasses.field(default=None)) for v in variables]
+    return dataclasses.make_dataclass(_class_name(query_name), fields, frozen=True)
+
+
+def typed_rows(query_name: str, variables: list[str], rows: list[dict[str, Identifier | None]]) -> list[Any]:
+    cls = row_class(query_name, tuple(variables))
+    names = [f.name for f in dataclasses.fields(cls)]
+    return [cls(**{n: to_python(row.get(v)) for n, v in zip(names, variables, strict=True)}) for row in rows]
+
+
+def run_select(backend: Backend, query: NamedQuery, params: Mapping[str, object] | None = None) -> list[Any]:
+    """Run a SELECT named query with typed parameters; typed rows (dataclass instances) back."""
+    if query.form != "SELECT":
+        raise QueryUsageError(f"query {query.name} is a {query.form or 'malformed'} query, not a SELECT")
+    result = backend.select(query.text, query.bindings(params or {}))
+    return typed_rows(query.name, result.variables, result.rows)

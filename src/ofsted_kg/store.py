@@ -1,0 +1,224 @@
+"""The embedded store: pyoxigraph's on-disk (RocksDB) quad store behind the Backend interface.
+
+Queries see the union of all named graphs as their default graph. Terms cross the boundary as
+rdflib terms; `to_ox` / `from_ox` convert them. Parameters are bound with pyoxigraph
+`substitutions`, which requires the bound variable to be projected by a SELECT and to be used
+in triple patterns (oxigraph joins substitutions like a trailing VALUES block, so a FILTER
+does not see them): the named queries are written that way.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Identifier
+
+from .backend import EXPORT_FORMATS, Backend, SelectResult, StoreError
+
+OX_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+# Prefixes written into Turtle/TriG exports so the files read well.
+EXPORT_PREFIXES = {
+    "okg": "https://w3id.org/ofsted-kg/ontology#",
+    "id": "https://w3id.org/ofsted-kg/id/",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "time": "http://www.w3.org/2006/time#",
+    "oa": "http://www.w3.org/ns/oa#",
+    "schema": "http://schema.org/",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def to_ox(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as a pyoxigraph term (raises ValueError on an invalid IRI)."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot bind a {type(term).__name__} as an RDF term")
+
+
+def from_ox(term: object) -> Identifier | None:
+    """A pyoxigraph term as an rdflib term (None stays None)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        # Keep the lexical form exactly: rdflib would otherwise normalise ("01" -> 1).
+        if datatype == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise TypeError(f"unexpected term from the store: {term!r}")
+
+
+def _substitutions(bindings: Mapping[str, Identifier] | None) -> dict[ox.Variable, object] | None:
+    if not bindings:
+        return None
+    return {ox.Variable(name): to_ox(value) for name, value in bindings.items()}
+
+
+def _ntriples_for_update(ntriples: bytes) -> str:
+    """Re-serialise N-Triples through pyoxigraph so the text placed in INSERT DATA is canonical.
+
+    Parsing first rejects malformed input (nothing is written) and guarantees every literal and
+    IRI is escaped by oxigraph's own serialiser, so the data cannot break out of the update.
+    """
+    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+
+
+class EmbeddedStore(Backend):
+    """A pyoxigraph `Store` in a folder on disk (created if missing)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        try:
+            self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot open the store ({_first_line(exc)})") from exc
+
+    # -- graphs -------------------------------------------------------------------------------
+
+    def has_graph(self, graph: URIRef) -> bool:
+        return self._store.contains_named_graph(ox.NamedNode(str(graph)))
+
+    def replace_graph(self, graph: URIRef, ntriples: bytes) -> None:
+        name = ox.NamedNode(str(graph))  # validated IRI: cannot carry '>' or spaces
+        try:
+            data = _ntriples_for_update(ntriples)
+        except SyntaxError as exc:
+            raise ValueError(f"invalid N-Triples for {graph}: {_first_line(exc)}") from exc
+        # One update = one transaction: readers see the old graph or the new one, never half.
+        update = f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{data}}} }}"
+        self._run_update(update)
+        if not data:  # an empty document still marks itself as loaded
+            self._store.add_graph(name)
+
+    def add_to_graph(self, graph: URIRef, ntriples: bytes) -> None:
+        try:
+            self._store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(graph)))
+        except SyntaxError as exc:
+            raise ValueError(f"invalid N-Triples for {graph}: {_first_line(exc)}") from exc
+        except OSError as exc:
+            raise StoreError(f"{self.path}: write failed ({_first_line(exc)})") from exc
+
+    def drop_graph(self, graph: URIRef) -> None:
+        self._run_update(f"DROP SILENT GRAPH {ox.NamedNode(str(graph))}")
+
+    def graphs(self) -> list[URIRef]:
+        return sorted(URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def triple_count(self, graph: URIRef | None = None) -> int:
+        """Quads in the store, or triples in one named graph."""
+        if graph is None:
+            return len(self._store)
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))))
+
+    def _run_update(self, update: str) -> None:
+        try:
+            self._store.update(update)
+        except OSError as exc:
+            raise StoreError(f"{self.path}: write failed ({_first_line(exc)})") from exc
+
+    # -- queries ------------------------------------------------------------------------------
+
+    def _query(self, sparql: str, bindings: Mapping[str, Identifier] | None) -> object:
+        return self._store.query(
+            sparql, use_default_graph_as_union=True, substitutions=_substitutions(bindings)
+        )
+
+    def select(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> SelectResult:
+        result = self._query(sparql, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise ValueError("not a SELECT query")
+        variables = [v.value for v in result.variables]
+        rows = [{name: from_ox(solution[name]) for name in variables} for solution in result]
+        return SelectResult(variables=variables, rows=rows)
+
+    def construct(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Iterator[tuple]:
+        result = self._query(sparql, bindings)
+        if not isinstance(result, ox.QueryTriples):
+            raise ValueError("not a CONSTRUCT or DESCRIBE query")
+        for triple in result:
+            yield (from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object))
+
+    def ask(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> bool:
+        result = self._query(sparql, bindings)
+        if not isinstance(result, ox.QueryBoolean):
+            raise ValueError("not an ASK query")
+        return bool(result)
+
+    def construct_to(
+        self, out: IO[bytes], fmt: str, sparql: str, bindings: Mapping[str, Identifier] | None = None
+    ) -> None:
+        """Serialise a CONSTRUCT result straight from oxigraph (no rdflib graph in memory)."""
+        result = self._query(sparql, bindings)
+        if not isinstance(result, ox.QueryTriples):
+            raise ValueError("not a CONSTRUCT or DESCRIBE query")
+        result.serialize(out, format=OX_FORMATS[fmt])
+
+    # -- export -------------------------------------------------------------------------------
+
+    def export(self, out: IO[bytes], fmt: str, graphs: Iterable[URIRef] | None = None) -> None:
+        if fmt not in EXPORT_FORMATS:
+            raise ValueError(f"unknown export format {fmt!r} (choose from {', '.join(EXPORT_FORMATS)})")
+        rdf_format = OX_FORMATS[fmt]
+        wanted = [ox.NamedNode(str(g)) for g in graphs] if graphs is not None else None
+        prefixes = EXPORT_PREFIXES if fmt in ("turtle", "trig") else None
+        if rdf_format.supports_datasets:
+            if wanted is None:
+                self._store.dump(out, format=rdf_format, prefixes=prefixes)
+            else:
+                # Dataset formats keep graph names: stream only the wanted graphs' quads.
+                quads = (q for g in wanted for q in self._store.quads_for_pattern(None, None, None, g))
+                ox.serialize(quads, out, format=rdf_format, prefixes=prefixes)
+            return
+        # Triple formats: the default graph is not a union for dumps, so merge graph by graph.
+        # Blank node labels are store-wide in oxigraph, so concatenated dumps never collide.
+        sources: list[ox.NamedNode | ox.DefaultGraph] = (
+            wanted if wanted is not None else [ox.DefaultGraph(), *self._store.named_graphs()]
+        )
+        for graph in sources:
+            # A repeated @prefix block between graphs is valid Turtle.
+            self._store.dump(out, format=rdf_format, from_graph=graph, prefixes=prefixes)
+
+    def close(self) -> None:
+        store = getattr(self, "_store", None)
+        if store is not None:
+            store.flush()
+            del self._store
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

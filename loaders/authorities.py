@@ -1,0 +1,184 @@
+"""Resolve an authority's name as Ofsted prints it to the reference lookup of English authorities.
+
+Letters name an authority in many ways: "Peterborough City Council", "London Borough of Barking
+and Dagenham", "Royal Borough of Kingston-upon-Thames", "Brighton & Hove", "Council of the Isles of
+Scilly", "City of London Corporation", or by the children's trust that runs its services ("Slough
+Children First", "Brighter Futures for Children"). `resolve()` normalises case and punctuation,
+then picks the longest reference name found as whole words in the text. It never guesses: no
+match, or two different authorities matching equally well, gives None.
+
+The lookup (loaders/reference/la_lookup_d2i.csv, read with importlib.resources) gives each
+authority's ONS name, GSS code, Ofsted URN, DfE LA number, region and ten statistical neighbours.
+la_lookup_jt39.csv supplies GSS codes the first file lacks (Cumbria, Northamptonshire, Poole) and
+the alternative codes of authorities whose code changed (Barnsley, Sheffield); both resolve.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+from .record import Authority
+
+REFERENCE_PACKAGE = "ofsted_kg.loaders.reference"
+PRIMARY_FILE = "la_lookup_d2i.csv"
+SECONDARY_FILE = "la_lookup_jt39.csv"
+
+# Children's services run by a trust or company whose name does not contain the authority's.
+# "Achieving for Children" serves Kingston and Richmond (and Windsor and Maidenhead): ambiguous,
+# so deliberately absent.
+SERVICE_ALIASES: dict[str, str] = {
+    "brighter futures for children": "Reading",
+    "together for children": "Sunderland",
+    "children first northamptonshire": "Northamptonshire",
+}
+
+# Extra printed forms of reference names (keys and values are normalised text).
+NAME_ALIASES: dict[str, str] = {
+    "county durham": "Durham",
+    "hull": "Kingston Upon Hull, City of",
+    "kingston upon hull": "Kingston Upon Hull, City of",
+    "city of kingston upon hull": "Kingston Upon Hull, City of",
+    "bristol": "Bristol, City of",
+    "city of bristol": "Bristol, City of",
+    "bcp": "Bournemouth, Christchurch and Poole",
+    "st helens": "St. Helens",
+    "bedford": "Bedford Borough",
+    "herefordshire county of": "Herefordshire",
+    "nottingham city": "Nottingham",
+}
+
+
+@dataclass(frozen=True)
+class AuthorityInfo:
+    """One row of the reference lookup, typed, for the graph builder."""
+
+    name: str  # ONS name, e.g. "Kingston Upon Hull, City of"
+    gss_code: str  # current GSS code (E06/E08/E09/E10...)
+    urn: str  # Ofsted URN of the authority's children's services
+    la_number: str  # old DfE LA number, e.g. "874"
+    region_code: str  # E12...
+    region_name: str
+    la_type: str  # "Unitary Authority", "London Borough", ...
+    statistical_neighbours: tuple[str, ...]  # GSS codes, nearest first
+    other_gss_codes: tuple[str, ...] = ()  # codes the same authority carries in the other lookup
+    legacy: bool = False  # abolished by reorganisation (Cumbria, Northamptonshire, Poole): no current code
+
+    def authority(self) -> Authority:
+        return Authority(name=self.name, gss_code=self.gss_code)
+
+
+def normalise(text: str) -> str:
+    """Lower case, '&' -> 'and', apostrophes dropped, other punctuation and hyphens -> spaces."""
+    text = text.lower().replace("&", " and ")
+    text = re.sub(r"[’'`‘]", "", text)
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _read_csv(filename: str) -> list[dict[str, str]]:
+    data = (resources.files(REFERENCE_PACKAGE) / filename).read_text(encoding="utf-8-sig")
+    return list(csv.DictReader(io.StringIO(data)))
+
+
+def _codes(value: str) -> tuple[str, ...]:
+    return tuple(c.strip() for c in value.split(",") if c.strip())
+
+
+@functools.lru_cache(maxsize=1)
+def all_authorities() -> tuple[AuthorityInfo, ...]:
+    """Every authority in the reference lookup, in file order: 153 current and 3 legacy (`legacy=True`)."""
+    secondary = {row["urn"]: row for row in _read_csv(SECONDARY_FILE)}
+    out: list[AuthorityInfo] = []
+    for row in _read_csv(PRIMARY_FILE):
+        other = secondary.get(row["urn"], {})
+        code = row["la_code_new"].strip() or other.get("la_code_new", "").strip()
+        if not code:
+            continue
+        alt = other.get("la_code_new", "").strip()
+        out.append(
+            AuthorityInfo(
+                name=row["local_authority_ons_name"].strip(),
+                gss_code=code,
+                urn=row["urn"].strip(),
+                la_number=row["la_code"].strip(),
+                region_code=row["rgn22cd"].strip() or row["region_code"].strip(),
+                region_name=row["rgn22nm"].strip() or row["region_name"].strip(),
+                la_type=row["ons_la_type"].strip(),
+                statistical_neighbours=_codes(row["stat_neighbours_la_code"]),
+                other_gss_codes=(alt,) if alt and alt != code else (),
+                legacy=not row["la_code_new"].strip(),
+            )
+        )
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=1)
+def _by_code() -> dict[str, AuthorityInfo]:
+    index: dict[str, AuthorityInfo] = {}
+    for info in all_authorities():
+        for code in (info.gss_code, *info.other_gss_codes):
+            index.setdefault(code, info)
+    return index
+
+
+def lookup(gss_code: str) -> AuthorityInfo | None:
+    """The reference record for a GSS code (current or alternative), or None."""
+    return _by_code().get(gss_code.strip().upper())
+
+
+@functools.lru_cache(maxsize=1)
+def _name_index() -> dict[str, AuthorityInfo]:
+    by_name = {info.name: info for info in all_authorities()}
+    index: dict[str, AuthorityInfo] = {}
+    for info in all_authorities():
+        index[normalise(info.name)] = info
+    for row in _read_csv(PRIMARY_FILE):
+        info = by_name.get(row["local_authority_ons_name"].strip())
+        if not info:
+            continue
+        for alias in re.findall(r"[^\[\],]+(?:,\s*[^\[\],]+)*", row["also_known_as"].strip("[] ")):
+            for part in alias.split(", ") if "&" not in alias else [alias]:
+                if normalise(part):
+                    index.setdefault(normalise(part), info)
+    for alias, target in {**NAME_ALIASES, **SERVICE_ALIASES}.items():
+        if target in by_name:
+            index[normalise(alias)] = by_name[target]
+    return index
+
+
+def resolve_info(name: str) -> AuthorityInfo | None:
+    """The reference record for an authority name as printed, or None (never a guess)."""
+    text = normalise(name)
+    if not text:
+        return None
+    index = _name_index()
+    if text in index:
+        return index[text]
+    padded = f" {text} "
+    best_len = 0
+    best: set[str] = set()
+    for key, info in index.items():
+        if f" {key} " in padded:
+            if len(key) > best_len:
+                best_len, best = len(key), {info.gss_code}
+            elif len(key) == best_len:
+                best.add(info.gss_code)
+    if len(best) != 1:
+        return None
+    return _by_code()[best.pop()]
+
+
+def resolve(name: str) -> Authority | None:
+    """Authority(name=ONS name, gss_code) for a printed name, or None.
+
+    resolve("London Borough of Barking and Dagenham") -> Authority("Barking and Dagenham", "E09000002")
+    resolve("Brighton & Hove City Council") -> Authority("Brighton and Hove", "E06000043")
+    resolve("Achieving for Children") -> None  (serves several authorities)
+    """
+    info = resolve_info(name)
+    return info.authority() if info else None

@@ -1,0 +1,155 @@
+"""Dates as Ofsted prints them, read into ISO 8601 strings.
+
+Ofsted writes visit dates in many shapes: "22 and 23 June 2021", "30 January to 3 February 2023",
+"3 to 7 November 2025", "28 November - 2 December 2016", "2 June 2014 – 25 June 2014",
+"8–9 November 2016", "between 29 September and 1 October 2020", "7, 8 and 9 March 2018", and a
+single day "13 October 2020". A range's first date borrows the month and year of the second
+when it omits them; a range whose first month falls after its last month crossed a new year.
+
+Public functions:
+- `parse_date(text)`      -> the first single date in `text` ("2021-08-02") or None
+- `parse_range(text)`     -> the first (start, end) range in `text`; a lone date gives (d, d); or None
+- `find_ranges(text)`     -> every range (and lone date) in `text`, in order, as `DateRange`s with offsets
+- `published_date(text)`  -> the date after "Published:" / "Report published:" / "Publication date:", or None
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+
+_MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d{2}"
+_SEP = r"\s*(?:to|and|until|till|-|–|—|‐|−)\s*"
+
+# A full date: day, month, year ("2 August 2021", "02 February 2024", "1st March 2019").
+DATE_RE = re.compile(rf"\b(?P<d>{_DAY})\s+(?P<m>{_MONTH})\s*,?\s+(?P<y>{_YEAR})\b", re.IGNORECASE)
+
+# A range: first day with optional month/year, optional ", day" list items, a separator, a full date.
+RANGE_RE = re.compile(
+    rf"\b(?P<d1>{_DAY})(?:\s+(?P<m1>{_MONTH})(?:\s*,?\s+(?P<y1>{_YEAR}))?)?"
+    rf"(?:\s*,\s*{_DAY}(?:\s+{_MONTH})?)*"
+    rf"{_SEP}"
+    rf"(?P<d2>{_DAY})\s+(?P<m2>{_MONTH})\s*,?\s+(?P<y2>{_YEAR})\b",
+    re.IGNORECASE,
+)
+
+PUBLISHED_RE = re.compile(
+    r"\b(?:report\s+)?(?:published|publication\s+date|date\s+of\s+publication)\s*:?\s*", re.IGNORECASE
+)
+
+# Longest stretch a printed range may cover: inspections run up to about six weeks; a longer
+# stretch is two unrelated dates joined by "and" ("between 2001 and 2011" never matches anyway).
+MAX_RANGE_DAYS = 120
+
+
+@dataclass(frozen=True)
+class DateRange:
+    start: str  # ISO date
+    end: str  # ISO date
+    begin: int  # offset of the match in the searched text
+    stop: int  # end offset (exclusive) of the match
+
+
+def _day(text: str) -> int:
+    return int(re.match(r"\d+", text).group())  # type: ignore[union-attr]
+
+
+def _month(text: str) -> int:
+    return MONTHS[text.lower().rstrip(".")]
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _normalise(text: str) -> str:
+    # Same length as the input so offsets stay valid: only single characters are swapped.
+    return text.replace("\u00a0", " ").replace("\u2009", " ").replace("\u202f", " ")
+
+
+def parse_date(text: str) -> str | None:
+    """The first full date (day month year) in `text` as ISO, e.g. '2 August 2021' -> '2021-08-02'."""
+    for m in DATE_RE.finditer(_normalise(text)):
+        iso = _iso(int(m["y"]), _month(m["m"]), _day(m["d"]))
+        if iso:
+            return iso
+    return None
+
+
+def _range_from_match(m: re.Match[str]) -> tuple[str, str] | None:
+    y2, m2, d2 = int(m["y2"]), _month(m["m2"]), _day(m["d2"])
+    m1 = _month(m["m1"]) if m["m1"] else m2
+    if m["y1"]:
+        y1 = int(m["y1"])
+    else:
+        y1 = y2 - 1 if m1 > m2 else y2  # "28 December to 3 January 2021"
+    start, end = _iso(y1, m1, _day(m["d1"])), _iso(y2, m2, d2)
+    if not start or not end:
+        return None
+    days = (dt.date.fromisoformat(end) - dt.date.fromisoformat(start)).days
+    if days < 0 or days > MAX_RANGE_DAYS:
+        return None
+    return start, end
+
+
+def find_ranges(text: str) -> list[DateRange]:
+    """Every date range and lone full date in `text`, in reading order, with their offsets."""
+    text = _normalise(text)
+    found: list[DateRange] = []
+    taken: list[tuple[int, int]] = []
+    for m in RANGE_RE.finditer(text):
+        pair = _range_from_match(m)
+        if pair:
+            found.append(DateRange(pair[0], pair[1], m.start(), m.end()))
+            taken.append((m.start(), m.end()))
+    for m in DATE_RE.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        iso = _iso(int(m["y"]), _month(m["m"]), _day(m["d"]))
+        if iso:
+            found.append(DateRange(iso, iso, m.start(), m.end()))
+    return sorted(found, key=lambda r: r.begin)
+
+
+def parse_range(text: str) -> tuple[str, str] | None:
+    """The first range (or lone date, as (d, d)) in `text`.
+
+    '22 and 23 June 2021' -> ('2021-06-22', '2021-06-23');
+    '30 January to 3 February 2023' -> ('2023-01-30', '2023-02-03');
+    '13 October 2020' -> ('2020-10-13', '2020-10-13').
+    """
+    ranges = find_ranges(text)
+    return (ranges[0].start, ranges[0].end) if ranges else None
+
+
+def published_date(text: str) -> str | None:
+    """The date printed after 'Published:' (or 'Report published:', 'Publication date:'), if any."""
+    for m in PUBLISHED_RE.finditer(_normalise(text)):
+        after = text[m.end() : m.end() + 40]
+        d = DATE_RE.match(after)
+        if d:
+            iso = _iso(int(d["y"]), _month(d["m"]), _day(d["d"]))
+            if iso:
+                return iso
+    return None
+
+
+def leading_date(text: str) -> str | None:
+    """The date when `text` (a letter's first paragraph, say) is just a date, e.g. '3 April 2018'."""
+    m = DATE_RE.fullmatch(_normalise(text).strip().rstrip("."))
+    if not m:
+        return None
+    return _iso(int(m["y"]), _month(m["m"]), _day(m["d"]))

@@ -1,0 +1,153 @@
+"""Reading the body of Ofsted's inspection reports: numbered paragraphs, bullet lists, plain paragraphs.
+
+ILACS and SIF reports number their findings paragraphs (1., 2., ... continuing across sections) and
+list their improvement points as bullets or numbers. The report text (loaders/document.py) does not
+always keep one printed paragraph per text paragraph: a paragraph broken by a page may come back as
+two pieces, and in a few PDFs several numbered paragraphs run together in one piece. So the helpers
+here read a *region* of the report text and locate each item by its printed marker, returning
+[start, end) offsets that always satisfy `report.text[start:end] == the item as printed`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .document import BULLETS, ReportText
+from .record import Finding, Span
+
+# A paragraph number as printed: "12. Text", "41.Text" or (rarely, a typesetting slip) "34 Text".
+_MARKER_RE = re.compile(r"(\d{1,3})(\.(?!\d)\s*|\s+)(?=[A-Z‘'“\"(])")
+# What may precede a number run into the paragraph before it ("... in written plans. 27. The ...").
+_INLINE_BEFORE_RE = re.compile(r"[.!?:;”’\"')]\s$")
+# A footnote printed at a page's foot: a bare number and a sentence ("1 The areas for improvement...").
+FOOTNOTE_RE = re.compile(r"\d{1,2}\s+[A-Z‘'“\"]")
+BULLET_CHARS = frozenset(BULLETS) - {"-", "–"}
+_LEADING_BULLET_RE = re.compile(rf"^[{re.escape(''.join(sorted(BULLET_CHARS)))}]\s*")
+_SUB_BULLET_RE = re.compile(r"^[-–]\s+")
+# Whole-report boilerplate after the findings (back cover) that ends the last section.
+BACK_MATTER_RE = re.compile(
+    r"(?:The Office for Standards in Education|Ofsted has a duty|If you would like a copy of this document"
+    r"|You may reuse this information|This publication is available at|© Crown copyright)",
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One printed item located in the report text: [start, end) and, if numbered, its number."""
+
+    start: int
+    end: int
+    number: int | None = None
+
+
+def collapse(text: str) -> str:
+    """Whitespace collapsed to single spaces (a span may cross a paragraph break)."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def finding(
+    report: ReportText, kind: str, item: Item, section: str | None = None, text: str | None = None
+) -> Finding:
+    """A Finding whose evidence is exactly report.text[item.start:item.end]."""
+    quoted = text if text is not None else collapse(report.text[item.start : item.end])
+    return Finding(
+        kind=kind,
+        text=quoted,
+        span=Span(item.start, item.end, report.page_at(item.start)),
+        section=section,
+        number=item.number,
+    )
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _cut_at_footnote(text: str, start: int, end: int) -> int:
+    """End of an item before a page-foot footnote or back matter that the region carries after it."""
+    pos = start
+    while True:
+        brk = text.find("\n\n", pos, end)
+        if brk < 0:
+            return end
+        nxt = brk + 2
+        if FOOTNOTE_RE.match(text, nxt) or BACK_MATTER_RE.match(text, nxt):
+            return brk
+        pos = nxt
+
+
+def numbered_paragraphs(text: str, start: int, end: int, first: int = 1) -> list[Item]:
+    """The numbered paragraphs printed in text[start:end], numbers expected to run first, first+1, ...
+
+    A marker counts when it carries the expected number (one skipped number is tolerated, for a
+    paragraph lost to a broken text layer) and starts a text paragraph, opens the region, or follows
+    the end of a sentence. Each item runs to the next marker, cut before any page-foot footnote.
+    """
+    markers: list[tuple[int, int, int]] = []  # (number, marker start, body start)
+    expected = first
+    for m in _MARKER_RE.finditer(text, start, end):
+        number = int(m[1])
+        at_paragraph = m.start() == start or text[m.start() - 2 : m.start()] == "\n\n"
+        at_region_head = not text[start : m.start()].strip()
+        inline = bool(_INLINE_BEFORE_RE.search(text, max(start, m.start() - 2), m.start()))
+        allowed = {expected} if not at_paragraph else {expected, expected + 1}
+        if number not in allowed or not (at_paragraph or at_region_head or inline):
+            continue
+        if "." not in m[2] and (number < 3 or not at_paragraph):
+            # Undotted numbers are footnotes unless a paragraph in the running sequence.
+            continue
+        markers.append((number, m.start(), m.end()))
+        expected = number + 1
+    items: list[Item] = []
+    for i, (number, _, body) in enumerate(markers):
+        stop = markers[i + 1][1] if i + 1 < len(markers) else end
+        stop = _cut_at_footnote(text, body, stop)
+        a, b = _trim(text, body, stop)
+        if b > a:
+            items.append(Item(a, b, number))
+    return items
+
+
+def paragraphs(report: ReportText, start: int, end: int) -> list[Item]:
+    """The text paragraphs within [start, end), a piece starting in lower case joined to the one before.
+
+    Page-foot footnotes and lone footnote markers ("1") are skipped.
+    """
+    items: list[Item] = []
+    for p in report.paragraphs:
+        if p.start < start or p.end > end:
+            continue
+        if FOOTNOTE_RE.match(p.text) or re.fullmatch(r"\d{1,2}", p.text):
+            continue
+        if items and p.text[:1].islower() and report.text[items[-1].end : p.start].strip() == "":
+            items[-1] = Item(items[-1].start, p.end)
+            continue
+        items.append(Item(p.start, p.end))
+    return items
+
+
+def bullet_points(report: ReportText, start: int, end: int) -> list[tuple[Item, str]]:
+    """The bulleted points in [start, end): each point's span and its text without bullet glyphs.
+
+    A point's dash sub-bullets and any piece of it carried over a page belong to it. Lone
+    footnote markers and footnotes are skipped.
+    """
+    points: list[tuple[Item, list[str]]] = []
+    for p in report.paragraphs:
+        if p.start < start or p.end > end:
+            continue
+        if re.fullmatch(r"\d{1,2}", p.text) or FOOTNOTE_RE.match(p.text):
+            continue
+        bullet = _LEADING_BULLET_RE.match(p.text)
+        if bullet:
+            points.append((Item(p.start + bullet.end(), p.end), [p.text[bullet.end() :]]))
+        elif points:
+            item, parts = points[-1]
+            parts.append(_SUB_BULLET_RE.sub("", p.text))
+            points[-1] = (Item(item.start, p.end), parts)
+    return [(item, collapse(" ".join(parts))) for item, parts in points]

@@ -1,0 +1,84 @@
+"""Similar authorities: cosine over theme/polarity profiles, beside the official statistical neighbours.
+
+An authority's profile counts its findings per (theme, polarity); each profile is scaled to unit
+length so a long ILACS report and a short focused-visit letter weigh alike. The `k` most similar
+authorities (among those with findings) are compared with the DfE statistical neighbours that
+also have findings: overlap = shared / min(k, neighbours with findings).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..backend import Backend
+from .data import select_rows, text
+
+
+@dataclass(frozen=True)
+class SimilarAuthorities:
+    authority: str
+    authority_name: str
+    findings: int
+    most_similar: tuple[tuple[str, float], ...]  # (name, cosine), best first
+    statistical_neighbours: tuple[str, ...]  # neighbours that have findings in the store
+    overlap: int  # how many of most_similar are statistical neighbours
+    overlap_ratio: float  # overlap / min(k, len(statistical_neighbours)); 0 when none comparable
+    mean_similarity_neighbours: float | None  # mean cosine to the statistical neighbours with findings
+    mean_similarity_others: float | None  # mean cosine to every other authority with findings
+
+
+def profiles(backend: Backend) -> tuple[dict[str, dict[str, float]], dict[str, str], dict[str, int]]:
+    vectors: dict[str, dict[str, float]] = defaultdict(dict)
+    names: dict[str, str] = {}
+    totals: dict[str, int] = defaultdict(int)
+    for row in select_rows(backend, "select_theme_profiles"):
+        authority = text(row["authority"])
+        names[authority] = text(row["authorityName"])
+        count = int(str(row["findings"]))
+        vectors[authority][f"{text(row['themeNotation'])}|{text(row['polarity'])}"] = float(count)
+        totals[authority] += count
+    return dict(vectors), names, dict(totals)
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
+    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
+    return dot / norm if norm else 0.0
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 4) if values else None
+
+
+def similar_authorities(backend: Backend, k: int = 5) -> list[SimilarAuthorities]:
+    vectors, names, totals = profiles(backend)
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    for row in select_rows(backend, "select_statistical_neighbours"):
+        neighbours[text(row["authority"])].add(text(row["neighbour"]))
+    out = []
+    for a in sorted(vectors, key=lambda x: names[x]):
+        scores = sorted(
+            ((round(cosine(vectors[a], vectors[b]), 4), b) for b in vectors if b != a),
+            key=lambda s: (-s[0], names[s[1]]),
+        )
+        top = [b for _, b in scores[:k]]
+        comparable = sorted(n for n in neighbours.get(a, ()) if n in vectors)
+        overlap = len(set(top) & set(comparable))
+        denominator = min(k, len(comparable))
+        by_other = {b: s for s, b in scores}
+        out.append(
+            SimilarAuthorities(
+                authority=a,
+                authority_name=names[a],
+                findings=totals[a],
+                most_similar=tuple((names[b], s) for s, b in scores[:k]),
+                statistical_neighbours=tuple(sorted(names[n] for n in comparable)),
+                overlap=overlap,
+                overlap_ratio=round(overlap / denominator, 4) if denominator else 0.0,
+                mean_similarity_neighbours=_mean([by_other[n] for n in comparable]),
+                mean_similarity_others=_mean([s for s, b in scores if b not in comparable]),
+            )
+        )
+    return out

@@ -105,6 +105,8 @@ class EmbeddedStore(Backend):
         try:
             self._store = ox.Store(str(self.path))
         except OSError as exc:
+            if "lock" in str(exc).lower():
+                raise StoreError(f"{self.path}: the store is in use by another process (locked)") from exc
             raise StoreError(f"{self.path}: cannot open the store ({_first_line(exc)})") from exc
 
     # -- graphs -------------------------------------------------------------------------------

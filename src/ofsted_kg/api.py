@@ -1,0 +1,122 @@
+"""The Python API a notebook user reaches for.
+
+from ofsted_kg import api
+with api.open("ofsted-kg.db") as kg:          # or api.open(endpoint="http://127.0.0.1:7878")
+    kg.ingest(["examples/letters"])
+    rows = kg.query("select_findings_for_authority", authority="Peterborough")
+    rows[0].text, rows[0].published           # typed: str, datetime.date ...
+    kg.export("ofsted-kg.ttl")
+"""
+
+from __future__ import annotations
+
+import builtins
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Identifier
+
+from .backend import Backend
+from .connect import DEFAULT_PROFILE, DEFAULT_STORE, StoreSettings, open_backend
+from .ingest import IngestSummary, ingest
+from .named_queries import NamedQuery, get_query, named_queries, parse_query, run_select, typed_rows
+
+_SUFFIX_FORMATS = {
+    ".ttl": "turtle",
+    ".trig": "trig",
+    ".nt": "nt",
+    ".nq": "nq",
+    ".jsonld": "jsonld",
+    ".json": "jsonld",
+}
+
+
+class KnowledgeGraph:
+    """An open store (embedded or remote) with ingest, named queries, SPARQL and export."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    def ingest(
+        self,
+        paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+        *,
+        jobs: int | None = None,
+        prune: bool = False,
+        force: bool = False,
+        progress: bool = True,
+    ) -> IngestSummary:
+        if isinstance(paths, (str, os.PathLike)):
+            paths = [paths]
+        return ingest(self.backend, paths, jobs=jobs, progress=progress, prune=prune, force=force)
+
+    def queries(self) -> dict[str, NamedQuery]:
+        """The named queries shipped with ofsted-kg, by name."""
+        return named_queries()
+
+    def query(self, name: str, **params: Any) -> builtins.list[Any] | Graph:
+        """Run a named query (or a .rq file): typed rows for SELECT, an rdflib Graph for CONSTRUCT."""
+        query = get_query(name)
+        if query.form in ("CONSTRUCT", "DESCRIBE"):
+            return self._graph(query.text, query.bindings(params))
+        return run_select(self.backend, query, params)
+
+    def sparql(self, text: str, **bindings: Any) -> builtins.list[Any] | Graph | bool:
+        """Run SPARQL text; keyword arguments are bound to variables (str -> literal, IRI-like -> IRI)."""
+        terms = {name: _term(value) for name, value in bindings.items()}
+        form = parse_query("sparql", text).form
+        if form == "ASK":
+            return self.backend.ask(text, terms)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            return self._graph(text, terms)
+        result = self.backend.select(text, terms)
+        return typed_rows("sparql", result.variables, result.rows)
+
+    def export(
+        self, path: str | os.PathLike[str], format: str | None = None, graphs: Iterable[str] | None = None
+    ) -> Path:
+        """Write the store (or some graphs) to a file; the format defaults from the file suffix."""
+        target = Path(path)
+        fmt = format or _SUFFIX_FORMATS.get(target.suffix.lower(), "turtle")
+        with target.open("wb") as out:
+            self.backend.export(out, fmt, [URIRef(g) for g in graphs] if graphs is not None else None)
+        return target
+
+    def _graph(self, text: str, bindings: dict[str, Identifier]) -> Graph:
+        graph = Graph()
+        for triple in self.backend.construct(text, bindings):
+            graph.add(triple)
+        return graph
+
+    def close(self) -> None:
+        self.backend.close()
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open(  # noqa: A001 - the natural name for a notebook user
+    store: str | os.PathLike[str] = DEFAULT_STORE,
+    *,
+    endpoint: str | None = None,
+    profile: str = DEFAULT_PROFILE,
+) -> KnowledgeGraph:
+    """Open the embedded store at `store` (created if missing), or a SPARQL endpoint."""
+    return KnowledgeGraph(
+        open_backend(StoreSettings(store=os.fspath(store), endpoint=endpoint, endpoint_profile=profile))
+    )
+
+
+def _term(value: Any) -> Identifier:
+    if isinstance(value, (URIRef, Literal)):
+        return value
+    text = str(value)
+    if isinstance(value, str) and text.startswith(("http://", "https://", "urn:")) and " " not in text:
+        return URIRef(text)
+    return Literal(value)

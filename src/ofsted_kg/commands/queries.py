@@ -1,0 +1,31 @@
+"""`ofsted-kg queries`: the named queries shipped with ofsted-kg, with their parameters."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ofsted_kg.named_queries import named_queries
+from ofsted_kg.tables import FORMATS, write_rows
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "queries",
+        help="list the named queries and their parameters",
+        description="List the named queries (run one with `ofsted-kg query NAME --param k=v`).",
+    )
+    parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
+    parser.set_defaults(func=run)
+
+
+def _params(query) -> str:
+    return ", ".join(f"{p.name}:{p.type}{'' if p.optional else '!'}" for p in query.params)
+
+
+def run(args: argparse.Namespace) -> int:
+    rows = [(q.name, _params(q), q.description) for q in named_queries().values()]
+    write_rows(sys.stdout, args.format, ["name", "parameters", "description"], rows)
+    if args.format == "table" and not args.quiet:
+        print("(a parameter marked ! is required)", file=sys.stderr)
+    return 0

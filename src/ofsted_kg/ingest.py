@@ -1,0 +1,320 @@
+"""Load documents into a store: parallel extraction, one writer, incremental, bounded memory.
+
+Workers (a process pool) turn a file into N-Triples bytes for its document graph and for the
+shared graph; only bytes cross the process boundary. The main process is the only writer: each
+document is one `replace_graph` transaction, so an interrupted run (Ctrl-C, kill -9) leaves
+whole documents or none, and re-running finishes the job. A document whose report graph is
+already in the store is skipped without being read beyond its hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import URIRef
+
+from . import iris
+from .backend import Backend
+
+log = logging.getLogger(__name__)
+
+DOCUMENT_SUFFIXES = (".pdf", ".txt")
+# Files that sit next to the letters but are not documents.
+IGNORED_NAMES = {"sources.tsv", "readme", "readme.md", "readme.txt", "license", "license.txt"}
+
+_SOURCES_QUERY = """
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX okg: <https://w3id.org/ofsted-kg/ontology#>
+SELECT ?graph ?source WHERE { GRAPH ?graph { ?report okg:sha256 ?sha ; dcterms:source ?source } }
+"""
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a worker hands back for a document it could read: graph bytes, never rdflib objects."""
+
+    path: str
+    sha256: str
+    document: bytes  # N-Triples of the document's own graph
+    shared: bytes  # N-Triples for the shared graph (authority, inspectors)
+
+
+@dataclass(frozen=True)
+class Failed:
+    path: str
+    reason: str
+
+
+@dataclass
+class IngestSummary:
+    loaded: list[str] = field(default_factory=list)
+    skipped_unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)  # graphs of older versions of a loaded file
+    pruned: list[str] = field(default_factory=list)  # graphs of documents no longer present
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+Builder = Callable[[str], "Built | Failed"]
+
+
+# -- finding and hashing files ---------------------------------------------------------------------
+
+
+def find_documents(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Document files under the given files and folders (sorted), and paths that do not exist."""
+    found: list[Path] = []
+    missing: list[tuple[str, str]] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and p.suffix.lower() in DOCUMENT_SUFFIXES
+                and p.name.lower() not in IGNORED_NAMES
+            )
+        elif path.is_file():
+            found.append(path)  # named explicitly: the extractor says why if it cannot read it
+        else:
+            missing.append((str(given), "no such file or folder"))
+    unique = list(dict.fromkeys(found))
+    return unique, missing
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# -- the worker ------------------------------------------------------------------------------------
+
+
+def build_document(path: str) -> Built | Failed:
+    """Extract one file and build its graphs (runs in a worker process)."""
+    from .loaders.errors import DocumentError
+    from .loaders.extract import extract_path
+
+    try:
+        record = extract_path(path)
+        document, shared = document_ntriples(record)
+    except DocumentError as exc:
+        return Failed(path, exc.reason)
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+        log.debug("extracting %s failed", path, exc_info=True)
+        return Failed(path, f"internal error while loading ({type(exc).__name__}: {_one_line(exc)})")
+    sha = record.source.sha256 if record.source else file_sha256(Path(path))
+    return Built(path, sha, document, shared)
+
+
+def document_ntriples(record: object) -> tuple[bytes, bytes]:
+    """The record's document graph and shared triples as N-Triples bytes."""
+    from .loaders.graph import record_to_graph
+
+    built = record_to_graph(record)
+    document, shared = _split_graphs(built)
+    return _ntriples(document), _ntriples(shared)
+
+
+def _split_graphs(built: object) -> tuple[object, object]:
+    """(document graph, shared triples) from what loaders.graph.record_to_graph returns."""
+    if isinstance(built, tuple) and len(built) == 2:
+        return built[0], built[1]
+    for document_attr, shared_attr in (("document", "shared"), ("graph", "shared")):
+        if hasattr(built, document_attr) and hasattr(built, shared_attr):
+            return getattr(built, document_attr), getattr(built, shared_attr)
+    raise TypeError(f"unexpected result from record_to_graph: {type(built).__name__}")
+
+
+def _ntriples(graph: object) -> bytes:
+    if graph is None:
+        return b""
+    if isinstance(graph, bytes):
+        return graph
+    if isinstance(graph, str):
+        return graph.encode("utf-8")
+    return graph.serialize(format="nt", encoding="utf-8")  # type: ignore[attr-defined]
+
+
+# -- the base graphs -------------------------------------------------------------------------------
+
+
+def ontology_ntriples() -> bytes:
+    """The packaged ontology (every .ttl in ofsted_kg.ontology except SHACL shapes) as N-Triples."""
+    folder = importlib.resources.files("ofsted_kg.ontology")
+    triples: list[ox.Triple] = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".ttl") and "shape" not in entry.name:
+            triples.extend(ox.parse(entry.read_bytes(), format=ox.RdfFormat.TURTLE))
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
+
+
+def authorities_ntriples() -> bytes:
+    from .loaders.graph import authorities_graph
+
+    return _ntriples(authorities_graph())
+
+
+def ensure_base_graphs(backend: Backend, *, force: bool = False) -> None:
+    """Load the ontology and the authorities on a store's first use (or when forced)."""
+    if force or not backend.has_graph(iris.ONTOLOGY_GRAPH):
+        data = ontology_ntriples()
+        if data:
+            backend.replace_graph(iris.ONTOLOGY_GRAPH, data)
+    if force or not backend.has_graph(iris.SHARED_GRAPH):
+        backend.add_to_graph(iris.SHARED_GRAPH, authorities_ntriples())
+
+
+# -- the pipeline ----------------------------------------------------------------------------------
+
+
+def ingest(
+    backend: Backend,
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    jobs: int | None = None,
+    progress: bool = True,
+    prune: bool = False,
+    force: bool = False,
+    builder: Builder = build_document,
+) -> IngestSummary:
+    """Load every document under `paths` into `backend`; see the module docstring."""
+    summary = IngestSummary()
+    files, missing = find_documents(paths)
+    summary.failed.extend(missing)
+    ensure_base_graphs(backend, force=force)
+
+    existing = {g for g in backend.graphs() if str(g).startswith(iris.REPORT_GRAPH_PREFIX)}
+    hashes: dict[str, str] = {}  # path -> sha256
+    to_load: list[str] = []
+    for path in files:
+        try:
+            sha = file_sha256(path)
+        except OSError as exc:
+            summary.failed.append((str(path), f"cannot read ({exc.strerror or exc})"))
+            continue
+        hashes[str(path)] = sha
+        if not force and iris.report_graph(sha) in existing:
+            summary.skipped_unchanged.append(str(path))
+        else:
+            to_load.append(str(path))
+
+    bar = _progress_bar(len(to_load), enabled=progress)
+    try:
+        for result in _run(builder, to_load, jobs):
+            if isinstance(result, Failed):
+                summary.failed.append((result.path, result.reason))
+            else:
+                _write(backend, result)
+                summary.loaded.append(result.path)
+            bar.update(1)
+    finally:
+        bar.close()
+
+    current = {iris.report_graph(sha) for sha in hashes.values()}
+    summary.replaced.extend(_drop_older_versions(backend, files, current))
+    if prune:
+        for graph in sorted(g for g in backend.graphs() if str(g).startswith(iris.REPORT_GRAPH_PREFIX)):
+            if graph not in current:
+                backend.drop_graph(graph)
+                summary.pruned.append(str(graph))
+    return summary
+
+
+def _write(backend: Backend, built: Built) -> None:
+    # Shared triples first: a document graph present means its authority and inspectors are too.
+    if built.shared:
+        backend.add_to_graph(iris.SHARED_GRAPH, built.shared)
+    backend.replace_graph(iris.report_graph(built.sha256), built.document)
+
+
+def _drop_older_versions(backend: Backend, files: list[Path], current: set[URIRef]) -> list[str]:
+    """Drop graphs loaded from an earlier version of a file given now (same file name, other hash)."""
+    names = {path.name for path in files}
+    if not names:
+        return []
+    dropped = []
+    for row in backend.select(_SOURCES_QUERY).rows:
+        graph, source = row.get("graph"), row.get("source")
+        if graph is None or source is None or str(source) not in names:
+            continue
+        graph_iri = URIRef(str(graph))
+        if graph_iri not in current and str(graph_iri).startswith(iris.REPORT_GRAPH_PREFIX):
+            backend.drop_graph(graph_iri)
+            dropped.append(str(graph_iri))
+    return sorted(set(dropped))
+
+
+def _run(builder: Builder, paths: list[str], jobs: int | None) -> Iterator[Built | Failed]:
+    """Results as they complete; at most 2 x jobs documents in flight, so memory stays flat."""
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    if jobs == 1 or len(paths) <= 1:
+        for path in paths:
+            yield builder(path)
+        return
+    pending = iter(paths)
+    executor = ProcessPoolExecutor(max_workers=jobs)
+    in_flight: dict[Future, str] = {}
+    try:
+        while True:
+            while len(in_flight) < 2 * jobs and (path := next(pending, None)) is not None:
+                in_flight[executor.submit(builder, path)] = path
+            if not in_flight:
+                return
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in done:
+                path = in_flight.pop(future)
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    # A worker died (e.g. the PDF library crashed): blame this file, start afresh.
+                    yield Failed(path, "the extractor crashed on this file")
+                    for other in list(in_flight):
+                        paths_left = in_flight.pop(other)
+                        pending = _chain([paths_left], pending)
+                    executor.shutdown(wait=False, cancel_futures=True)
+                    executor = ProcessPoolExecutor(max_workers=jobs)
+                    break
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _chain(first: list[str], rest: Iterator[str]) -> Iterator[str]:
+    yield from first
+    yield from rest
+
+
+class _NoBar:
+    def update(self, n: int) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def _progress_bar(total: int, *, enabled: bool) -> object:
+    if not enabled or total == 0 or not sys.stderr.isatty():
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="doc", file=sys.stderr, desc="ingest", dynamic_ncols=True)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:200] if text else type(exc).__name__

@@ -1,0 +1,108 @@
+"""`ofsted-kg related`: the findings related to one finding, or to an authority's findings."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from rdflib import URIRef
+
+from ofsted_kg import iris
+from ofsted_kg.analysis.data import find_authority
+from ofsted_kg.analysis.related import (
+    DEFAULT_PER_FINDING,
+    DEFAULT_THRESHOLD,
+    recompute_related,
+    related_from_store,
+)
+from ofsted_kg.backend import StoreError
+from ofsted_kg.connect import open_backend
+from ofsted_kg.tables import write_rows
+
+FORMATS = ("table", "csv", "json")
+COLUMNS = [
+    "finding",
+    "similarity",
+    "shared_themes",
+    "authority",
+    "date",
+    "page",
+    "quote",
+    "related",
+    "report",
+]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "related",
+        help="findings related to a finding or to an authority's findings (shared theme, similar words)",
+        description="List related findings: findings of other reports that share a theme and whose texts are "
+        "similar (TF-IDF cosine). Links are computed once over the whole store and kept in the "
+        "analysis/related named graph; --recompute rebuilds them (after loading more documents).",
+    )
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--finding", metavar="IRI", help="a finding's IRI")
+    target.add_argument("--authority", metavar="NAME", help="an authority's name, e.g. Peterborough")
+    parser.add_argument(
+        "--theme", metavar="THEME", help="only links sharing this theme (notation, e.g. care-leavers)"
+    )
+    parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
+    parser.add_argument("--recompute", action="store_true", help="recompute every link before answering")
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=DEFAULT_THRESHOLD,
+        help=f"minimum TF-IDF cosine for a link when (re)computing (default {DEFAULT_THRESHOLD})",
+    )
+    parser.add_argument(
+        "--per-finding",
+        type=int,
+        default=DEFAULT_PER_FINDING,
+        help=f"most links kept per finding when (re)computing (default {DEFAULT_PER_FINDING})",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not 0.0 < args.threshold <= 1.0:
+        print(f"ofsted-kg related: --threshold must be in (0, 1], not {args.threshold}", file=sys.stderr)
+        return 2
+    try:
+        with open_backend(args) as backend:
+            if args.recompute or not backend.has_graph(iris.RELATED_GRAPH):
+                links = recompute_related(backend, args.threshold, args.per_finding)
+                print(f"computed {len(links)} related-finding links", file=sys.stderr)
+            finding = authority = None
+            if args.finding:
+                finding = URIRef(args.finding)
+            else:
+                authority = find_authority(backend, args.authority)
+                if authority is None:
+                    print(
+                        f"ofsted-kg related: no authority named {args.authority!r} in the store",
+                        file=sys.stderr,
+                    )
+                    return 2
+            rows = related_from_store(backend, finding=finding, authority=authority)
+    except StoreError as exc:
+        print(f"ofsted-kg: {exc}", file=sys.stderr)
+        return 3
+    if args.theme:
+        rows = [r for r in rows if args.theme in r.shared_themes]
+    table = [
+        [
+            r.finding,
+            round(r.similarity, 3),
+            " ".join(r.shared_themes),
+            r.other_authority,
+            r.other_date,
+            r.other_page,
+            r.other_quote,
+            r.other,
+            r.other_report,
+        ]
+        for r in rows
+    ]
+    write_rows(sys.stdout, args.format, COLUMNS, table)
+    return 0

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import CorruptPDF, EmptyDocument, EncryptedPDF, GarbledText, NoTextLayer, NotAPDF
+from .errors import CorruptPDF, EmptyDocument, EncryptedPDF, GarbledText, NotAPDF, NoTextLayer
 from .record import SourceInfo
 
 BULLETS = "\u25fc\uf06e\u2022\u25aa\uf0b7\u25cf\u25a0\uf0a7\u2013-"
@@ -56,6 +56,8 @@ class Line:
     height: float | None = None
     page_height: float | None = None
     gap_before: bool = False  # plain text: a blank line precedes it
+    y_end: float | None = None  # baseline of the line's last glyphs (pdfium joins a hyphen-broken pair)
+    size: float | None = None  # font size in points (median over the line's first glyphs)
 
 
 @dataclass(frozen=True)
@@ -164,8 +166,8 @@ def _pdf_lines(data: bytes) -> list[list[Line]]:
                 for raw_line in re.split(r"\r\n|\n|\r", raw):
                     text = normalise_line(raw_line)
                     if text:
-                        y, h = _line_geometry(textpage, offset, len(raw_line))
-                        lines.append(Line(text, index + 1, y, h, height))
+                        y, h, y_end, size = _line_geometry(textpage, offset, len(raw_line))
+                        lines.append(Line(text, index + 1, y, h, height, y_end=y_end, size=size))
                     offset += len(raw_line) + 2  # pdfium separates lines with generated "\r\n"
                 pages.append(lines)
                 textpage.close()
@@ -178,7 +180,12 @@ def _pdf_lines(data: bytes) -> list[list[Line]]:
         pdf.close()
 
 
-def _line_geometry(textpage, offset: int, length: int) -> tuple[float | None, float | None]:
+def _line_geometry(
+    textpage, offset: int, length: int
+) -> tuple[float | None, float | None, float | None, float | None]:
+    """(baseline, glyph height, last baseline, font size) of one pdfium text line."""
+    import pypdfium2.raw as pdfium_raw
+
     # The first few glyphs of a line may be a quote mark or a bullet, whose boxes are short;
     # the tallest of them gives the line's baseline and size.
     best: tuple[float, float] | None = None
@@ -190,7 +197,28 @@ def _line_geometry(textpage, offset: int, length: int) -> tuple[float | None, fl
         h = top - bottom
         if h > 0 and (best is None or h > best[1]):
             best = (bottom, h)
-    return best if best else (None, None)
+    # pdfium joins two printed lines when the first ends in a hyphen it treats as soft ("cook-" +
+    # "alongs"); the last glyphs' baseline tells where the joined line really ends.
+    last: tuple[float, float] | None = None
+    for i in range(offset + length - 1, max(offset, offset + length - 6) - 1, -1):
+        try:
+            left, bottom, right, top = textpage.get_charbox(i)
+        except Exception:
+            continue
+        h = top - bottom
+        if h > 0 and (last is None or h > last[1]):
+            last = (bottom, h)
+    sizes = []
+    for i in range(offset, offset + min(length, 24)):
+        size = pdfium_raw.FPDFText_GetFontSize(textpage.raw, i)
+        if size > 1.5:  # generated spaces report size 1
+            sizes.append(size)
+    font_size = statistics.median(sizes) if sizes else None
+    if not best:
+        return None, None, None, font_size
+    # Only a drop of a line or more means a joined pair; smaller differences are glyph shapes.
+    y_end = last[0] if last is not None and best[0] - last[0] > 0.8 * best[1] else best[0]
+    return best[0], best[1], y_end, font_size
 
 
 def _text_lines(data: bytes) -> list[list[Line]]:
@@ -239,8 +267,12 @@ def _drop_furniture(pages: list[list[Line]]) -> list[list[Line]]:
     kept: list[list[Line]] = []
     for index, lines in enumerate(pages):
         margin = set(map(id, _margin_lines(lines)))
+        margin |= set(map(id, _extreme_lines(lines)))
+        footnotes = set(map(id, _footnote_lines(lines)))
         out = []
         for ln in lines:
+            if id(ln) in footnotes:
+                continue
             if PAGE_NUMBER_RE.match(ln.text) and (id(ln) in margin or ln.y is None):
                 continue
             if index == 0 and ADDRESS_LINE_RE.match(ln.text):
@@ -250,6 +282,41 @@ def _drop_furniture(pages: list[list[Line]]) -> list[list[Line]]:
             out.append(ln)
         kept.append(out)
     return kept
+
+
+def _extreme_lines(lines: list[Line]) -> list[Line]:
+    """The lowest and highest printed line of a page: where a page number sits, however deep the margin."""
+    placed = [ln for ln in lines if ln.y is not None]
+    if len(placed) < 3:
+        return []
+    return [min(placed, key=lambda ln: ln.y or 0.0), max(placed, key=lambda ln: ln.y or 0.0)]
+
+
+_FOOTNOTE_START_RE = re.compile(r"^(?:\d{1,2}|\*)\s*\S")
+_FOOTNOTE_MARK_RE = re.compile(r"^\d{1,2}$")
+
+
+def _footnote_lines(lines: list[Line]) -> list[Line]:
+    """Footnote markers (a lone superscript digit on its own line) and the footnote block at a page's
+    foot: smaller type than the page's body, its first line starting with the note's number."""
+    sized = [ln for ln in lines if ln.size is not None and ln.y is not None]
+    if len(sized) < 5:
+        return []
+    body = statistics.median(ln.size for ln in sized if ln.size)
+    small = [ln for ln in sized if ln.size and ln.size < 0.9 * body]
+    drop = [ln for ln in small if _FOOTNOTE_MARK_RE.match(ln.text)]
+    # Walk up from the bottom while the type stays small; a page number below the note may interrupt.
+    block: list[Line] = []
+    for ln in sorted(sized, key=lambda ln: ln.y or 0.0):
+        if ln.size and ln.size < 0.9 * body and not _FOOTNOTE_MARK_RE.match(ln.text):
+            block.append(ln)
+        elif PAGE_NUMBER_RE.match(ln.text) and not block:
+            continue
+        else:
+            break
+    while block and not _FOOTNOTE_START_RE.match(block[-1].text):
+        block.pop()  # the block must open with the note's number
+    return drop + block
 
 
 def _margin_lines(lines: list[Line]) -> list[Line]:
@@ -265,6 +332,10 @@ def _margin_lines(lines: list[Line]) -> list[Line]:
 # ----------------------------------------------------------------------------- paragraphs
 
 
+def _bottom(line: Line) -> float:
+    return line.y_end if line.y_end is not None else line.y  # type: ignore[return-value]
+
+
 def _paragraph_breaks(lines: list[Line]) -> list[bool]:
     """For each line, whether it starts a new paragraph."""
     if not lines:
@@ -272,17 +343,18 @@ def _paragraph_breaks(lines: list[Line]) -> list[bool]:
     if lines[0].y is None:
         return [ln.gap_before or bool(BULLET_RE.match(ln.text)) for ln in lines]
     pitches = [
-        a.y - b.y
+        _bottom(a) - b.y
         for a, b in zip(lines, lines[1:], strict=False)
-        if a.y is not None and b.y is not None and 0 < a.y - b.y < 40
+        if a.y is not None and b.y is not None and 0 < _bottom(a) - b.y < 40
     ]
-    pitch = statistics.median(pitches) if pitches else 14.0
+    # The lower quartile, not the median: on a short page paragraph gaps can be half the drops.
+    pitch = sorted(pitches)[len(pitches) // 4] if pitches else 14.0
     breaks = [True]
     for prev, ln in zip(lines, lines[1:], strict=False):
         if prev.y is None or ln.y is None:
             breaks.append(True)
             continue
-        drop = prev.y - ln.y
+        drop = _bottom(prev) - ln.y
         new = drop > 1.45 * pitch or drop < -2 or bool(BULLET_RE.match(ln.text))
         breaks.append(new)
     return breaks

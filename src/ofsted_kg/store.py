@@ -4,7 +4,8 @@ Queries see the union of all named graphs as their default graph. Terms cross th
 rdflib terms; `to_ox` / `from_ox` convert them. Parameters are bound with pyoxigraph
 `substitutions`, which requires the bound variable to be projected by a SELECT and to be used
 in triple patterns (oxigraph joins substitutions like a trailing VALUES block, so a FILTER
-does not see them): the named queries are written that way.
+does not see them): the named queries are written that way. A query binding a variable it does
+not project gets a VALUES block of escaped terms instead (ofsted_kg.sparql_bindings).
 """
 
 from __future__ import annotations
@@ -155,9 +156,21 @@ class EmbeddedStore(Backend):
     # -- queries ------------------------------------------------------------------------------
 
     def _query(self, sparql: str, bindings: Mapping[str, Identifier] | None) -> object:
-        return self._store.query(
-            sparql, use_default_graph_as_union=True, substitutions=_substitutions(bindings)
-        )
+        try:
+            return self._store.query(
+                sparql, use_default_graph_as_union=True, substitutions=_substitutions(bindings)
+            )
+        except RuntimeError as exc:
+            if not bindings or "projection" not in str(exc):
+                raise ValueError(_first_line(exc)) from exc
+        # oxigraph substitutes only projected variables; bind the others with a VALUES block
+        # of escaped terms opening the WHERE group (the same binding a remote store gets).
+        from .sparql_bindings import bind
+
+        try:
+            return self._store.query(bind(sparql, bindings), use_default_graph_as_union=True)
+        except RuntimeError as exc:
+            raise ValueError(_first_line(exc)) from exc
 
     def select(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> SelectResult:
         result = self._query(sparql, bindings)

@@ -79,6 +79,16 @@ def visit_interval(sha256: str) -> URIRef:
     return URIRef(f"{BASE}inspection/{report_key(sha256)}/interval")
 
 
+def extra_visit_interval(sha256: str, index: int) -> URIRef:
+    """A further set of visit dates printed on the report (index from 1)."""
+    return URIRef(f"{BASE}inspection/{report_key(sha256)}/interval/{index}")
+
+
+def instant(interval: URIRef, edge: str) -> URIRef:
+    """The beginning or end instant of a visit interval (edge: 'beginning' | 'end')."""
+    return URIRef(f"{interval}/{slug(edge)}")
+
+
 def association(sha256: str, inspector_name: str) -> URIRef:
     return URIRef(f"{BASE}inspection/{report_key(sha256)}/association/{slug(inspector_name)}")
 

@@ -22,7 +22,7 @@ from rdflib.namespace import RDFS
 
 from . import vocabulary
 
-OKG_NS = "https://w3id.org/ofsted-kg/ontology#"
+OKG_NS = vocabulary.OKG_NS
 OA_NS = "http://www.w3.org/ns/oa#"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NAMESPACE_PATH = REPO_ROOT / "src" / "ofsted_kg" / "namespace.py"
@@ -42,7 +42,9 @@ def namespace_terms(graph: Graph, namespace: str) -> dict[str, str]:
 
 
 def _label(graph: Graph, subject: URIRef) -> str:
-    labels = sorted(graph.objects(subject, RDFS.label), key=lambda lit: (getattr(lit, "language", "") != "en", lit))
+    labels = sorted(
+        graph.objects(subject, RDFS.label), key=lambda lit: (getattr(lit, "language", "") != "en", lit)
+    )
     return " ".join(str(labels[0]).split()) if labels else ""
 
 

@@ -32,8 +32,21 @@ class OKG(DefinedNamespace):
     _NS = Namespace("https://w3id.org/ofsted-kg/ontology#")
     _fail = True
 
+    Adoption: URIRef  # adoption
     AreaSENDInspection: URIRef  # area SEND inspection
+    AssessmentAndPlanning: URIRef  # assessment and planning
+    AuditAndQualityAssurance: URIRef  # audit and quality assurance
+    CareLeaversAccommodation: URIRef  # care leavers' accommodation
+    CareLeaversSupport: URIRef  # support for care leavers
+    CaseRecording: URIRef  # case recording
+    ChildProtection: URIRef  # child protection
+    ChildrenInNeed: URIRef  # children in need
+    ChildrenPlacedAtDistance: URIRef  # children placed at a distance
     ChildrensServices: URIRef  # children's services
+    CorporateParenting: URIRef  # corporate parenting
+    Covid19Response: URIRef  # COVID-19 response
+    DirectWorkAndVoiceOfTheChild: URIRef  # direct work and the voice of the child
+    DisabledChildren: URIRef  # disabled children
     DocumentTypeScheme: URIRef  # document types
     DocumentType_area_send_inspection: URIRef  # area SEND inspection report
     DocumentType_focused_visit: URIRef  # focused visit letter
@@ -42,7 +55,11 @@ class OKG(DefinedNamespace):
     DocumentType_monitoring_visit: URIRef  # monitoring visit letter
     DocumentType_other: URIRef  # other document
     DocumentType_sif_inspection: URIRef  # SIF inspection report
+    DomesticAbuse: URIRef  # domestic abuse
+    EarlyHelp: URIRef  # early help
+    EducationAndVirtualSchool: URIRef  # education and the virtual school
     ExtractionRun: URIRef  # extraction run
+    FamilyTimeAndRelationships: URIRef  # family time and relationships
     Finding: URIRef  # finding
     FindingKindScheme: URIRef  # finding kinds
     FindingKind_area_for_improvement: URIRef  # area for improvement
@@ -51,6 +68,7 @@ class OKG(DefinedNamespace):
     FindingKind_main_finding: URIRef  # main finding
     FindingKind_strength: URIRef  # strength
     FocusedVisit: URIRef  # focused visit
+    Fostering: URIRef  # fostering
     Framework: URIRef  # inspection framework
     FrameworkScheme: URIRef  # inspection frameworks
     Framework_area_send_2023: URIRef  # area SEND (2023)
@@ -59,6 +77,7 @@ class OKG(DefinedNamespace):
     Framework_ilacs_2026: URIRef  # ILACS (2026)
     Framework_jtai_2016: URIRef  # joint targeted area inspections (2016)
     Framework_sif_2013: URIRef  # single inspection framework (2013)
+    FrontDoor: URIRef  # front door
     GradeScheme: URIRef  # grades
     Grade_adequate: URIRef  # adequate
     Grade_good: URIRef  # good
@@ -68,9 +87,13 @@ class OKG(DefinedNamespace):
     Grade_positive_experiences: URIRef  # positive experiences and outcomes
     Grade_requires_improvement: URIRef  # requires improvement to be good
     Grade_widespread_failings: URIRef  # widespread and/or systemic failings
+    Health: URIRef  # health
+    Homeless16And17YearOlds: URIRef  # homeless 16- and 17-year-olds
     ILACSInspection: URIRef  # ILACS inspection
     ILACSShortInspection: URIRef  # ILACS short inspection
     ILACSStandardInspection: URIRef  # ILACS standard inspection
+    IROOversight: URIRef  # IRO oversight
+    IdentityAndDiversity: URIRef  # identity and diversity
     Inspection: URIRef  # inspection
     Inspector: URIRef  # inspector
     InspectorRole: URIRef  # inspector role
@@ -92,16 +115,31 @@ class OKG(DefinedNamespace):
     JudgementArea_sif_help_and_protection: URIRef  # children who need help and protection (SIF)
     JudgementArea_sif_leadership: URIRef  # leadership, management and governance (SIF)
     JudgementArea_sif_looked_after_and_permanence: URIRef  # children looked after and achieving permanence (SIF)
+    LadoAndAllegations: URIRef  # LADO and allegations
+    LeadershipAndGovernance: URIRef  # leadership and governance
     Letter: URIRef  # letter
     LocalAreaPartnership: URIRef  # local area partnership
     LocalAuthority: URIRef  # local authority
+    MentalHealth: URIRef  # mental health
+    MissingAndExploitation: URIRef  # missing children and exploitation
     MonitoringVisit: URIRef  # monitoring visit
+    Neglect: URIRef  # neglect
+    ParticipationAndCoProduction: URIRef  # participation and co-production
     PartnerBody: URIRef  # partner body
+    PartnershipWorking: URIRef  # partnership working
+    PathwayPlanning: URIRef  # pathway planning
+    PerformanceInformation: URIRef  # performance information
+    Permanence: URIRef  # permanence
+    PlacementStability: URIRef  # placement stability
+    PlacementSufficiency: URIRef  # placement sufficiency
     PolarityScheme: URIRef  # polarities
     Polarity_concern: URIRef  # concern
     Polarity_mixed: URIRef  # mixed
     Polarity_neutral: URIRef  # neutral
     Polarity_strength: URIRef  # strength
+    PreProceedingsAndCourtWork: URIRef  # pre-proceedings and court work
+    PreparationForAdulthood: URIRef  # preparation for adulthood
+    PrivateFostering: URIRef  # private fostering
     Recipient: URIRef  # recipient
     Report: URIRef  # report
     Role_cqc_inspector: URIRef  # CQC inspector
@@ -112,8 +150,15 @@ class OKG(DefinedNamespace):
     Role_ofsted_inspector: URIRef  # Ofsted Inspector
     Role_probation_inspector: URIRef  # HMI Probation inspector
     SIFInspection: URIRef  # SIF inspection
+    SafeguardingPartnership: URIRef  # safeguarding partnership
+    SendAndEhcPlans: URIRef  # SEND and EHC plans
     Software: URIRef  # software
+    SupervisionAndManagementOversight: URIRef  # supervision and management oversight
     ThemeMatch: URIRef  # theme match
+    ThemeScheme: URIRef  # finding themes
+    UnaccompaniedChildren: URIRef  # unaccompanied children
+    WorkforceAndCaseloads: URIRef  # workforce and caseloads
+    YouthJustice: URIRef  # youth justice
     aboutInspection: URIRef  # about inspection
     area: URIRef  # area
     conductedBy: URIRef  # conducted by

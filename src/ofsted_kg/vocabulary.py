@@ -14,6 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 ONTOLOGY_PACKAGE = "ofsted_kg.ontology"
+OKG_NS = "https://w3id.org/ofsted-kg/ontology#"
 SHAPES_FILE = "shapes.ttl"
 
 

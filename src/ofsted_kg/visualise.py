@@ -1,0 +1,377 @@
+"""The related-findings page: one self-contained, offline HTML file (or a matplotlib picture).
+
+The view holds findings, the inspections (reports) they come from, the authorities inspected
+and the themes, with edges for related findings, recurring weaknesses, theme membership and
+report/authority structure. Positions are computed here, in Python, so the browser only draws:
+authorities and themes by a seeded spring layout (a few hundred nodes at most), inspections on
+a ring round their authority and findings on a ring round their inspection, which costs O(n)
+and stays readable at ten times the example corpus.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from . import iris
+from .analysis.data import FindingRow, fetch_findings, fetch_theme_labels
+from .analysis.recurring import Recurrence, recurring_weaknesses
+from .analysis.related import RelatedLink, compute_related, related_from_store
+from .backend import Backend
+
+LAYOUT_SEED = 42
+LIBRARY = "cytoscape.min.js"  # Cytoscape.js, vendored from npm (MIT, see static/cytoscape.LICENSE)
+
+KIND_COLOURS = {
+    "authority": "#1f3a5f",
+    "inspection": "#6a4c93",
+    "theme": "#e07a1f",
+    "finding": "#2a9d8f",
+}
+POLARITY_COLOURS = {"concern": "#c0392b", "strength": "#2a9d8f", "mixed": "#d4a017", "neutral": "#7f8c8d"}
+EDGE_COLOURS = {
+    "related": "#c0392b",
+    "recurring": "#8e44ad",
+    "theme": "#e0b080",
+    "in_report": "#b8b8b8",
+    "of_authority": "#8a8a8a",
+}
+
+
+@dataclass
+class View:
+    nodes: list[dict[str, Any]] = field(default_factory=list)
+    edges: list[dict[str, Any]] = field(default_factory=list)
+    filters: dict[str, Any] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = defaultdict(int)
+        for n in self.nodes:
+            out[n["kind"]] += 1
+        for e in self.edges:
+            out[f"edge:{e['kind']}"] += 1
+        return dict(out)
+
+
+def _short(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _doc_label(doc_type: str) -> str:
+    return doc_type.replace("_", " ") if doc_type else "report"
+
+
+def select_findings(
+    findings: Sequence[FindingRow],
+    links: Sequence[RelatedLink],
+    authority: str | None = None,
+    theme: str | None = None,
+    since: str | None = None,
+) -> list[FindingRow]:
+    """The findings the view shows: those matching the filters, plus the findings related to them
+    (so an authority's page also shows where else the same point was made)."""
+
+    def matches(f: FindingRow) -> bool:
+        return (
+            (authority is None or f.authority_name.casefold() == authority.casefold())
+            and (theme is None or theme in f.themes)
+            and (since is None or (f.date and f.date >= since))
+        )
+
+    chosen = {f.iri for f in findings if matches(f)}
+    if authority is not None or theme is not None:
+        by_iri = {f.iri: f for f in findings}
+        for link in links:
+            for a, b in ((link.finding_a, link.finding_b), (link.finding_b, link.finding_a)):
+                other = by_iri.get(b)
+                if a in chosen and other is not None and (since is None or other.date >= since):
+                    if theme is None or theme in link.shared_themes:
+                        chosen.add(b)
+    return [f for f in findings if f.iri in chosen]
+
+
+def build_view(
+    findings: Sequence[FindingRow],
+    links: Sequence[RelatedLink],
+    recurrences: Sequence[Recurrence],
+    theme_labels: dict[str, str],
+    authority: str | None = None,
+    theme: str | None = None,
+    since: str | None = None,
+) -> View:
+    shown = select_findings(findings, links, authority, theme, since)
+    shown_iris = {f.iri for f in shown}
+    view = View(filters={"authority": authority, "theme": theme, "since": since})
+    related_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_iri = {f.iri: f for f in shown}
+    for link in links:
+        if link.finding_a in shown_iris and link.finding_b in shown_iris:
+            for a, b in ((link.finding_a, link.finding_b), (link.finding_b, link.finding_a)):
+                other = by_iri[b]
+                related_of[a].append(
+                    {
+                        "id": b,
+                        "similarity": link.similarity,
+                        "authority": other.authority_name,
+                        "date": other.date,
+                        "text": _short(other.text, 160),
+                    }  # fmt: skip
+                )
+    authorities: dict[str, str] = {}
+    inspections: dict[str, FindingRow] = {}
+    themes: set[str] = set()
+    for f in shown:
+        authorities[f.authority] = f.authority_name
+        inspections.setdefault(f.report, f)
+        themes.update(f.themes)
+    for iri, name in sorted(authorities.items(), key=lambda kv: kv[1]):
+        view.nodes.append({"id": iri, "kind": "authority", "label": name, "authority": name})
+    for report, f in sorted(inspections.items(), key=lambda kv: (kv[1].authority_name, kv[1].date)):
+        title = f.report_title or f"{f.authority_name} {_doc_label(f.document_type)}"
+        view.nodes.append(
+            {
+                "id": report,
+                "kind": "inspection",
+                "label": f"{f.authority_name} {f.date[:7]}",
+                "title": title,
+                "authority": f.authority_name,
+                "date": f.date,
+                "docType": f.document_type,
+            }  # fmt: skip
+        )
+        view.edges.append(
+            {"id": f"of:{report}", "source": report, "target": f.authority, "kind": "of_authority"}
+        )
+    for t in sorted(themes):
+        view.nodes.append({"id": f"theme:{t}", "kind": "theme", "label": theme_labels.get(t, t), "theme": t})
+    for f in shown:
+        view.nodes.append(
+            {
+                "id": f.iri,
+                "kind": "finding",
+                "label": _short(f.text, 60),
+                "text": f.text,
+                "quote": f.quote,
+                "findingKind": f.kind,
+                "polarity": f.polarity or "neutral",
+                "themes": list(f.themes),
+                "authority": f.authority_name,
+                "report": f.report,
+                "reportTitle": f.report_title or _doc_label(f.document_type),
+                "page": f.page,
+                "date": f.date,
+                "docType": f.document_type,
+                "related": sorted(related_of.get(f.iri, []), key=lambda r: -r["similarity"]),
+            }  # fmt: skip
+        )
+        view.edges.append({"id": f"in:{f.iri}", "source": f.iri, "target": f.report, "kind": "in_report"})
+        for t in f.themes:
+            view.edges.append(
+                {"id": f"theme:{f.iri}:{t}", "source": f.iri, "target": f"theme:{t}", "kind": "theme"}
+            )
+    for link in links:
+        if link.finding_a in shown_iris and link.finding_b in shown_iris:
+            view.edges.append(
+                {
+                    "id": str(link.iri),
+                    "source": link.finding_a,
+                    "target": link.finding_b,
+                    "kind": "related",
+                    "similarity": link.similarity,
+                    "themes": list(link.shared_themes),
+                }  # fmt: skip
+            )
+    seen_recurring: set[tuple[str, str]] = set()
+    for r in recurrences:
+        key = (r.earlier.finding, r.later.finding)
+        if key[0] in shown_iris and key[1] in shown_iris and key not in seen_recurring:
+            seen_recurring.add(key)
+            view.edges.append(
+                {
+                    "id": f"recurring:{key[0]}:{key[1]}",
+                    "source": key[0],
+                    "target": key[1],
+                    "kind": "recurring",
+                    "theme": r.theme,
+                    "similarity": r.similarity,
+                }  # fmt: skip
+            )
+    layout(view)
+    return view
+
+
+def layout(view: View, seed: int = LAYOUT_SEED) -> None:
+    """Give every node x/y (pixels): see the module docstring for why the layout is staged."""
+    kinds = {n["id"]: n["kind"] for n in view.nodes}
+    report_of: dict[str, str] = {}
+    authority_of: dict[str, str] = {}
+    for e in view.edges:
+        if e["kind"] == "in_report":
+            report_of[e["source"]] = e["target"]
+        elif e["kind"] == "of_authority":
+            authority_of[e["source"]] = e["target"]
+    skeleton = nx.Graph()
+    skeleton.add_nodes_from(n for n, k in kinds.items() if k in ("authority", "theme"))
+    for e in view.edges:
+        if e["kind"] == "theme":
+            a = authority_of.get(report_of.get(e["source"], ""), "")
+            if a:
+                w = skeleton.get_edge_data(a, e["target"], {"weight": 0})["weight"]
+                skeleton.add_edge(a, e["target"], weight=w + 1)
+    pos: dict[str, tuple[float, float]] = {}
+    if skeleton:
+        k = 2.0 / math.sqrt(max(len(skeleton), 1))
+        raw = nx.spring_layout(skeleton, seed=seed, k=k, iterations=80, weight=None)
+        scale = 260.0 * math.sqrt(len(skeleton))
+        pos.update({n: (float(x) * scale, float(y) * scale) for n, (x, y) in raw.items()})
+    findings_in: dict[str, list[str]] = defaultdict(list)
+    for f, r in report_of.items():
+        findings_in[r].append(f)
+    reports_of: dict[str, list[str]] = defaultdict(list)
+    for r, a in authority_of.items():
+        reports_of[a].append(r)
+    for a, reports in reports_of.items():
+        ax, ay = pos.get(a, (0.0, 0.0))
+        ring = 70.0 + 18.0 * math.sqrt(sum(len(findings_in[r]) for r in reports))
+        for i, r in enumerate(sorted(reports)):
+            angle = 2 * math.pi * i / len(reports) + 0.3
+            rx, ry = ax + ring * math.cos(angle), ay + ring * math.sin(angle)
+            pos[r] = (rx, ry)
+            members = sorted(findings_in[r])
+            radius = 18.0 + 5.0 * math.sqrt(len(members)) * 2
+            for j, f in enumerate(members):
+                # A spiral, not a circle: many findings stay apart without a huge ring.
+                t = j / max(len(members), 1)
+                fr = radius * (0.45 + 0.75 * t)
+                fa = angle + 2.4 * j
+                pos[f] = (rx + fr * math.cos(fa), ry + fr * math.sin(fa))
+    for n in view.nodes:
+        x, y = pos.get(n["id"], (0.0, 0.0))
+        n["x"], n["y"] = round(x, 1), round(y, 1)
+
+
+def view_from_store(
+    backend: Backend, authority: str | None = None, theme: str | None = None, since: str | None = None
+) -> View:
+    """The view over the store; related links are read from the related graph when it exists,
+    otherwise computed in memory (nothing is written by drawing a picture)."""
+    findings = fetch_findings(backend)
+    if backend.has_graph(iris.RELATED_GRAPH):
+        by_iri = {f.iri: f for f in findings}
+        links = []
+        for row in related_from_store(backend):
+            if row.finding < row.other and row.finding in by_iri and row.other in by_iri:
+                links.append(
+                    RelatedLink(
+                        row.finding,
+                        row.other,
+                        row.similarity,
+                        row.shared_themes,
+                        (),
+                        by_iri[row.finding].authority == by_iri[row.other].authority,
+                    )  # fmt: skip
+                )
+    else:
+        links = compute_related(findings)
+    return build_view(
+        findings, links, recurring_weaknesses(backend), fetch_theme_labels(backend), authority, theme, since
+    )
+
+
+def _static(name: str) -> str:
+    return (importlib.resources.files("ofsted_kg") / "static" / name).read_text(encoding="utf-8")
+
+
+def _inline_script(code: str) -> str:
+    # A literal "</script" inside inlined code would end the element early.
+    return code.replace("</script", "<\\/script")
+
+
+def render_html(view: View, title: str = "ofsted-kg: related findings") -> str:
+    """The page as one string: template + inlined library + app + data, nothing fetched."""
+    data = {
+        "nodes": view.nodes,
+        "edges": view.edges,
+        "filters": view.filters,
+        "colours": {"kinds": KIND_COLOURS, "polarity": POLARITY_COLOURS, "edges": EDGE_COLOURS},
+    }
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # JSON inside <script type="application/json">: escape '<' so no text can close the element.
+    payload = payload.replace("<", "\\u003c")
+    page = _static("related-page.html")
+    replacements = {
+        "__OKG_TITLE__": _escape_html(title),
+        "/*__OKG_LIBRARY__*/": _inline_script(_static(LIBRARY)),
+        "/*__OKG_APP__*/": _inline_script(_static("related.js")),
+        "__OKG_DATA__": payload,
+    }
+    for marker, value in replacements.items():
+        before, sep, after = page.partition(marker)
+        if not sep:
+            raise RuntimeError(f"page template lacks {marker}")
+        page = before + value + after  # partition, not str.replace: values may contain markers' text
+    return page
+
+
+def _escape_html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def write_html(view: View, out: str | Path) -> None:
+    Path(out).write_text(render_html(view), encoding="utf-8")
+
+
+def write_picture(view: View, out: str | Path, fmt: str) -> None:
+    """The same view drawn with matplotlib (png or svg), for reports."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as exc:  # matplotlib is the optional 'viz' extra
+        raise RuntimeError("--format png|svg needs matplotlib: pip install 'ofsted-kg[viz]'") from exc
+    pos = {n["id"]: (n["x"], -n["y"]) for n in view.nodes}
+    fig, ax = plt.subplots(figsize=(14, 10), dpi=110)
+    order = ("in_report", "of_authority", "theme", "related", "recurring")
+    for kind in order:
+        for e in view.edges:
+            if e["kind"] != kind:
+                continue
+            (x1, y1), (x2, y2) = pos[e["source"]], pos[e["target"]]
+            ax.plot(
+                [x1, x2], [y1, y2], color=EDGE_COLOURS[kind], zorder=1,
+                linewidth=1.4 if kind in ("related", "recurring") else 0.4,
+                linestyle="--" if kind == "recurring" else "-",
+                alpha=0.9 if kind in ("related", "recurring") else 0.35,
+            )  # fmt: skip
+    shapes = {"authority": ("s", 120), "inspection": ("D", 50), "theme": ("h", 110), "finding": ("o", 14)}
+    for kind, (marker, size) in shapes.items():
+        members = [n for n in view.nodes if n["kind"] == kind]
+        if not members:
+            continue
+        colours = [
+            POLARITY_COLOURS.get(n.get("polarity", ""), KIND_COLOURS[kind])
+            if kind == "finding"
+            else KIND_COLOURS[kind]
+            for n in members
+        ]
+        ax.scatter([pos[n["id"]][0] for n in members], [pos[n["id"]][1] for n in members],
+                   c=colours, marker=marker, s=size, zorder=2, label=kind, edgecolors="white", linewidths=0.4)  # fmt: skip
+        if kind in ("authority", "theme"):
+            for n in members:
+                ax.annotate(n["label"], pos[n["id"]], fontsize=6, zorder=3, ha="center", va="bottom",
+                            xytext=(0, 4), textcoords="offset points")  # fmt: skip
+    ax.legend(loc="lower left", fontsize=7, frameon=False)
+    ax.set_axis_off()
+    ax.set_title("ofsted-kg: findings, inspections, authorities and themes", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(out, format=fmt)
+    plt.close(fig)

@@ -45,9 +45,13 @@ def _import(module: str):  # -> ModuleType | None
     try:
         return importlib.import_module(name)
     except ModuleNotFoundError as exc:
-        if exc.name == name:  # the module itself is absent, not something it imports
+        if exc.name == name:  # the module itself is absent: that kind is simply not supported yet
             return None
-        raise
+        log.warning("%s could not be imported (%s); treating it as absent", name, exc)
+        return None
+    except ImportError as exc:  # a sibling module half-written or broken must not stop every extraction
+        log.warning("%s could not be imported (%s); treating it as absent", name, exc)
+        return None
 
 
 def parser_for(kind: str) -> Parser | None:

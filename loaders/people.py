@@ -52,8 +52,10 @@ _TRAILING_ROLE_RE = re.compile(
 _POST_NOMINAL_RE = re.compile(rf"(?:[\s,]+(?:{'|'.join(POST_NOMINALS)})\b\.?)+\s*$")
 
 # The phrase leading into a list of inspectors.
+_GROUP = rf"{_MAJESTY}\s+Inspectors|Ofsted\s+Inspectors|HMI"
 _LEAD_IN_RE = re.compile(
-    rf"^.*?\b(?:(?P<group>{_MAJESTY}\s+Inspectors|Ofsted\s+Inspectors|HMI)\s+for\s+this\s+visit\s+were"
+    rf"^.*?\b(?:carried\s+out\s+by\s+(?:(?P<group1>{_GROUP})\s+)?"
+    rf"|(?P<group>{_GROUP})\s+(?:for\s+this\s+visit\s+)?were"
     r"|the\s+inspectors?\s+(?:for\s+this\s+visit\s+)?(?:were|was)|inspectors?\s*:)\s*",
     re.IGNORECASE,
 )
@@ -123,8 +125,9 @@ def parse_inspectors(phrase: str, default_role: str = "hmi") -> list[Inspector]:
     lead_in = _LEAD_IN_RE.match(text)
     group_role = default_role
     if lead_in:
-        if lead_in["group"]:
-            group_role = role_of(lead_in["group"]) or default_role
+        group = lead_in["group"] or lead_in["group1"]
+        if group:
+            group_role = role_of(group) or default_role
         text = text[lead_in.end() :]
     text = re.split(r"\.\s|\.$", text, maxsplit=1)[0]
     # "..., both Her Majesty's Inspectors" / "all of whom are Her Majesty's Inspectors" apply to all.

@@ -1,0 +1,106 @@
+"""Validation of the knowledge graph: SHACL shapes per document graph, OWL consistency by HermiT.
+
+SHACL (pySHACL) checks what each loaded report graph must hold (ontology/shapes.ttl), with the
+ontology alongside so concept schemes and subclasses are known. HermiT (through owlready2,
+in its own `World()`, never the global default world) checks that the ontology, optionally with
+instance data, is consistent.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from rdflib import Graph, Literal
+from rdflib.namespace import XSD
+
+from . import vocabulary
+
+ONTOLOGY_IRI = "https://w3id.org/ofsted-kg/ontology"
+
+
+class ReasonerError(RuntimeError):
+    """HermiT could not be run (no Java, or the reasoner crashed): not a verdict on the data."""
+
+
+@dataclass(frozen=True)
+class Validator:
+    """The shapes and ontology graphs, parsed once and reused for every document graph."""
+
+    shapes: Graph
+    ontology: Graph
+
+    @classmethod
+    def load(cls) -> Validator:
+        return cls(vocabulary.shapes_graph(), vocabulary.ontology_graph())
+
+    def validate(self, data: Graph) -> tuple[bool, str]:
+        """(conforms, pySHACL's text report). Warnings are reported but do not break conformance."""
+        from pyshacl import validate
+
+        # pySHACL's ont_graph mix-in copies class and property axioms only, not the SKOS concepts
+        # that scheme-membership shapes look up, so the whole ontology joins a copy of the data.
+        combined = Graph()
+        for source in (data, self.ontology):
+            for triple in source:
+                combined.add(triple)
+        conforms, _results, text = validate(
+            combined,
+            shacl_graph=self.shapes,
+            inference="rdfs",
+            allow_warnings=True,
+            advanced=True,
+        )
+        return bool(conforms), str(text)
+
+
+def validate_graph(graph: Graph, validator: Validator | None = None) -> tuple[bool, str]:
+    """SHACL-validate one document graph: (conforms, report text)."""
+    return (validator or Validator.load()).validate(graph)
+
+
+def _hermit_view(graph: Graph) -> Graph:
+    """The graph as HermiT can read it.
+
+    HermiT supports only the OWL 2 datatype map, which lacks xsd:date; dates become midnight UTC
+    xsd:dateTime values (order and typing are kept, so range and functional checks still bite).
+    """
+    out = Graph()
+    for s, p, o in graph:
+        if o == XSD.date:
+            o = XSD.dateTime
+        elif isinstance(o, Literal) and o.datatype == XSD.date:
+            o = Literal(f"{o}T00:00:00Z", datatype=XSD.dateTime)
+        out.add((s, p, o))
+    return out
+
+
+def check_consistency(data: Graph | None = None) -> tuple[bool, str]:
+    """Is the ontology (with `data`, if given) consistent? (consistent, message).
+
+    Raises ReasonerError when HermiT cannot run at all (e.g. no Java).
+    """
+    from owlready2 import OwlReadyInconsistentOntologyError, World, sync_reasoner
+
+    graph = vocabulary.ontology_graph()
+    if data is not None:
+        for triple in data:
+            graph.add(triple)
+    ntriples = _hermit_view(graph).serialize(format="nt", encoding="utf-8")
+    subject = "the ontology" + (" with the data" if data is not None else "")
+    world = World()
+    try:
+        ontology = world.get_ontology(ONTOLOGY_IRI).load(fileobj=io.BytesIO(ntriples), format="ntriples")
+        with ontology:
+            sync_reasoner(world, infer_property_values=False, debug=0)
+        # Unsatisfiable classes leave the ontology consistent but are modelling errors all the same.
+        unsatisfiable = sorted(str(c.iri) for c in world.inconsistent_classes() if hasattr(c, "iri"))
+    except OwlReadyInconsistentOntologyError:
+        return False, f"HermiT: {subject} is inconsistent"
+    except Exception as exc:  # noqa: BLE001 - Java missing, HermiT crash: not a verdict
+        raise ReasonerError(f"HermiT could not run: {' '.join(str(exc).split())[:300]}") from exc
+    finally:
+        world.close()
+    if unsatisfiable:
+        return False, f"HermiT: {subject} has unsatisfiable classes: {', '.join(unsatisfiable)}"
+    return True, f"HermiT: {subject} is consistent ({len(graph)} triples)"

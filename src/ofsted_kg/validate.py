@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal
-from rdflib.namespace import XSD
+from rdflib.namespace import SH, XSD
 
 from . import vocabulary
 
@@ -21,6 +21,22 @@ ONTOLOGY_IRI = "https://w3id.org/ofsted-kg/ontology"
 
 class ReasonerError(RuntimeError):
     """HermiT could not be run (no Java, or the reasoner crashed): not a verdict on the data."""
+
+
+@dataclass(frozen=True)
+class ShaclOutcome:
+    conforms: bool
+    text: str  # pySHACL's human-readable report
+    results: Graph  # the sh:ValidationReport as RDF, for callers that inspect individual results
+
+    def violations(self) -> list[tuple[str, str]]:
+        """(focus node, message) of each result of severity Violation, sorted."""
+        found = []
+        for result in self.results.subjects(SH.resultSeverity, SH.Violation):
+            focus = self.results.value(result, SH.focusNode)
+            message = self.results.value(result, SH.resultMessage)
+            found.append((str(focus), str(message)))
+        return sorted(found)
 
 
 @dataclass(frozen=True)
@@ -34,8 +50,8 @@ class Validator:
     def load(cls) -> Validator:
         return cls(vocabulary.shapes_graph(), vocabulary.ontology_graph())
 
-    def validate(self, data: Graph) -> tuple[bool, str]:
-        """(conforms, pySHACL's text report). Warnings are reported but do not break conformance."""
+    def run(self, data: Graph) -> ShaclOutcome:
+        """Validate one document graph. Warnings are reported but do not break conformance."""
         from pyshacl import validate
 
         # pySHACL's ont_graph mix-in copies class and property axioms only, not the SKOS concepts
@@ -44,14 +60,19 @@ class Validator:
         for source in (data, self.ontology):
             for triple in source:
                 combined.add(triple)
-        conforms, _results, text = validate(
+        conforms, results, text = validate(
             combined,
             shacl_graph=self.shapes,
             inference="rdfs",
             allow_warnings=True,
             advanced=True,
         )
-        return bool(conforms), str(text)
+        return ShaclOutcome(bool(conforms), str(text), results)
+
+    def validate(self, data: Graph) -> tuple[bool, str]:
+        """(conforms, pySHACL's text report)."""
+        outcome = self.run(data)
+        return outcome.conforms, outcome.text
 
 
 def validate_graph(graph: Graph, validator: Validator | None = None) -> tuple[bool, str]:

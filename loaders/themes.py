@@ -31,10 +31,11 @@ THEME_SCHEME = OKG.ThemeScheme
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-"})
 
 _LEXICON_QUERY = """
-SELECT ?concept ?notation ?label WHERE {
+SELECT ?concept ?notation ?label ?excluded WHERE {
   ?concept skos:inScheme ?scheme ;
            skos:notation ?notation .
   { ?concept skos:prefLabel ?label } UNION { ?concept skos:altLabel ?label }
+  UNION { ?concept okg:excludedLabel ?label BIND(true AS ?excluded) }
 }
 """
 
@@ -45,6 +46,7 @@ class Term:
 
     label: str
     notation: str
+    excluded: bool = False  # an okg:excludedLabel: consumes the phrase, assigns no theme
 
     @property
     def case_sensitive(self) -> bool:
@@ -112,14 +114,14 @@ class Lexicon:
         terms: list[Term] = []
         seen: set[tuple[str, str]] = set()
         order: list[str] = []
-        rows = graph.query(_LEXICON_QUERY, initNs={"skos": SKOS}, initBindings={"scheme": scheme})
-        for _concept, notation, label in sorted(rows, key=lambda r: (str(r[1]), str(r[2]))):
+        rows = graph.query(_LEXICON_QUERY, initNs={"skos": SKOS, "okg": OKG}, initBindings={"scheme": scheme})
+        for _concept, notation, label, excluded in sorted(rows, key=lambda r: (str(r[1]), str(r[2]))):
             key = (str(label), str(notation))
             if str(notation) not in order:
                 order.append(str(notation))
             if key not in seen:
                 seen.add(key)
-                terms.append(Term(str(label), str(notation)))
+                terms.append(Term(str(label), str(notation), excluded=bool(excluded)))
         return cls(terms, order)
 
     def matches(self, text: str) -> list[ThemeMatch]:
@@ -134,7 +136,8 @@ class Lexicon:
             m = regex.match(text, position) if regex else None
             if m:
                 term = self.terms[int(m.lastgroup[1:])]  # type: ignore[index]
-                found.append(ThemeMatch(term.notation, term.label, m.start(), m.end()))
+                if not term.excluded:
+                    found.append(ThemeMatch(term.notation, term.label, m.start(), m.end()))
                 end = m.end()
         return found
 

@@ -20,6 +20,12 @@ from .record import Finding, Span
 _MARKER_RE = re.compile(r"(\d{1,3})(\.(?!\d)\s*|\s+)(?=[A-Z‘'“\"(])")
 # What may precede a number run into the paragraph before it ("... in written plans. 27. The ...").
 _INLINE_BEFORE_RE = re.compile(r"[.!?:;”’\"')]\s$")
+# A subheading printed on the same line as the number it precedes ("The quality of plans 10. Ensure").
+_RUN_IN_HEADING_RE = re.compile(r"[A-Z][^.!?:;\n]{2,80}\s")
+# A paragraph that is a subheading: short, capitalised, no closing punctuation.
+_SUBHEADING_RE = re.compile(r"[A-Z][^.!?:;\n]{2,80}(?=\n\n|$)")
+# Private-use bullet glyphs (Symbol/Wingdings) that survive inside a span's text.
+_GLYPHS_RE = re.compile("[\uf000-\uf0ff\u25aa\u25cf\u25fc\u2022]")
 # A footnote printed at a page's foot: a bare number and a sentence ("1 The areas for improvement...").
 FOOTNOTE_RE = re.compile(r"\d{1,2}\s+[A-Z‘'“\"]")
 BULLET_CHARS = frozenset(BULLETS) - {"-", "–"}
@@ -42,8 +48,8 @@ class Item:
 
 
 def collapse(text: str) -> str:
-    """Whitespace collapsed to single spaces (a span may cross a paragraph break)."""
-    return re.sub(r"\s+", " ", text).strip()
+    """Whitespace collapsed to single spaces (a span may cross a paragraph break), bullet glyphs removed."""
+    return re.sub(r"\s+", " ", _GLYPHS_RE.sub(" ", text)).strip()
 
 
 def finding(
@@ -76,7 +82,7 @@ def _cut_at_footnote(text: str, start: int, end: int) -> int:
         if brk < 0:
             return end
         nxt = brk + 2
-        if FOOTNOTE_RE.match(text, nxt) or BACK_MATTER_RE.match(text, nxt):
+        if FOOTNOTE_RE.match(text, nxt) or BACK_MATTER_RE.match(text, nxt) or _SUBHEADING_RE.match(text, nxt):
             return brk
         pos = nxt
 
@@ -88,20 +94,23 @@ def numbered_paragraphs(text: str, start: int, end: int, first: int = 1) -> list
     paragraph lost to a broken text layer) and starts a text paragraph, opens the region, or follows
     the end of a sentence. Each item runs to the next marker, cut before any page-foot footnote.
     """
-    markers: list[tuple[int, int, int]] = []  # (number, marker start, body start)
+    markers: list[tuple[int, int, int]] = []  # (number, where the previous item stops, body start)
     expected = first
     for m in _MARKER_RE.finditer(text, start, end):
         number = int(m[1])
-        at_paragraph = m.start() == start or text[m.start() - 2 : m.start()] == "\n\n"
+        brk = text.rfind("\n\n", start, m.start())
+        para_start = brk + 2 if brk >= 0 else start
+        at_paragraph = m.start() == para_start
         at_region_head = not text[start : m.start()].strip()
         inline = bool(_INLINE_BEFORE_RE.search(text, max(start, m.start() - 2), m.start()))
+        run_in = bool(_RUN_IN_HEADING_RE.fullmatch(text, para_start, m.start()))
         allowed = {expected} if not at_paragraph else {expected, expected + 1}
-        if number not in allowed or not (at_paragraph or at_region_head or inline):
+        if number not in allowed or not (at_paragraph or at_region_head or inline or run_in):
             continue
         if "." not in m[2] and (number < 3 or not at_paragraph):
             # Undotted numbers are footnotes unless a paragraph in the running sequence.
             continue
-        markers.append((number, m.start(), m.end()))
+        markers.append((number, para_start if run_in else m.start(), m.end()))
         expected = number + 1
     items: list[Item] = []
     for i, (number, _, body) in enumerate(markers):
@@ -131,17 +140,22 @@ def paragraphs(report: ReportText, start: int, end: int) -> list[Item]:
     return items
 
 
-def bullet_points(report: ReportText, start: int, end: int) -> list[tuple[Item, str]]:
+def bullet_points(
+    report: ReportText, start: int, end: int, skip: re.Pattern[str] | None = None
+) -> list[tuple[Item, str]]:
     """The bulleted points in [start, end): each point's span and its text without bullet glyphs.
 
     A point's dash sub-bullets and any piece of it carried over a page belong to it. Lone
-    footnote markers and footnotes are skipped.
+    footnote markers, footnotes and paragraphs matching `skip` (group labels such as
+    "Within three months:") are skipped.
     """
     points: list[tuple[Item, list[str]]] = []
     for p in report.paragraphs:
         if p.start < start or p.end > end:
             continue
         if re.fullmatch(r"\d{1,2}", p.text) or FOOTNOTE_RE.match(p.text):
+            continue
+        if skip is not None and skip.fullmatch(p.text.strip()):
             continue
         bullet = _LEADING_BULLET_RE.match(p.text)
         if bullet:

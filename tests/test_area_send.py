@@ -1,0 +1,190 @@
+"""Area SEND reports (examples/letters/send-area_*.pdf) against gold records read from the reports."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from pathlib import Path
+
+import pytest
+from ofsted_kg.loaders import area_send, detect
+from ofsted_kg.loaders.document import load, load_bytes
+from ofsted_kg.loaders.errors import ExtractionFailed
+from ofsted_kg.loaders.extract import extract_bytes, extract_path
+from ofsted_kg.loaders.sections import clean
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD_FILES = sorted((ROOT / "tests" / "gold").glob("send-area_*.json"))
+CONTRACT_KEYS = (
+    "document_type",
+    "authority",
+    "published",
+    "visit_start",
+    "visit_end",
+    "inspectors",
+    "recipient",
+    "judgements",
+    "improvement_points",
+)
+# Running footers and Ofsted's back-page furniture that must never reach a finding.
+FURNITURE_RE = re.compile(
+    r"inspection report:|Local Area Partnership,? \d|Piccadilly Gate|Crown copyright|raising standards|"
+    r"improving lives|www\.gov\.uk/ofsted|\bPage \d+\b",
+    re.IGNORECASE,
+)
+
+
+def _gold(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def extracted() -> dict[str, tuple[dict, object, object]]:
+    out = {}
+    for path in GOLD_FILES:
+        gold = _gold(path)
+        doc = load(ROOT / gold["file"])
+        out[path.name] = (gold, extract_path(ROOT / gold["file"]), doc)
+    return out
+
+
+def test_every_area_send_example_has_gold() -> None:
+    examples = {p.name for p in (ROOT / "examples" / "letters").glob("send-area_*.pdf")}
+    golds = {Path(_gold(p)["file"]).name for p in GOLD_FILES}
+    assert examples and examples == golds
+
+
+@pytest.mark.parametrize("name", [p.name for p in GOLD_FILES])
+def test_extracts_to_gold(extracted, name: str) -> None:
+    gold, record, _ = extracted[name]
+    got = record.to_json()
+    for key in CONTRACT_KEYS:
+        assert got[key] == gold[key], key
+    assert record.framework == gold["framework"]
+    assert record.partner_bodies == gold["partner_bodies"]
+    assert record.visit_focus == gold["visit_focus"]
+    roles = [{"name": i.name, "role": i.role, "inspectorate": i.inspectorate} for i in record.inspectors]
+    assert roles == gold["inspector_roles"]
+    actions = [
+        {"responsible_body": f.responsible_body, "text": f.text}
+        for f in record.findings
+        if f.kind == "area_for_priority_action"
+    ]
+    assert actions == gold["priority_actions"]
+
+
+@pytest.mark.parametrize("name", [p.name for p in GOLD_FILES])
+def test_findings_quote_the_report_text(extracted, name: str) -> None:
+    _, record, doc = extracted[name]
+    assert record.text == doc.report.text
+    kinds = {f.kind for f in record.findings}
+    assert {"headline", "main_finding", "strength", "area_for_improvement"} <= kinds
+    for f in record.findings:
+        quoted = record.text[f.span.start : f.span.end]
+        assert quoted == quoted.strip() and quoted
+        assert f.text == clean(quoted)
+        assert f.span.page == doc.report.page_at(f.span.start)
+        assert not FURNITURE_RE.search(f.text), f.text
+        assert not f.text.startswith(("Areas for improvement", "Responsible body", "◼", "•", "▪"))
+
+
+def test_priority_actions_name_their_responsible_body(extracted) -> None:
+    seen = 0
+    for gold, record, _ in extracted.values():
+        actions = [f for f in record.findings if f.kind == "area_for_priority_action"]
+        # Only a "widespread and/or systemic failings" outcome comes with priority actions.
+        assert bool(actions) == (gold["judgements"]["area_send_outcome"] == "widespread_failings")
+        for f in actions:
+            seen += 1
+            assert f.responsible_body and re.search(r"\bICB\b|Integrated Care Board", f.responsible_body)
+            assert f.responsible_body not in f.text
+    assert seen == 17
+
+
+def test_both_inspectorates_and_their_leads(extracted) -> None:
+    for _, record, _ in extracted.values():
+        bodies = {i.inspectorate for i in record.inspectors}
+        assert bodies == {"ofsted", "cqc"}
+        cqc_leads = [i for i in record.inspectors if i.lead and i.inspectorate == "cqc"]
+        ofsted_leads = [i for i in record.inspectors if i.lead and i.inspectorate == "ofsted"]
+        assert len(cqc_leads) == 1 and ofsted_leads
+        assert all(i.role == "cqc_inspector" for i in record.inspectors if i.inspectorate == "cqc")
+        assert all(
+            i.role in ("hmi", "ofsted_inspector") for i in record.inspectors if i.inspectorate == "ofsted"
+        )
+
+
+def test_detected_from_text_alone() -> None:
+    doc = load(ROOT / "examples" / "letters" / "send-area_dudley_2025-03.pdf")
+    assert detect.detect_text(doc.report.text) == "area_send_inspection"
+    # The same words under another name, as text, are still an area SEND report.
+    record = extract_bytes(doc.report.text.encode(), "renamed.txt")
+    assert record.document_type == "area_send_inspection"
+    assert record.authority and record.authority.gss_code == "E08000027"
+
+
+def test_without_the_pdf_rows_fall_back_to_paragraphs() -> None:
+    # A report loaded from bytes has no file to re-read positions from: the facts outside the
+    # tables are unchanged and each table row is still a stretch of the report text.
+    gold = _gold(ROOT / "tests" / "gold" / "send-area_suffolk_2024-01.json")
+    doc = load(ROOT / gold["file"])
+    moved = dataclasses.replace(doc.source, path=str(ROOT / "no-such-dir" / "suffolk.pdf"))
+    record = area_send.parse(doc.report, moved)
+    assert record.to_json()["inspectors"] == gold["inspectors"]
+    assert record.judgements == gold["judgements"]
+    bodies = {a["responsible_body"] for a in gold["priority_actions"]}
+    actions = [f for f in record.findings if f.kind == "area_for_priority_action"]
+    assert actions and all(f.responsible_body in bodies for f in actions)
+    for point in record.improvement_points:
+        assert clean(point) in clean(doc.report.text)
+
+
+def test_team_labels_decide_roles_and_leads() -> None:
+    team = (
+        "Chris Pollitt, Ofsted HMI, Lead Inspector Kaye Goodfellow, CQC Lead Inspector "
+        "Wayne Simner, Ofsted HMI, Lead Inspector Rebecca Hogan, CQC Inspector Dr Keith Tysoe, Ofsted Inspector"
+    )
+    got = area_send.parse_team(team)
+    assert [(i.name, i.lead, i.role, i.inspectorate) for i in got] == [
+        ("Chris Pollitt", True, "hmi", "ofsted"),
+        ("Kaye Goodfellow", True, "cqc_inspector", "cqc"),
+        ("Wayne Simner", True, "hmi", "ofsted"),
+        ("Rebecca Hogan", False, "cqc_inspector", "cqc"),
+        ("Keith Tysoe", False, "ofsted_inspector", "ofsted"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "The local area partnership is made up of Dudley Metropolitan Borough Council and Black Country "
+            "Integrated Care Board (ICB).",
+            ["Black Country Integrated Care Board"],
+        ),
+        (
+            "Suffolk County Council, the NHS Suffolk and North East Essex Integrated Care Board (ICB) and NHS "
+            "Norfolk and Waveney ICB are responsible for planning.",
+            [
+                "NHS Suffolk and North East Essex Integrated Care Board",
+                "NHS Norfolk and Waveney Integrated Care Board",
+            ],
+        ),
+        (
+            "Telford and Wrekin Council and NHS Shropshire, Telford and Wrekin Integrated Care Board (NHS ST&W ICB) "
+            "are jointly responsible.",
+            ["NHS Shropshire, Telford and Wrekin Integrated Care Board"],
+        ),
+        ("The council commissions these services alone.", []),
+    ],
+)
+def test_icb_names(sentence: str, expected: list[str]) -> None:
+    assert area_send.icb_names(sentence) == expected
+
+
+def test_not_an_area_send_report_is_a_clear_failure() -> None:
+    doc = load_bytes(("This letter is about something else entirely. " * 20).encode(), "other.txt")
+    with pytest.raises(ExtractionFailed) as info:
+        area_send.parse(doc.report, doc.source)
+    assert "\n" not in info.value.reason and "Area SEND inspection of" in info.value.reason

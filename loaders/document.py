@@ -332,6 +332,10 @@ def _margin_lines(lines: list[Line]) -> list[Line]:
 # ----------------------------------------------------------------------------- paragraphs
 
 
+# A numbered paragraph ("12. Children ...") set without a gap above it (BCP focused visit 2020).
+_NUMBERED_RE = re.compile(r"^\d{1,3}\.\s*[A-Z‘'“(]")
+
+
 def _bottom(line: Line) -> float:
     return line.y_end if line.y_end is not None else line.y  # type: ignore[return-value]
 
@@ -355,7 +359,8 @@ def _paragraph_breaks(lines: list[Line]) -> list[bool]:
             breaks.append(True)
             continue
         drop = _bottom(prev) - ln.y
-        new = drop > 1.45 * pitch or drop < -2 or bool(BULLET_RE.match(ln.text))
+        numbered = bool(_NUMBERED_RE.match(ln.text)) and bool(_ENDS_RE.search(prev.text))
+        new = drop > 1.45 * pitch or drop < -2 or bool(BULLET_RE.match(ln.text)) or numbered
         breaks.append(new)
     return breaks
 

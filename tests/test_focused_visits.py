@@ -1,0 +1,175 @@
+"""Every focused visit letter in examples/letters against its hand-written gold record (tests/gold)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from pathlib import Path
+
+import pytest
+from ofsted_kg.loaders.extract import extract_path
+from ofsted_kg.loaders.record import Record
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD_FILES = sorted((ROOT / "tests" / "gold").glob("focused-visit_*.json"))
+
+
+def _norm(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@functools.cache
+def _extract(file: str) -> Record:
+    return extract_path(ROOT / file)
+
+
+def _gold(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_every_focused_visit_has_gold() -> None:
+    letters = sorted(
+        p.name
+        for p in (ROOT / "examples" / "letters").glob("focused-visit_*")
+        if p.suffix in {".pdf", ".txt"}
+    )
+    covered = sorted(Path(_gold(g)["file"]).name for g in GOLD_FILES)
+    assert covered == letters
+    assert len(letters) == 34
+
+
+@pytest.fixture(params=GOLD_FILES, ids=lambda p: p.stem)
+def case(request: pytest.FixtureRequest) -> tuple[dict, Record]:
+    gold = _gold(request.param)
+    return gold, _extract(gold["file"])
+
+
+def test_document_type_and_authority(case: tuple[dict, Record]) -> None:
+    gold, record = case
+    assert record.document_type == gold["document_type"]
+    assert record.authority is not None
+    assert {"name": record.authority.name, "gss_code": record.authority.gss_code} == gold["authority"]
+
+
+def test_dates(case: tuple[dict, Record]) -> None:
+    gold, record = case
+    assert (record.published, record.visit_start, record.visit_end) == (
+        gold["published"],
+        gold["visit_start"],
+        gold["visit_end"],
+    )
+
+
+def test_inspectors_and_lead(case: tuple[dict, Record]) -> None:
+    gold, record = case
+    got = [{"name": i.name, "lead": i.lead, "role": i.role} for i in record.inspectors]
+    assert got == gold["inspectors"]
+    assert sum(i.lead for i in record.inspectors) == 1
+
+
+def test_recipient(case: tuple[dict, Record]) -> None:
+    gold, record = case
+    assert record.recipient is not None
+    assert _norm(record.recipient.name) == _norm(gold["recipient"]["name"])
+    assert _norm(record.recipient.role) == _norm(gold["recipient"]["role"])
+
+
+def test_improvement_points(case: tuple[dict, Record]) -> None:
+    gold, record = case
+    assert [_norm(p) for p in record.improvement_points] == [_norm(p) for p in gold["improvement_points"]]
+
+
+def test_finding_spans_point_into_the_report_text(case: tuple[dict, Record]) -> None:
+    _, record = case
+    assert record.findings, "a focused visit letter always has findings"
+    kinds = {f.kind for f in record.findings}
+    assert "main_finding" in kinds
+    for finding in record.findings:
+        quoted = record.text[finding.span.start : finding.span.end]
+        assert quoted == finding.text
+        assert quoted == quoted.strip() and quoted
+        assert not re.match(r"^[\u25fc\uf06e•\-]", quoted), "bullet glyph must stay outside the span"
+        assert not quoted.startswith(("Ofsted will take the findings", "Yours sincerely", "Your sincerely"))
+        assert "\n\n" not in quoted
+
+
+def test_improvement_points_are_area_for_improvement_findings(case: tuple[dict, Record]) -> None:
+    _, record = case
+    areas = [f.text for f in record.findings if f.kind == "area_for_improvement"]
+    assert areas == record.improvement_points
+
+
+def test_json_shape_is_the_documented_contract(case: tuple[dict, Record]) -> None:
+    gold, record = case
+    data = record.to_json()
+    assert list(data) == [
+        "document_type",
+        "authority",
+        "published",
+        "visit_start",
+        "visit_end",
+        "inspectors",
+        "recipient",
+        "judgements",
+        "improvement_points",
+        "findings",
+    ]
+    assert data["judgements"] == gold["judgements"] == {}
+    json.dumps(data, ensure_ascii=False)
+
+
+def test_priority_actions_in_letters_that_have_them() -> None:
+    for name, expected in (
+        ("focused-visit_peterborough_2023-05.pdf", 2),
+        ("focused-visit_plymouth_2023-01.pdf", 2),
+        ("focused-visit_hackney_2019-03.pdf", 2),
+        ("focused-visit_bournemouth-christchurch-and-poole_2020-11.pdf", 2),
+        ("focused-visit_barnet_2021-08.pdf", 0),
+    ):
+        record = _extract(f"examples/letters/{name}")
+        assert sum(f.kind == "area_for_priority_action" for f in record.findings) == expected, name
+
+
+def test_quality_assurance_manager_is_not_an_inspector() -> None:
+    record = _extract("examples/letters/focused-visit_barking-and-dagenham_2018-04.pdf")
+    assert "Sean Tarpey" not in {i.name for i in record.inspectors}
+
+
+def test_numbered_findings_keep_their_number_outside_the_span() -> None:
+    record = _extract("examples/letters/focused-visit_bournemouth-christchurch-and-poole_2020-11.pdf")
+    numbered = [f for f in record.findings if f.kind == "main_finding"]
+    assert [f.number for f in numbered[:3]] == [1, 2, 3]
+    assert not numbered[0].text[:1].isdigit()
+
+
+def test_essex_subheadings_are_sections_not_findings() -> None:
+    record = _extract("examples/letters/focused-visit_essex_2025-02.pdf")
+    texts = {f.text for f in record.findings}
+    heading = "Identifying and responding to children’s needs and appropriate thresholds"
+    assert heading not in texts
+    assert any(f.section == heading for f in record.findings)
+
+
+def test_text_copy_matches_the_pdf() -> None:
+    pdf = _extract("examples/letters/focused-visit_peterborough_2021-08.pdf")
+    txt = _extract("examples/letters/focused-visit_peterborough_2021-08.txt")
+
+    # The text copy was saved with line-end hyphens removed ("prepandemic" for the PDF's "pre-pandemic").
+    def words(text: str) -> str | None:
+        return _norm(text.replace("-", ""))
+
+    assert [words(f.text) for f in txt.findings] == [words(f.text) for f in pdf.findings]
+    assert txt.source is not None and txt.source.media_type == "text/plain"
+
+
+def test_visit_focus_and_title() -> None:
+    record = _extract("examples/letters/focused-visit_cornwall_2022-02.pdf")
+    assert record.title == "Focused visit to Cornwall children’s services"
+    assert (
+        record.visit_focus
+        == "Inspectors looked at the local authority’s arrangements for planning and achieving permanence."
+    )

@@ -172,9 +172,13 @@ def authorities_ntriples() -> bytes:
     return _ntriples(authorities_graph())
 
 
-def ensure_base_graphs(backend: Backend, *, force: bool = False) -> None:
-    """Load the ontology and the authorities on a store's first use (or when forced)."""
-    if force or not backend.has_graph(iris.ONTOLOGY_GRAPH):
+def ensure_base_graphs(backend: Backend, *, force: bool = False, refresh_ontology: bool = False) -> None:
+    """Load the ontology and the authorities on a store's first use (or when forced).
+
+    `refresh_ontology` replaces the ontology graph with the packaged one, so a store written by
+    an older version sees the current theme labels once new documents are loaded with it.
+    """
+    if force or refresh_ontology or not backend.has_graph(iris.ONTOLOGY_GRAPH):
         data = ontology_ntriples()
         if data:
             backend.replace_graph(iris.ONTOLOGY_GRAPH, data)
@@ -199,7 +203,6 @@ def ingest(
     summary = IngestSummary()
     files, missing = find_documents(paths)
     summary.failed.extend(missing)
-    ensure_base_graphs(backend, force=force)
 
     existing = {g for g in backend.graphs() if str(g).startswith(iris.REPORT_GRAPH_PREFIX)}
     hashes: dict[str, str] = {}  # path -> sha256
@@ -215,6 +218,7 @@ def ingest(
             summary.skipped_unchanged.append(str(path))
         else:
             to_load.append(str(path))
+    ensure_base_graphs(backend, force=force, refresh_ontology=bool(to_load))
 
     bar = _progress_bar(len(to_load), enabled=progress)
     try:
@@ -224,6 +228,7 @@ def ingest(
             else:
                 _write(backend, result)
                 summary.loaded.append(result.path)
+                log.debug("loaded %s", result.path)
             bar.update(1)
     finally:
         bar.close()

@@ -1,0 +1,186 @@
+"""Ingest on real letters: one graph per document, idempotent, incremental, replacing, pruning, resumable."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from rdflib import Literal
+
+from ofsted_kg import iris
+from ofsted_kg.ingest import file_sha256, ingest
+from ofsted_kg.store import EmbeddedStore
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "letters"
+LETTERS = (
+    "focused-visit_peterborough_2021-08.pdf",
+    "focused-visit_peterborough_2023-05.pdf",
+    "focused-visit_kent_2019-02.pdf",
+)
+NEWER_KENT = "focused-visit_kent_2024-02.pdf"
+
+SHA_QUERY = """PREFIX okg: <https://w3id.org/ofsted-kg/ontology#>
+SELECT ?graph ?sha WHERE { GRAPH ?graph { ?report okg:sha256 ?sha } }"""
+
+
+@pytest.fixture
+def letters(tmp_path: Path) -> Path:
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    for name in LETTERS:
+        shutil.copy(EXAMPLES / name, folder / name)
+    (folder / "SOURCES.tsv").write_text("not a document\n")
+    return folder
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    backend = EmbeddedStore(tmp_path / "kg.db")
+    yield backend
+    backend.close()
+
+
+def report_graphs(store: EmbeddedStore) -> set:
+    return {g for g in store.graphs() if str(g).startswith(iris.REPORT_GRAPH_PREFIX)}
+
+
+def snapshot(store: EmbeddedStore) -> dict:
+    return {g: store.triple_count(g) for g in store.graphs()}
+
+
+def test_each_document_in_its_own_graph_with_base_graphs(store: EmbeddedStore, letters: Path) -> None:
+    summary = ingest(store, [letters], jobs=2, progress=False)
+    assert summary.failed == []
+    assert sorted(Path(p).name for p in summary.loaded) == sorted(LETTERS)
+    expected = {iris.report_graph(file_sha256(letters / name)) for name in LETTERS}
+    assert report_graphs(store) == expected
+    assert {iris.ONTOLOGY_GRAPH, iris.SHARED_GRAPH} <= set(store.graphs())
+    # Each report graph names its own file's hash, once.
+    rows = store.select(SHA_QUERY).rows
+    assert {(r["graph"], str(r["sha"])) for r in rows} == {
+        (iris.report_graph(file_sha256(letters / n)), file_sha256(letters / n)) for n in LETTERS
+    }
+    # All 153 authorities are in the shared graph from the first use.
+    count = store.select(
+        "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { GRAPH ?g { ?a a <https://w3id.org/ofsted-kg/ontology#LocalAuthority> } }",
+        {"g": iris.SHARED_GRAPH},
+    ).rows[0]["n"]
+    assert int(count) >= 153
+
+
+def test_reingest_skips_unchanged_and_changes_nothing(store: EmbeddedStore, letters: Path) -> None:
+    ingest(store, [letters], jobs=1, progress=False)
+    before = snapshot(store)
+    started = time.monotonic()
+    again = ingest(store, [letters], jobs=2, progress=False)
+    elapsed = time.monotonic() - started
+    assert again.loaded == [] and again.failed == []
+    assert sorted(Path(p).name for p in again.skipped_unchanged) == sorted(LETTERS)
+    assert elapsed < 2.0, f"an unchanged re-ingest took {elapsed:.2f} s"
+    assert snapshot(store) == before
+    forced = ingest(store, [letters], jobs=1, progress=False, force=True)
+    assert len(forced.loaded) == len(LETTERS)
+    assert snapshot(store) == before  # deterministic IRIs: re-loading changes nothing
+
+
+def test_parallel_and_serial_ingest_build_the_same_store(tmp_path: Path, letters: Path) -> None:
+    with EmbeddedStore(tmp_path / "one.db") as one, EmbeddedStore(tmp_path / "two.db") as two:
+        ingest(one, [letters], jobs=1, progress=False)
+        ingest(two, [letters], jobs=2, progress=False)
+        assert snapshot(one) == snapshot(two)
+
+
+def test_changed_file_replaces_its_older_version(store: EmbeddedStore, letters: Path) -> None:
+    ingest(store, [letters], jobs=1, progress=False)
+    kent = letters / "focused-visit_kent_2019-02.pdf"
+    old_graph = iris.report_graph(file_sha256(kent))
+    shutil.copy(EXAMPLES / NEWER_KENT, kent)  # same path, new content
+    summary = ingest(store, [letters], jobs=1, progress=False)
+    assert summary.loaded == [str(kent)]
+    assert summary.replaced == [str(old_graph)]
+    assert not store.has_graph(old_graph)
+    assert store.has_graph(iris.report_graph(file_sha256(kent)))
+    assert len(report_graphs(store)) == len(LETTERS)
+
+
+def test_prune_removes_documents_no_longer_present(store: EmbeddedStore, letters: Path) -> None:
+    ingest(store, [letters], jobs=1, progress=False)
+    gone = letters / LETTERS[1]
+    gone_graph = iris.report_graph(file_sha256(gone))
+    gone.unlink()
+    kept = ingest(store, [letters], jobs=1, progress=False)
+    assert kept.pruned == [] and store.has_graph(gone_graph)
+    pruned = ingest(store, [letters], jobs=1, progress=False, prune=True)
+    assert pruned.pruned == [str(gone_graph)]
+    assert report_graphs(store) == {
+        iris.report_graph(file_sha256(letters / n)) for n in (LETTERS[0], LETTERS[2])
+    }
+
+
+def test_bad_files_fail_alone(store: EmbeddedStore, letters: Path) -> None:
+    (letters / "empty.pdf").write_bytes(b"")
+    (letters / "random.pdf").write_bytes(os.urandom(4096))
+    (letters / "page.pdf").write_bytes(b"<!DOCTYPE html><html><body>Not found</body></html>")
+    (letters / "nodates.txt").write_text("Dear Director,\n\nThank you for your hospitality.\n")
+    summary = ingest(store, [letters, letters / "missing.pdf"], jobs=2, progress=False)
+    failed = {Path(p).name: reason for p, reason in summary.failed}
+    assert set(failed) == {"empty.pdf", "random.pdf", "page.pdf", "nodates.txt", "missing.pdf"}
+    for reason in failed.values():
+        assert reason and "\n" not in reason and "Traceback" not in reason
+    assert len(summary.loaded) == len(LETTERS)
+    bad_hashes = {file_sha256(letters / n) for n in failed if (letters / n).exists()}
+    assert not any(store.has_graph(iris.report_graph(sha)) for sha in bad_hashes)
+    assert not store.ask(
+        "ASK { ?r <https://w3id.org/ofsted-kg/ontology#sha256> ?sha }",
+        {"sha": Literal(next(iter(bad_hashes)))},
+    )
+
+
+def test_kill_minus_9_mid_ingest_then_resume(tmp_path: Path) -> None:
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    names = [*LETTERS, NEWER_KENT, "focused-visit_barnet_2021-08.pdf"]
+    for name in names:
+        shutil.copy(EXAMPLES / name, folder / name)
+    db = tmp_path / "killed.db"
+    command = [
+        sys.executable,
+        "-m",
+        "ofsted_kg",
+        "-vv",
+        "--store",
+        str(db),
+        "ingest",
+        "--jobs",
+        "1",
+        str(folder),
+    ]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        # Kill hard right after the first document is committed, while the next is being written.
+        for line in process.stderr:
+            if "DEBUG: loaded " in line:
+                break
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(timeout=30)
+        process.stderr.close()
+    assert process.returncode == -signal.SIGKILL
+
+    with EmbeddedStore(db) as store:
+        partial = report_graphs(store)
+        assert 1 <= len(partial) < len(names)
+        resumed = ingest(store, [folder], jobs=2, progress=False)
+        assert resumed.failed == []
+        assert len(resumed.skipped_unchanged) == len(partial)
+        resumed_snapshot = snapshot(store)
+    with EmbeddedStore(tmp_path / "clean.db") as clean:
+        ingest(clean, [folder], jobs=2, progress=False)
+        assert snapshot(clean) == resumed_snapshot  # no duplicates, nothing half-written

@@ -14,6 +14,7 @@ from rdflib.term import Identifier
 
 FORMATS = ("table", "csv", "tsv", "json")
 _MIN_WIDTH = 6
+_HEADER_FLOOR = 16  # a column keeps up to this much of its header when space is short
 _GAP = "  "
 
 
@@ -59,23 +60,25 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: i
     width = width or shutil.get_terminal_size((160, 24)).columns
     flat = [[" ".join(cell.split()) for cell in row] for row in rows]
     natural = [max([len(h), *(len(r[i]) for r in flat)]) for i, h in enumerate(headers)]
-    widths = _fit(natural, width - len(_GAP) * max(len(headers) - 1, 0))
+    floors = [
+        min(n, max(_MIN_WIDTH, min(len(h), _HEADER_FLOOR))) for n, h in zip(natural, headers, strict=True)
+    ]
+    widths = _fit(natural, width - len(_GAP) * max(len(headers) - 1, 0), floors)
     lines = [_line(headers, widths), _GAP.join("-" * w for w in widths)]
     lines += [_line(row, widths) for row in flat]
     summary = f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
     return "\n".join(line.rstrip() for line in lines) + "\n" + summary + "\n"
 
 
-def _fit(natural: list[int], room: int) -> list[int]:
-    """Shrink the widest columns first until the row fits the room available."""
+def _fit(natural: list[int], room: int, floors: list[int]) -> list[int]:
+    """Shrink the widest shrinkable column, one character at a time, until the row fits."""
     widths = list(natural)
-    while sum(widths) > room and max(widths, default=0) > _MIN_WIDTH:
-        widest = max(range(len(widths)), key=widths.__getitem__)
-        others = sorted(widths, reverse=True)
-        target = max(
-            _MIN_WIDTH, others[1] if len(others) > 1 else _MIN_WIDTH, widths[widest] - (sum(widths) - room)
-        )
-        widths[widest] = target if target < widths[widest] else widths[widest] - 1
+    while sum(widths) > room:
+        shrinkable = [i for i, w in enumerate(widths) if w > floors[i]]
+        if not shrinkable:
+            break  # headers stay readable even if the terminal wraps the row
+        widest = max(shrinkable, key=widths.__getitem__)
+        widths[widest] -= 1
     return widths
 
 

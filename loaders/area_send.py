@@ -100,7 +100,8 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
             break
     timing = " ".join(re.sub(r"\s+", " ", m.group()) for m in TIMING_RE.finditer(outcome_text)) or None
 
-    layout = read_layout(report, source)
+    tables = [b for b in (section_bounds(headings, k, len(text)) for k in ("priority", "improvement")) if b]
+    layout = read_layout(report, source, (tables[0][0], tables[-1][1])) if tables else None
     findings = _findings(report, headings, layout, outcome_bounds)
     priority = [f for f in findings if f.kind == "area_for_priority_action"]
     improvement = [f for f in findings if f.kind == "area_for_improvement"]

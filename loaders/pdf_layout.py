@@ -46,8 +46,13 @@ class Layout:
         return any(bottom < ry < top for ry in self.rules.get(page, ()))
 
 
-def read_layout(report: ReportText, source: SourceInfo | None) -> Layout | None:
-    """Line boxes and rules for `report`, re-read from the PDF at `source.path`, or None."""
+def read_layout(
+    report: ReportText, source: SourceInfo | None, span: tuple[int, int] | None = None
+) -> Layout | None:
+    """Line boxes and rules for `report`, re-read from the PDF at `source.path`, or None.
+
+    With `span` (report-text offsets), only the pages it covers are read; other lines get None.
+    """
     if source is None or source.media_type != "application/pdf":
         return None
     path = Path(source.path)
@@ -70,6 +75,8 @@ def read_layout(report: ReportText, source: SourceInfo | None) -> Layout | None:
         printed: dict[int, list[tuple[str, LineBox | None]]] = {}
         rules: dict[int, list[float]] = {}
         wanted = {ln.page for ln in report.lines}
+        if span is not None:
+            wanted = set(range(report.page_at(span[0]), report.page_at(max(span[0], span[1] - 1)) + 1))
         for number in sorted(wanted):
             if number > len(pdf):
                 continue

@@ -36,16 +36,24 @@ _WORD = re.compile(r"[a-z][a-z'-]+")
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-case words of three letters or more, stop words removed, plural 's' folded."""
+    """Lower-case words of three letters or more, stop words removed, plurals folded."""
     out = []
     for word in _WORD.findall(text.lower()):
         word = word.strip("'-")
         if len(word) < 3 or word in STOPWORDS:
             continue
-        if word.endswith("s") and not word.endswith("ss") and len(word) > 4:
-            word = word[:-1]
-        out.append(word)
+        out.append(singular(word))
     return out
+
+
+def singular(word: str) -> str:
+    """A light plural fold ('plans' -> 'plan', 'disabilities' -> 'disability'), keeping words like
+    'always', 'status' and 'analysis' whole: enough for similarity, and readable as a reason."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ys", "'s")):
+        return word[:-1]
+    return word
 
 
 class TfidfModel:

@@ -41,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _recurring(backend: Backend, args: argparse.Namespace, authority: Any) -> Table:
-    columns = ["authority", "theme", "earlier_date", "earlier_kind", "earlier_quote", "earlier_page",
+    columns = ["authority", "themes", "earlier_date", "earlier_kind", "earlier_quote", "earlier_page",
                "later_date", "later_kind", "later_quote", "later_page", "similarity", "earlier_report",
                "later_report"]  # fmt: skip
     rows = [

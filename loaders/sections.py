@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from .document import BULLET_RE, ReportText
 from .record import Finding, Span
 
-_TERMINAL_RE = re.compile(r"[.!?:;)’”'\"]$")
+# A closing bracket is not a sentence end: "... mental health services (CAMHS)" runs on overleaf.
+_TERMINAL_RE = re.compile(r"[.!?:;’”'\"]$")
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,9 @@ def items(report: ReportText, start: int, end: int) -> list[Item]:
             a += m.end()
         if a >= b or not any(ch.isalnum() for ch in text[a:b]):
             continue
-        if out and not bullet and not _TERMINAL_RE.search(text[out[-1].start : out[-1].end]):
+        if out and not bullet and (
+            text[a].islower() or not _TERMINAL_RE.search(text[out[-1].start : out[-1].end])
+        ):
             out[-1] = Item(out[-1].start, b, out[-1].bullet)
             continue
         out.append(Item(a, b, bullet))

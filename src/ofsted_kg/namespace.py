@@ -165,6 +165,7 @@ class OKG(DefinedNamespace):
     documentType: URIRef  # document type
     endDate: URIRef  # end date
     evidence: URIRef  # evidence
+    excludedLabel: URIRef  # excluded label
     findingKind: URIRef  # finding kind
     framework: URIRef  # framework
     grade: URIRef  # grade

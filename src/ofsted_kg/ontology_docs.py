@@ -151,6 +151,7 @@ def render_ontology_docs(graph: Graph | None = None, example: Record | None = No
     for title, kind in (
         ("Object properties", OWL.ObjectProperty),
         ("Datatype properties", OWL.DatatypeProperty),
+        ("Annotation properties", OWL.AnnotationProperty),
     ):
         out += [
             "",

@@ -1,0 +1,107 @@
+"""The report text: furniture removed, paragraphs whole, offsets and pages consistent (real letters)."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pytest
+from ofsted_kg.loaders.document import ReportText, load, load_bytes
+
+LETTERS = Path(__file__).resolve().parent.parent / "examples" / "letters"
+SAMPLE = [
+    "focused-visit_barking-and-dagenham_2018-04.pdf",
+    "focused-visit_barnet_2021-08.pdf",
+    "focused-visit_barnet_2025-12.pdf",
+    "focused-visit_bournemouth-christchurch-and-poole_2020-11.pdf",
+    "focused-visit_doncaster_2021-04.pdf",
+    "focused-visit_manchester_2018-10.pdf",
+    "focused-visit_southwark_2020-11.pdf",
+    "focused-visit_peterborough_2021-08.txt",
+    "ilacs_warwickshire_2025-10.pdf",
+    "other_kingston-upon-hull_2015-02.pdf",
+    "send-area_enfield_2023-08.pdf",
+]
+
+
+@functools.cache
+def report(name: str) -> ReportText:
+    return load(LETTERS / name).report
+
+
+def paragraphs(name: str) -> list[str]:
+    return [p.text for p in report(name).paragraphs]
+
+
+@pytest.mark.parametrize("name", SAMPLE)
+def test_offsets_are_consistent(name: str) -> None:
+    r = report(name)
+    assert r.text == "\n\n".join(p.text for p in r.paragraphs)
+    for p in r.paragraphs:
+        assert r.text[p.start : p.end] == p.text
+        assert p.text == p.text.strip() and "\n" not in p.text and "  " not in p.text
+        assert r.page_at(p.start) == p.page
+    for line in r.lines:
+        assert r.text[line.start : line.end] == line.text
+    assert r.page_starts == sorted(r.page_starts)
+    assert r.pages >= 1 and r.page_at(len(r.text) - 1) == r.pages
+
+
+@pytest.mark.parametrize("name", SAMPLE)
+def test_furniture_is_gone(name: str) -> None:
+    texts = paragraphs(name)
+    assert not any(t.isdigit() for t in texts), "bare page numbers"
+    # Ofsted's address block on page 1 (a report's back-page colophon is content, left to its parser).
+    first_page = [p.text for p in report(name).paragraphs if p.page == 1]
+    assert not any(t.startswith(("Piccadilly Gate", "Textphone", "enquiries@ofsted")) for t in first_page)
+
+
+def test_footnote_at_the_foot_of_the_page_is_dropped() -> None:
+    # Barnet 2025 page 2 ends with a footnote cross-referencing the National Framework, in smaller type.
+    text = report("focused-visit_barnet_2025-12.pdf").text
+    assert "have been cross-referenced with the outcomes" not in text
+    # The paragraph the footnote interrupted continues across the page break.
+    assert any(
+        t.startswith("Most care leavers are supported well to develop independent living skills")
+        and t.endswith("live independently and confidently.")
+        for t in paragraphs("focused-visit_barnet_2025-12.pdf")
+    )
+
+
+def test_a_line_pdfium_joined_at_a_hyphen_does_not_break_its_paragraph() -> None:
+    # "virtual cook-" / "alongs ... Bright Spots" / "survey." : pdfium joins the first two lines.
+    texts = paragraphs("focused-visit_barnet_2021-08.pdf")
+    assert "survey." not in texts
+    assert any(t.endswith("the recently commissioned Bright Spots survey.") for t in texts)
+
+
+def test_page_number_printed_above_the_footer_margin_is_dropped() -> None:
+    texts = paragraphs("focused-visit_doncaster_2021-04.pdf")
+    assert not any(t in {"2", "3", "4", "5"} for t in texts)
+
+
+def test_numbered_paragraphs_without_a_gap_are_separate() -> None:
+    texts = paragraphs("focused-visit_bournemouth-christchurch-and-poole_2020-11.pdf")
+    numbered = [t.split(".", 1)[0] for t in texts if t[:1].isdigit() and "." in t[:4]]
+    assert numbered[:5] == ["1", "2", "3", "4", "5"]
+
+
+def test_short_last_page_keeps_its_paragraph_gaps() -> None:
+    texts = paragraphs("focused-visit_manchester_2018-10.pdf")
+    closing = "Ofsted will take the findings from this focused visit into account when planning your next inspection or visit."
+    assert closing in texts
+    assert "Yours sincerely" in texts
+
+
+def test_plain_text_pages_and_paragraphs() -> None:
+    r = report("focused-visit_peterborough_2021-08.txt")
+    assert r.paragraphs[0].text == "2 August 2021"
+    assert any(p.text == "Main findings" for p in r.paragraphs)
+
+
+def test_kind_is_read_from_the_bytes_not_the_name() -> None:
+    data = (LETTERS / "focused-visit_peterborough_2021-08.txt").read_bytes()
+    doc = load_bytes(data, "letter.dat")
+    assert doc.source.media_type == "text/plain"
+    pdf = load_bytes((LETTERS / "focused-visit_barnet_2021-08.pdf").read_bytes(), "letter.txt")
+    assert pdf.source.media_type == "application/pdf" and pdf.source.pages == 4

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rdflib import Graph, Namespace
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import SKOS
 
 from . import polarity as polarity_mod
@@ -29,15 +29,6 @@ THEME_SCHEME = OKG.ThemeScheme
 
 # Same-length substitutions only, so match offsets stay valid in the original text.
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-"})
-
-_LEXICON_QUERY = """
-SELECT ?concept ?notation ?label ?excluded WHERE {
-  ?concept skos:inScheme ?scheme ;
-           skos:notation ?notation .
-  { ?concept skos:prefLabel ?label } UNION { ?concept skos:altLabel ?label }
-  UNION { ?concept okg:excludedLabel ?label BIND(true AS ?excluded) }
-}
-"""
 
 
 @dataclass(frozen=True)
@@ -106,22 +97,27 @@ class Lexicon:
             alternatives = []
             for i in members:
                 body = _label_pattern(terms[i].label) + r"(?:e?s)?"
-                alternatives.append(f"(?P<t{i}>{body})" if terms[i].case_sensitive else f"(?P<t{i}>(?i:{body}))")
+                alternatives.append(
+                    f"(?P<t{i}>{body})" if terms[i].case_sensitive else f"(?P<t{i}>(?i:{body}))"
+                )
             self._buckets[key] = re.compile(r"(?:" + "|".join(alternatives) + r")(?!\w)")
 
     @classmethod
-    def from_graph(cls, graph: Graph, scheme=THEME_SCHEME) -> Lexicon:
+    def from_graph(cls, graph: Graph, scheme: URIRef = THEME_SCHEME) -> Lexicon:
+        """The lexicon of a theme scheme in `graph` (tests pass a modified copy of the ontology)."""
         terms: list[Term] = []
-        seen: set[tuple[str, str]] = set()
         order: list[str] = []
-        rows = graph.query(_LEXICON_QUERY, initNs={"skos": SKOS, "okg": OKG}, initBindings={"scheme": scheme})
-        for _concept, notation, label, excluded in sorted(rows, key=lambda r: (str(r[1]), str(r[2]))):
-            key = (str(label), str(notation))
-            if str(notation) not in order:
-                order.append(str(notation))
-            if key not in seen:
-                seen.add(key)
-                terms.append(Term(str(label), str(notation), excluded=bool(excluded)))
+        # Walking the triples directly: rdflib's SPARQL engine takes over a second for this.
+        concepts = sorted(set(graph.subjects(SKOS.inScheme, scheme)), key=str)
+        for concept in concepts:
+            notation = graph.value(concept, SKOS.notation)
+            if notation is None:
+                continue
+            order.append(str(notation))
+            labels = {str(x) for p in (SKOS.prefLabel, SKOS.altLabel) for x in graph.objects(concept, p)}
+            excluded = {str(x) for x in graph.objects(concept, OKG.excludedLabel)}
+            terms += [Term(label, str(notation)) for label in sorted(labels)]
+            terms += [Term(label, str(notation), excluded=True) for label in sorted(excluded)]
         return cls(terms, order)
 
     def matches(self, text: str) -> list[ThemeMatch]:

@@ -114,11 +114,24 @@ def _inline_addresses(lines: list[str]) -> bool:
     return bool(lines) and all(line.count(",") >= 2 for line in lines)
 
 
+_AGENCY_RE = re.compile(
+    r"\b(?:Police|Constabulary|Integrated Care Board|ICB|NHS|Probation|Youth Justice|Trust|Council)\b"
+)
+_JOB_RE = re.compile(r"\b(?:Director|Chief|Executive|Commissioner|Head|Chair|Manager|Officer|Lead)\b")
+
+
+def _organisations(lines: list[str]) -> list[str]:
+    if _inline_addresses(lines):
+        # "Name, Job title, Organisation" (the organisation may hold commas itself).
+        return [", ".join(p.strip() for p in line.split(",")[2:]) for line in lines]
+    # One item per line: organisation lines name an agency and no job title.
+    return [line for line in lines if _AGENCY_RE.search(line) and not _JOB_RE.search(line)]
+
+
 def _agencies(lines: list[str], gss_code: str) -> list[str]:
     """The addressees' organisations, the council itself and the safeguarding partnership aside."""
     out: list[str] = []
-    for line in lines if _inline_addresses(lines) else []:
-        org = ", ".join(p.strip() for p in line.split(",")[2:])
+    for org in _organisations(lines):
         if not org or re.search(r"safeguarding", org, re.I):
             continue
         council = authorities.resolve(org)

@@ -72,7 +72,8 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
     inspectors = []
     sentence = INSPECTORS_RE.search(opening_text)
     if sentence:
-        inspectors = people.parse_inspectors(sentence.group())
+        # "His Majesty's Inspectors (HMI) for this visit were ...": the bracket adds nothing.
+        inspectors = people.parse_inspectors(re.sub(r"\s*\((?:S?HMI)\)", "", sentence.group()))
     signer = _signer(parts.signature_lines)
     inspectors = people.mark_lead(inspectors, signer)
 

@@ -149,3 +149,29 @@ def test_jtai_signature_block_gives_each_inspectorate() -> None:
         ("C Person", "hmicfrs_inspector", "hmicfrs", False),
         ("D Person", "probation_inspector", "hmi_probation", False),
     ]
+
+
+def test_jtai_address_block_one_item_per_line() -> None:
+    # Letters printed from a PDF put name, job title and organisation on separate lines.
+    inline = (
+        "Ruth Ainsley, Director of Children's Services, Calderdale Council\n"
+        "Graham Pike, Chief Constable, West Yorkshire Police\n"
+        "Fiona Clegg, Chief Executive, NHS West Yorkshire Integrated Care Board"
+    )
+    block = "\n".join(part.strip() for line in inline.split("\n") for part in line.split(",", 2))
+    text = _text("synthetic-jtai_calderdale_2023-04.txt")
+    assert inline in text
+    doc = load_bytes(text.replace(inline, block).encode(), "letter.txt")
+    record = jtai.parse(doc.report, doc.source)
+    gold = _gold(ROOT / "tests" / "gold" / "synthetic-jtai_calderdale_2023-04.json")
+    assert record.partner_bodies == gold["partner_bodies"]
+    assert record.to_json()["recipient"] == gold["recipient"]
+
+
+def test_monitoring_visit_inspectors_with_bracketed_hmi() -> None:
+    text = _text("synthetic-monitoring_thurrock_2024-06.txt").replace(
+        "His Majesty's Inspectors for this visit", "His Majesty's Inspectors (HMI) for this visit"
+    )
+    doc = load_bytes(text.encode(), "letter.txt")
+    record = monitoring_visit.parse(doc.report, doc.source)
+    assert [(i.name, i.lead) for i in record.inspectors] == [("Rachel Linden", True), ("Owen Marsh", False)]

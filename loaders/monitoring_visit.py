@@ -34,7 +34,7 @@ ORDINALS = {
     "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
 }  # fmt: skip
 INSPECTORS_RE = re.compile(
-    r"[^.]*\b(?:inspectors?\s+for\s+this\s+visit\s+(?:were|was)|visit\s+was\s+(?:carried\s+out|conducted)\s+by)"
+    r"[^.]*\b(?:inspectors?(?:\s*\(S?HMI\))?\s+for\s+this\s+visit\s+(?:were|was)|visit\s+was\s+(?:carried\s+out|conducted)\s+by)"
     r"[^.]*\.",
     re.I,
 )

@@ -173,3 +173,35 @@ def test_visit_focus_and_title() -> None:
         record.visit_focus
         == "Inspectors looked at the local authority’s arrangements for planning and achieving permanence."
     )
+
+
+def test_cli_prints_the_record_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    from ofsted_kg.cli import main
+
+    file = "examples/letters/focused-visit_cornwall_2022-02.pdf"
+    assert main(["-q", "extract", str(ROOT / file)]) == 0
+    out = capsys.readouterr().out
+    assert json.loads(out) == _extract(file).to_json()
+    assert "children’s" in out  # ensure_ascii=False: the letter's own characters
+    assert out.startswith('{\n  "document_type": "focused_visit"')
+
+
+def test_cli_text_format(capsys: pytest.CaptureFixture[str]) -> None:
+    from ofsted_kg.cli import main
+
+    assert (
+        main(
+            [
+                "-q",
+                "extract",
+                "--format",
+                "text",
+                str(ROOT / "examples/letters/focused-visit_medway_2019-02.pdf"),
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "focused_visit: Medway (E06000035)"
+    assert "inspector: Maire Atherton (hmi, lead)" in out
+    assert "visit: 2019-02-05 to 2019-02-05" in out

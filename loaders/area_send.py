@@ -23,10 +23,10 @@ from __future__ import annotations
 import re
 
 from . import authorities, dates
-from .document import BULLET_RE, ReportText
+from .document import BULLET_RE, ReportText, TextLine
 from .errors import ExtractionFailed
 from .pdf_layout import Layout, read_layout
-from .record import Finding, Inspector, Record, SourceInfo
+from .record import Authority, Finding, Inspector, Record, SourceInfo
 from .sections import Heading, chunks, clean, find_headings, finding, items, section_bounds
 
 FRAMEWORK = "area-send-2023"
@@ -153,7 +153,7 @@ def _headings(report: ReportText) -> list[Heading]:
 # ---------------------------------------------------------------------------- organisations
 
 
-def _authority_from_information(report: ReportText, headings: list[Heading]):
+def _authority_from_information(report: ReportText, headings: list[Heading]) -> Authority | None:
     bounds = section_bounds(headings, "information", len(report.text))
     if not bounds:
         return None
@@ -373,7 +373,7 @@ def _row_starts(report: ReportText, layout: Layout | None, line_ids: list[int]) 
     return starts
 
 
-def _new_row_by_text(report: ReportText, prev, cur) -> bool:
+def _new_row_by_text(report: ReportText, prev: TextLine, cur: TextLine) -> bool:
     # Without positions (or across a page break): a new paragraph that is not a bullet, after a
     # finished sentence, opens a row; a lower-case start or a bullet continues the row.
     gap = report.text[prev.end : cur.start]

@@ -20,7 +20,7 @@ from .document import ReportText
 from .errors import ExtractionFailed
 from .letter_parts import address_lines, addressee, letter_parts
 from .record import Finding, Inspector, Record, SourceInfo
-from .sections import chunks, find_headings, findings_from, items, section_bounds
+from .sections import Heading, chunks, find_headings, findings_from, items, section_bounds
 
 FRAMEWORK = "jtai-2016"
 
@@ -170,7 +170,7 @@ def signatories(lines: list[str]) -> list[Inspector]:
     return out
 
 
-def _findings(report: ReportText, headings, stop: int) -> list[Finding]:
+def _findings(report: ReportText, headings: list[Heading], stop: int) -> list[Finding]:
     out: list[Finding] = []
     for key, kind, section in SECTIONS:
         bounds = section_bounds(headings, key, stop)

@@ -17,9 +17,9 @@ import re
 from . import authorities, dates, people
 from .document import ReportText
 from .errors import ExtractionFailed
-from .letter_parts import address_lines, addressee, letter_parts
+from .letter_parts import LetterParts, address_lines, addressee, letter_parts
 from .record import Finding, Recipient, Record, SourceInfo
-from .sections import chunks, clean, find_headings, findings_from, items, section_bounds
+from .sections import Heading, chunks, clean, find_headings, findings_from, items, section_bounds
 
 FRAMEWORK_BY_YEAR = ((2023, "ilacs-2023"), (2018, "ilacs-2018"))
 
@@ -124,18 +124,18 @@ def _signer(lines: list[str]) -> str | None:
     return None
 
 
-def _recipient(report: ReportText, parts) -> Recipient | None:
+def _recipient(report: ReportText, parts: LetterParts) -> Recipient | None:
     return addressee([address_lines(report, parts)])
 
 
-def _bounds(headings, key: str, stop: int) -> tuple[int, int] | None:
+def _bounds(headings: list[Heading], key: str, stop: int) -> tuple[int, int] | None:
     bounds = section_bounds(headings, key, stop)
     if bounds is None:
         return None
     return bounds[0], min(bounds[1], stop)
 
 
-def _focus(report: ReportText, headings, stop: int) -> str | None:
+def _focus(report: ReportText, headings: list[Heading], stop: int) -> str | None:
     """The areas reviewed (the bullets under 'Areas covered by the visit'), or its first paragraph."""
     bounds = _bounds(headings, "areas", stop)
     if not bounds:
@@ -147,7 +147,7 @@ def _focus(report: ReportText, headings, stop: int) -> str | None:
     return clean(report.text[its[0].start : its[0].end]) if its else None
 
 
-def _findings(report: ReportText, headings, stop: int) -> list[Finding]:
+def _findings(report: ReportText, headings: list[Heading], stop: int) -> list[Finding]:
     out: list[Finding] = []
     for key, kind, section in (
         ("headline", "headline", "Headline findings"),

@@ -15,9 +15,13 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .document import ReportText, normalise_line
 from .record import SourceInfo
+
+if TYPE_CHECKING:
+    from pypdfium2 import PdfPage, PdfTextPage
 
 # A rule is a path object at most this tall (points) and at least this wide.
 _RULE_MAX_HEIGHT = 1.6
@@ -106,7 +110,7 @@ def read_layout(
     return Layout(boxes, rules)
 
 
-def _page_lines(page) -> list[tuple[str, LineBox | None]]:
+def _page_lines(page: PdfPage) -> list[tuple[str, LineBox | None]]:
     textpage = page.get_textpage()
     try:
         raw = textpage.get_text_range()
@@ -122,7 +126,7 @@ def _page_lines(page) -> list[tuple[str, LineBox | None]]:
         textpage.close()
 
 
-def _line_box(textpage, offset: int, length: int) -> LineBox | None:
+def _line_box(textpage: PdfTextPage, offset: int, length: int) -> LineBox | None:
     best: tuple[float, float, float] | None = None
     left: float | None = None
     for i in range(offset, offset + min(length, 6)):
@@ -140,7 +144,7 @@ def _line_box(textpage, offset: int, length: int) -> LineBox | None:
     return LineBox(left, best[1], best[2])
 
 
-def _page_rules(page, path_type: int) -> list[float]:
+def _page_rules(page: PdfPage, path_type: int) -> list[float]:
     ys: list[float] = []
     for obj in page.get_objects(filter=[path_type]):
         left, bottom, right, top = obj.get_bounds()

@@ -92,8 +92,10 @@ def items(report: ReportText, start: int, end: int) -> list[Item]:
             a += m.end()
         if a >= b or not any(ch.isalnum() for ch in text[a:b]):
             continue
-        if out and not bullet and (
-            text[a].islower() or not _TERMINAL_RE.search(text[out[-1].start : out[-1].end])
+        if (
+            out
+            and not bullet
+            and (text[a].islower() or not _TERMINAL_RE.search(text[out[-1].start : out[-1].end]))
         ):
             out[-1] = Item(out[-1].start, b, out[-1].bullet)
             continue
@@ -116,14 +118,21 @@ def strip_prefix(text: str, start: int, end: int, prefix: re.Pattern[str]) -> in
     return a
 
 
-def finding(report: ReportText, kind: str, start: int, end: int, section: str | None, **extra) -> Finding:
+def finding(
+    report: ReportText,
+    kind: str,
+    start: int,
+    end: int,
+    section: str | None,
+    responsible_body: str | None = None,
+) -> Finding:
     start, end = _trim(report.text, start, end)
     return Finding(
         kind=kind,
         text=clean(report.text[start:end]),
         span=Span(start, end, report.page_at(start)),
         section=section,
-        **extra,
+        responsible_body=responsible_body,
     )
 
 

@@ -1,4 +1,4 @@
-"""People named in the letters: inspectors (with their role) and recipients.
+"""People named in the letters: inspectors, their roles and inspectorates.
 
 Names reach the record without honorifics (Mr, Mrs, Ms, Miss, Dr...), post-nominals (HMI, SHMI,
 OBE...), role phrases ("Her Majesty's Inspector", "Ofsted Inspector", "Senior HMI") or curly
@@ -161,36 +161,3 @@ def mark_lead(inspectors: list[Inspector], lead_name: str | None) -> list[Inspec
     if not lead_name:
         return list(inspectors)
     return [replace(i, lead=same_person(i.name, lead_name)) for i in inspectors]
-
-
-def split_recipient(raw: str) -> tuple[str | None, str | None]:
-    """(name, role) from an address line such as 'Mrs Anne Bristow Deputy Chief Executive'.
-
-    Without a layout break the boundary between name and job title is a guess from capitalised
-    words; callers that know the name (from the salutation) should pass it to `recipient_from`.
-    """
-    text = clean_name(raw)
-    return (text or None), None
-
-
-def recipient_from(address: str, salutation_name: str | None) -> tuple[str | None, str | None]:
-    """(name, role) of the addressee, using the salutation ('Dear Ms Redding') to find the name.
-
-    address: the address block's first paragraph, e.g. 'Elaine Redding Interim Corporate Director,
-    Children's Services Bournemouth, Christchurch and Poole Council Town Hall ...'.
-    The role is the text after the name up to the authority/organisation or street address; callers
-    cut the address themselves when they can. Returns the full name as printed in the address.
-    """
-    text = re.sub(r"\s+", " ", _fold(address)).strip()
-    text = _HONORIFIC_RE.sub("", text)
-    if not salutation_name:
-        return None, None
-    surname = clean_name(salutation_name).split()[-1] if clean_name(salutation_name) else ""
-    if not surname:
-        return None, None
-    m = re.search(rf"\b{re.escape(surname)}\b", text)
-    if not m:
-        return clean_name(salutation_name), None
-    name = clean_name(text[: m.end()])
-    rest = text[m.end() :].strip(" ,")
-    return name, (rest or None)

@@ -3,6 +3,12 @@
 The report text is what every piece of evidence points into (see docs/design.md): page
 furniture removed, the lines of a paragraph joined by single spaces, paragraphs separated by a
 blank line, a paragraph broken by a page boundary joined again.
+
+Furniture: Ofsted's page-1 address block, page numbers (in the margins or as the lowest/highest line
+of a page), running headers/footers repeated across pages, and footnotes (smaller type at a page's
+foot opening with the note's number, and lone superscript markers). Paragraph breaks come from the
+vertical gap between lines (against the page's lower-quartile line pitch), bullets, and numbered
+paragraphs set without a gap ("12. Children ...").
 """
 
 from __future__ import annotations

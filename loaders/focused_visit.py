@@ -139,6 +139,15 @@ def _sentences(text: str) -> list[str]:
     return re.split(r"(?<=[.])\s+(?=[A-Z])", text)
 
 
+_ROLE_WORD_RE = re.compile(
+    r"\b(?:Director|Executive|Chief|Manager|Head|Officer|Commissioner|Lead|Deputy|Corporate|Strategic|DCS)\b"
+)
+_ORG_RE = re.compile(
+    r"\b(?:Council|London Borough|Royal Borough|Trust|Town Hall|County Hall|Civic|House|Directorate|PO Box)\b"
+    r"|^\d"
+)
+
+
 def _recipient(report: ReportText, blocks: list[Block], title_index: int) -> Recipient | None:
     """The addressee from the address block's printed lines: first line the name, then job-title lines."""
     salutation = next((b.text for b in blocks[:title_index] if b.text.startswith("Dear ")), None)
@@ -174,15 +183,6 @@ def _recipient(report: ReportText, blocks: list[Block], title_index: int) -> Rec
         candidates = matching or candidates
     with_role = [c for c in candidates if c.role]
     return (with_role or candidates)[0]
-
-
-_ROLE_WORD_RE = re.compile(
-    r"\b(?:Director|Executive|Chief|Manager|Head|Officer|Commissioner|Lead|Deputy|Corporate|Strategic|DCS)\b"
-)
-_ORG_RE = re.compile(
-    r"\b(?:Council|London Borough|Royal Borough|Trust|Town Hall|County Hall|Civic|House|Directorate|PO Box)\b"
-    r"|^\d"
-)
 
 
 def _signatory(blocks: list[Block]) -> str | None:

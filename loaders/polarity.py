@@ -41,6 +41,7 @@ STRENGTH_CUES: tuple[str, ...] = (
     "innovative", "exceptional", "rigorous", "analytical", "well-established", "well-coordinated",
     "well-attended", "enjoy", "proud", "passionate", "highly regarded", "strength", "strengths",
     "knowledgeable", "inclusive", "secure", "reflective", "meaningful", "meaningfully",
+    "to the credit", "prioritised",
 )
 
 # Words and phrases with which inspectors report weaknesses. "not" is the commonest of all
@@ -59,13 +60,13 @@ CONCERN_CUES: tuple[str, ...] = (
     "further work", "still work", "requires improvement", "require improvement", "hinder",
     "hindering", "undermine", "undermines", "concerns about the", "unassessed", "inadequate",
     "waiting", "wait", "waits", "yet to", "less", "fewer", "low", "only", "some way to go",
-    "not yet", "rather than", "reliant", "rely",
+    "not yet", "rather than", "reliant", "rely", "well enough", "the need to", "neither",
 )
 
 # Cues that turn the next strength cue (within NEGATION_WINDOW words) into a concern.
 NEGATORS: tuple[str, ...] = (
-    "not", "n't", "no", "never", "nor", "lack", "lacks", "lacking", "insufficiently", "little",
-    "less", "without", "fewer", "yet to",
+    "not", "n't", "no", "never", "lack", "lacks", "lacking", "insufficiently", "little",
+    "less", "without", "fewer", "yet to", "neither",
 )
 # Cues that turn the next concern cue into a strength: "without delay", "reduce drift".
 REDUCERS: tuple[str, ...] = (
@@ -92,11 +93,14 @@ _CONTEXT = re.compile(
     r"|areas? for (?:improvement|development|priority action)|what needs to improve"
     r"|strengths and (?:weaknesses|areas (?:for|of) (?:development|improvement))"
     r"|well[\s-]?being|as well as|as well|no further action|no longer|not only"
-    r"|help and protection|in need of help",
+    r"|help and protection|in need of help|experiences and progress|progress and experiences"
+    r"|how well",
     re.IGNORECASE,
 )
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+(?=[A-Z‘'“\"(\d])")
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*|n't")
+_TOKEN = re.compile(r"[a-z]+(?:-[a-z]+)*|n't|[,;:()]")
+_CLAUSE_BREAKS = frozenset(",;:()")
 _DESPITE = re.compile(r"\bdespite\b[^,.;]*", re.IGNORECASE)
 
 
@@ -110,6 +114,7 @@ def _phrase_index(phrases: tuple[str, ...]) -> dict[tuple[str, ...], str]:
     return {tuple(_WORD.findall(p.lower())): p for p in phrases}
 
 
+_CONTRAST_SET = frozenset(CONTRAST_MARKERS)
 _STRENGTH = _phrase_index(STRENGTH_CUES)
 _CONCERN = _phrase_index(CONCERN_CUES)
 _NEGATORS = _phrase_index(NEGATORS)
@@ -126,49 +131,71 @@ def _longest(words: list[str], i: int, index: dict[tuple[str, ...], str]) -> int
 
 
 def _sentence_cues(sentence: str) -> tuple[list[str], list[str]]:
-    """The strength and concern cues of one sentence, negation applied."""
-    words = _WORD.findall(sentence.lower())
+    """The strength and concern cues of one sentence, negation applied.
+
+    A negator opens a scope that runs to the next comma, semicolon, colon, bracket or contrast
+    marker: every strength cue inside it counts as a concern ("does not receive timely or
+    effective help" gives two). A second negator inside the scope cancels it ("would not have
+    been possible without strong partnerships" is praise). Reducers act on the concern cue just
+    after them only ("without delay").
+    """
+    tokens = _TOKEN.findall(sentence.lower())
     strengths: list[str] = []
     concerns: list[str] = []
-    negator_at: tuple[int, str] | None = None  # word position and text of the last negator
+    negation: str | None = None  # the negator whose scope we are in
     reducer_at: tuple[int, str] | None = None
     i = 0
-    while i < len(words):
-        n_s = _longest(words, i, _STRENGTH)
-        n_c = _longest(words, i, _CONCERN)
-        n_neg = _longest(words, i, _NEGATORS)
-        n_red = _longest(words, i, _REDUCERS)
+    while i < len(tokens):
+        token = tokens[i]
+        if token in _CLAUSE_BREAKS or token in _CONTRAST_SET:
+            negation = None
+            i += 1
+            continue
+        n_s = _longest(tokens, i, _STRENGTH)
+        n_c = _longest(tokens, i, _CONCERN)
+        n_neg = _longest(tokens, i, _NEGATORS)
+        n_red = _longest(tokens, i, _REDUCERS)
         if n_s and n_s >= n_c:
-            phrase = " ".join(words[i : i + n_s])
-            if negator_at and i - negator_at[0] <= NEGATION_WINDOW:
-                # The negator was provisionally counted as a concern; it is now part of this cue.
-                if concerns and concerns[-1] == negator_at[1]:
-                    concerns.pop()
-                concerns.append(f"{negator_at[1]} … {phrase}")
-                negator_at = None
+            phrase = " ".join(tokens[i : i + n_s])
+            if negation:
+                if concerns and concerns[-1] == negation:
+                    concerns.pop()  # the negator now belongs to this compound cue
+                concerns.append(f"{negation} … {phrase}")
             else:
                 strengths.append(phrase)
             i += n_s
             continue
         if n_c:
-            phrase = " ".join(words[i : i + n_c])
+            phrase = " ".join(tokens[i : i + n_c])
             if reducer_at and i - reducer_at[0] <= NEGATION_WINDOW and phrase != reducer_at[1]:
                 if concerns and concerns[-1] == reducer_at[1]:
                     concerns.pop()
                 strengths.append(f"{reducer_at[1]} … {phrase}")
                 reducer_at = None
-            else:
+                i += n_c
+                continue
+            if negation and n_neg:
+                # Double negation ("not ... without"): the scope closes, the pair is no cue.
+                if concerns and concerns[-1] == negation:
+                    concerns.pop()
+                negation = None
+            elif not (negation and concerns and concerns[-1].startswith(negation)):
                 concerns.append(phrase)
                 if n_neg:
-                    negator_at = (i + n_c - 1, phrase)
-                if n_red:
-                    reducer_at = (i + n_c - 1, phrase)
+                    negation = phrase
+            if n_red:
+                reducer_at = (i + n_c - 1, phrase)
             i += n_c
             continue
         if n_neg or n_red:
-            phrase = " ".join(words[i : i + max(n_neg, n_red)])
-            if n_neg:
-                negator_at = (i + n_neg - 1, phrase)
+            phrase = " ".join(tokens[i : i + max(n_neg, n_red)])
+            if n_neg and negation:
+                # Double negation ("not ... without"): the scope closes, the pair is no cue.
+                if concerns and concerns[-1] == negation:
+                    concerns.pop()
+                negation = None
+            elif n_neg:
+                negation = phrase
             if n_red:
                 reducer_at = (i + n_red - 1, phrase)
             i += max(n_neg, n_red)
@@ -189,7 +216,10 @@ def decide(text: str, kind: str | None = None) -> PolarityResult:
     for sentence in _SENTENCE_SPLIT.split(text):
         strengths, concerns = _sentence_cues(sentence)
         cues += [f"strength:{c}" for c in strengths] + [f"concern:{c}" for c in concerns]
-        if len(strengths) > len(concerns):
+        if strengths and concerns and _CONTRAST_SET & set(_WORD.findall(sentence.lower())):
+            positive += 1  # "X is good, although Y is not": both halves are judgements
+            negative += 1
+        elif len(strengths) > len(concerns):
             positive += 1
         elif len(concerns) > len(strengths):
             negative += 1

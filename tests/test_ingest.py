@@ -184,3 +184,35 @@ def test_kill_minus_9_mid_ingest_then_resume(tmp_path: Path) -> None:
     with EmbeddedStore(tmp_path / "clean.db") as clean:
         ingest(clean, [folder], jobs=2, progress=False)
         assert snapshot(clean) == resumed_snapshot  # no duplicates, nothing half-written
+
+
+def test_ctrl_c_stops_cleanly_with_exit_130(tmp_path: Path, letters: Path) -> None:
+    db = tmp_path / "interrupted.db"
+    command = [
+        sys.executable,
+        "-m",
+        "ofsted_kg",
+        "-vv",
+        "--store",
+        str(db),
+        "ingest",
+        "--jobs",
+        "2",
+        str(letters),
+    ]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    seen = []
+    for line in process.stderr:
+        seen.append(line)
+        if "DEBUG: loaded " in line:
+            os.killpg(process.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole group
+            break
+    rest = process.stderr.read()
+    process.wait(timeout=60)
+    process.stderr.close()
+    assert process.returncode == 130, "".join(seen) + rest
+    assert "Traceback" not in rest and rest.strip().splitlines()[-1] == "interrupted"
+    with EmbeddedStore(db) as store:
+        assert report_graphs(store)  # what was committed stays
+        resumed = ingest(store, [letters], jobs=1, progress=False)
+        assert resumed.failed == [] and len(resumed.loaded) + len(resumed.skipped_unchanged) == len(LETTERS)

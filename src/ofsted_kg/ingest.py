@@ -13,6 +13,7 @@ import hashlib
 import importlib.resources
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -275,7 +276,7 @@ def _run(builder: Builder, paths: list[str], jobs: int | None) -> Iterator[Built
             yield builder(path)
         return
     pending = iter(paths)
-    executor = ProcessPoolExecutor(max_workers=jobs)
+    executor = _pool(jobs)
     in_flight: dict[Future, str] = {}
     try:
         while True:
@@ -295,10 +296,20 @@ def _run(builder: Builder, paths: list[str], jobs: int | None) -> Iterator[Built
                         paths_left = in_flight.pop(other)
                         pending = _chain([paths_left], pending)
                     executor.shutdown(wait=False, cancel_futures=True)
-                    executor = ProcessPoolExecutor(max_workers=jobs)
+                    executor = _pool(jobs)
                     break
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint)
+
+
+def _ignore_sigint() -> None:
+    # Ctrl-C is the main process's to handle: it stops handing out work and the workers finish
+    # their current document quietly instead of each printing a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _chain(first: list[str], rest: Iterator[str]) -> Iterator[str]:

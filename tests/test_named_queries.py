@@ -185,3 +185,22 @@ def test_parameters_are_checked() -> None:
     }
     with pytest.raises(QueryUsageError, match="not a valid date"):
         typed.bindings({"when": "2 August"})
+
+
+def test_api_sparql_and_export(kg: api.KnowledgeGraph, records, tmp_path: Path) -> None:
+    rows = kg.sparql(
+        "SELECT ?report ?sha WHERE { ?report <https://w3id.org/ofsted-kg/ontology#sha256> ?sha }",
+        sha=records["focused-visit_kent_2019-02.pdf"].source.sha256,
+    )
+    assert [r.report for r in rows] == [
+        str(iris.report(records["focused-visit_kent_2019-02.pdf"].source.sha256))
+    ]
+    assert kg.sparql("ASK { ?a <https://w3id.org/ofsted-kg/ontology#gssCode> ?gss }", gss="E10000016") is True
+    counted = kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert isinstance(counted[0].n, int) and counted[0].n > 0
+    out = kg.export(tmp_path / "kg.nt")
+    graph = Graph().parse(out, format="nt")
+    sha = records["focused-visit_peterborough_2021-08.pdf"].source.sha256
+    assert (iris.report(sha), OKG.sha256, Literal(sha)) in graph
+    one = kg.export(tmp_path / "one.ttl", graphs=[str(iris.report_graph(sha))])
+    assert set(Graph().parse(one, format="turtle").subjects(OKG.sha256, None)) == {iris.report(sha)}

@@ -145,3 +145,37 @@ def build_store(path: Path) -> EmbeddedStore:
         g.add((report, RDFS.label, Literal(doc.sha[:4])))
         store.replace_graph(iris.report_graph(doc.sha), _nt(g))
     return store
+
+
+# Real letters for the analysis and browser tests: authorities with two or more documents in the
+# example corpus (recurrences) plus enough others for cross-authority links.
+REAL_LETTERS = (
+    "focused-visit_peterborough_2021-08.pdf",
+    "focused-visit_peterborough_2023-05.pdf",
+    "ilacs_peterborough_2024-01.pdf",
+    "focused-visit_knowsley_2018-11.pdf",
+    "ilacs_knowsley_2021-12.pdf",
+    "focused-visit_manchester_2018-10.pdf",
+    "ilacs_manchester_2022-05.pdf",
+    "focused-visit_kent_2024-02.pdf",
+    "other_kent_2017-06.pdf",
+    "other_norfolk_2015-10.pdf",
+    "other_norfolk_2018-01.pdf",
+    "ilacs_harrow_2025-03.pdf",
+    "ilacs_nottingham_2022-09.pdf",
+)
+
+
+def build_real_store(path: Path, letters_dir: Path, names: tuple[str, ...] = REAL_LETTERS) -> EmbeddedStore:
+    from ofsted_kg.ingest import ingest
+
+    store = EmbeddedStore(path)
+    summary = ingest(store, [letters_dir / n for n in names], jobs=1, progress=False)
+    assert not summary.failed, summary.failed
+    return store
+
+
+def sha256_of(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()

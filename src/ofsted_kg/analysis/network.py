@@ -109,5 +109,9 @@ def export_network(
     if fmt == "graphml":
         nx.write_graphml(g, out)
     else:
-        nx.write_gexf(g, out)
+        # GEXF reserves an edge's "type" for directed/undirected: the edge kind goes in "kind".
+        gexf = g.copy()
+        for _, _, data in gexf.edges(data=True):
+            data["kind"] = data.pop("type")
+        nx.write_gexf(gexf, out)
     return g

@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 
 from .. import iris
@@ -60,14 +59,12 @@ def compute_related(
     for theme, members in sorted(by_theme.items()):
         if len(members) < 2:
             continue
-        sims = model.similarities(members)
-        rows, cols = np.nonzero(np.triu(sims >= threshold, k=1))
-        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+        for r, c, sim in model.pairs_above(members, threshold):
             i, j = members[r], members[c]
             if findings[i].report == findings[j].report:
                 continue
             key = (i, j) if i < j else (j, i)
-            entry = candidates.setdefault(key, (float(sims[r, c]), set()))
+            entry = candidates.setdefault(key, (sim, set()))
             entry[1].add(theme)
     # Keep a link when it is among the top `per_finding` of either end.
     ranked: dict[int, list[tuple[float, tuple[int, int]]]] = defaultdict(list)

@@ -66,27 +66,51 @@ class TfidfModel:
             df.update(counts.keys())
         n = len(texts)
         self.idf = {term: math.log((1 + n) / (1 + d)) + 1.0 for term, d in df.items()}
+        self._weights: list[dict[str, float] | None] = [None] * n
 
     def weights(self, index: int) -> dict[str, float]:
-        """The L2-normalised TF-IDF weights of one text."""
-        raw = {t: (1.0 + math.log(c)) * self.idf[t] for t, c in self._counts[index].items()}
-        norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
-        return {t: v / norm for t, v in raw.items()}
+        """The L2-normalised TF-IDF weights of one text (computed once)."""
+        cached = self._weights[index]
+        if cached is None:
+            raw = {t: (1.0 + math.log(c)) * self.idf[t] for t, c in self._counts[index].items()}
+            norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
+            cached = self._weights[index] = {t: v / norm for t, v in raw.items()}
+        return cached
 
     def matrix(self, indices: Sequence[int]) -> np.ndarray:
-        """Dense rows for these texts over the terms they use (block-local vocabulary)."""
+        """Dense rows for these texts over the terms at least two of them use (a term in one text
+        adds nothing to any dot product, and dropping it keeps the block small)."""
         rows = [self.weights(i) for i in indices]
-        vocabulary = {t: j for j, t in enumerate(sorted({t for r in rows for t in r}))}
+        used: Counter[str] = Counter(t for r in rows for t in r)
+        vocabulary = {t: j for j, t in enumerate(sorted(t for t, n in used.items() if n > 1))}
         m = np.zeros((len(rows), max(1, len(vocabulary))), dtype=np.float32)
         for i, r in enumerate(rows):
             for t, v in r.items():
-                m[i, vocabulary[t]] = v
+                j = vocabulary.get(t)
+                if j is not None:
+                    m[i, j] = v
         return m
 
     def similarities(self, indices: Sequence[int]) -> np.ndarray:
         """Cosine similarity between every pair of these texts."""
         m = self.matrix(indices)
         return m @ m.T
+
+    def pairs_above(
+        self, indices: Sequence[int], threshold: float, chunk: int = 512
+    ) -> list[tuple[int, int, float]]:
+        """(i, j, cosine) for i < j (positions in `indices`) at or above threshold; computed in row
+        chunks so memory stays at chunk x len(indices), not the square of the block."""
+        m = self.matrix(indices)
+        out: list[tuple[int, int, float]] = []
+        for start in range(0, len(indices), chunk):
+            block = m[start : start + chunk] @ m.T
+            rows, cols = np.nonzero(block >= threshold)
+            for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+                i = start + r
+                if i < c:
+                    out.append((i, c, float(block[r, c])))
+        return out
 
     def similarity(self, i: int, j: int) -> float:
         a, b = self.weights(i), self.weights(j)

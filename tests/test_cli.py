@@ -207,3 +207,12 @@ def test_store_from_environment(loaded: tuple[Path, Path]) -> None:
     result = ofsted_kg("query", "select_inspections", "-f", "json", env={"OFSTED_KG_STORE": str(store)})
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)) == 2
+
+
+def test_reading_a_missing_store_exits_3(tmp_path: Path) -> None:
+    missing = tmp_path / "nothing.db"
+    for args in (("query", "select_inspections"), ("export",)):
+        result = ofsted_kg(*args, store=missing)
+        assert result.returncode == 3, result.stderr
+        assert result.stderr.startswith(f"ofsted-kg: {missing}: no store here")
+    assert not missing.exists()

@@ -40,8 +40,12 @@ def settings_from(args_or_settings: object) -> StoreSettings:
     )
 
 
-def open_backend(args_or_settings: object = None) -> Backend:
-    """The Backend named by the settings; raises StoreError (exit 3) when it cannot be opened."""
+def open_backend(args_or_settings: object = None, *, must_exist: bool = False) -> Backend:
+    """The Backend named by the settings; raises StoreError (exit 3) when it cannot be opened.
+
+    `must_exist` is for commands that only read: a mistyped --store path is an error rather
+    than a new, empty store.
+    """
     settings = settings_from(args_or_settings)
     if settings.endpoint:
         try:
@@ -51,4 +55,6 @@ def open_backend(args_or_settings: object = None) -> Backend:
         return remote.RemoteStore.from_settings(settings.endpoint, settings.endpoint_profile)
     from .store import EmbeddedStore
 
+    if must_exist and not os.path.isdir(settings.store):
+        raise StoreError(f"{settings.store}: no store here (load documents with `ofsted-kg ingest` first)")
     return EmbeddedStore(settings.store)

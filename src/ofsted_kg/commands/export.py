@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     )
     graphs = [URIRef(g) for g in args.graph] if args.graph else None
     try:
-        with open_backend(args) as backend, ExitStack() as stack:
+        with open_backend(args, must_exist=True) as backend, ExitStack() as stack:
             if args.output:
                 try:
                     out = stack.enter_context(open(args.output, "wb"))

@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"ofsted-kg: {exc}", file=sys.stderr)
         return 2
     try:
-        with open_backend(args) as backend:
+        with open_backend(args, must_exist=True) as backend:
             if form == "SELECT":
                 result = backend.select(query.text, bindings)
                 rows = [[to_python(row.get(v)) for v in result.variables] for row in result.rows]

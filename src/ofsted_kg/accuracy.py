@@ -309,18 +309,29 @@ def extract_all(paths: Iterable[Path], cache_dir: Path | None = None) -> dict[st
     return out
 
 
+MIN_QUOTED = 100  # characters of words: a labelled passage this long found verbatim is unambiguous
+
+
 def _find_match(gold_key: str, candidates: list[tuple[str, Any]]) -> Any:
-    """The extracted finding whose text equals the gold text, or failing that overlaps it most."""
+    """The extracted finding with the gold text: equal words; else a finding quoting the whole
+    labelled passage (a stem and its sub-bullets extracted as one); else a finding covering most
+    of it (at least 60% of the longer text)."""
     best, best_len = None, 0
     for key, finding in candidates:
         if key == gold_key:
             return finding
-        if key and (gold_key in key or key in gold_key):
+        if not key:
+            continue
+        if gold_key in key and len(gold_key) >= MIN_QUOTED:
+            overlap = len(gold_key) + 1  # outranks partial overlaps; smaller container wins below
+            if best is None or overlap > best_len or len(key) < len(best[0]):
+                best, best_len = (key, finding), max(overlap, best_len)
+        elif gold_key in key or key in gold_key:
             overlap = min(len(key), len(gold_key))
             # A short fragment inside a long paragraph is not the same finding.
             if overlap >= 0.6 * max(len(key), len(gold_key)) and overlap > best_len:
-                best, best_len = finding, overlap
-    return best
+                best, best_len = (key, finding), overlap
+    return best[1] if best else None
 
 
 def evaluate(
@@ -467,8 +478,9 @@ def markdown(report: Report, baseline: dict[str, Any]) -> str:
         "- **inspectors, lead_inspector** (names, case-insensitive), **judgements** (area, grade pairs),"
         " **improvement_points** (text equal after whitespace and quote normalisation): sets per"
         " document, micro-averaged.",
-        "- **findings_matched**: labelled findings found among the extracted findings (same words,"
-        " or one text containing the other when they share at least 60% of their length).",
+        "- **findings_matched**: labelled findings found among the extracted findings: same words;"
+        " or an extracted finding quoting the whole labelled passage (100+ characters); or one text"
+        " containing the other when they share at least 60% of their length.",
         "- **themes**: micro P/R/F1 of theme notations of labelled findings against the themes of the"
         " matched extracted finding (an unmatched finding counts all its gold themes as missed).",
         "- **polarity**: accuracy over labelled findings (unmatched = wrong).",

@@ -243,6 +243,8 @@ NEGATORS: tuple[str, ...] = (
     "fewer",
     "yet to",
     "neither",
+    "limited",
+    "insufficient",
 )
 # Cues that turn the next concern cue into a strength: "without delay", "reduce drift".
 REDUCERS: tuple[str, ...] = (
@@ -267,6 +269,9 @@ REDUCERS: tuple[str, ...] = (
     "address",
     "addressed",
     "addresses",
+    "addressing",
+    "tackling",
+    "reduction",
     "tackle",
     "tackled",
     "overcome",
@@ -378,7 +383,12 @@ def _sentence_cues(sentence: str) -> tuple[list[str], list[str]]:
             if reducer_at and i - reducer_at[0] <= NEGATION_WINDOW and phrase != reducer_at[1]:
                 if concerns and concerns[-1] == reducer_at[1]:
                     concerns.pop()
-                strengths.append(f"{reducer_at[1]} … {phrase}")
+                if negation:  # "does not address the deficits": still a concern
+                    if concerns and concerns[-1] == negation:
+                        concerns.pop()
+                    concerns.append(f"{negation} … {reducer_at[1]} … {phrase}")
+                else:
+                    strengths.append(f"{reducer_at[1]} … {phrase}")
                 reducer_at = None
                 i += n_c
                 continue

@@ -216,3 +216,18 @@ def test_ctrl_c_stops_cleanly_with_exit_130(tmp_path: Path, letters: Path) -> No
         assert report_graphs(store)  # what was committed stays
         resumed = ingest(store, [letters], jobs=1, progress=False)
         assert resumed.failed == [] and len(resumed.loaded) + len(resumed.skipped_unchanged) == len(LETTERS)
+
+
+def test_a_stale_ontology_graph_is_refreshed_when_documents_load(store: EmbeddedStore, letters: Path) -> None:
+    first = letters / LETTERS[0]
+    ingest(store, [first], jobs=1, progress=False)
+    packaged = store.triple_count(iris.ONTOLOGY_GRAPH)
+    stale = (
+        b'<https://w3id.org/ofsted-kg/ontology#Old> <http://www.w3.org/2000/01/rdf-schema#label> "old" .\n'
+    )
+    store.replace_graph(iris.ONTOLOGY_GRAPH, stale)  # as written by an older release
+    ingest(store, [first], jobs=1, progress=False)  # nothing new to load: the store is left alone
+    assert store.triple_count(iris.ONTOLOGY_GRAPH) == 1
+    ingest(store, [letters / LETTERS[1]], jobs=1, progress=False)
+    assert store.triple_count(iris.ONTOLOGY_GRAPH) == packaged
+    assert not store.ask("ASK { <https://w3id.org/ofsted-kg/ontology#Old> ?p ?o }")

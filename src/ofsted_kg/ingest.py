@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import URIRef
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS
 
 from . import iris
 from .backend import Backend
@@ -32,6 +33,11 @@ log = logging.getLogger(__name__)
 DOCUMENT_SUFFIXES = (".pdf", ".txt")
 # Files that sit next to the letters but are not documents.
 IGNORED_NAMES = {"sources.tsv", "readme", "readme.md", "readme.txt", "license", "license.txt"}
+
+_ONTOLOGY_VERSION_ASK = """
+PREFIX dcterms: <http://purl.org/dc/terms/>
+ASK { GRAPH ?graph { ?graph dcterms:identifier ?version } }
+"""
 
 _SOURCES_QUERY = """
 PREFIX dcterms: <http://purl.org/dc/terms/>
@@ -157,14 +163,19 @@ def _ntriples(graph: object) -> bytes:
 # -- the base graphs -------------------------------------------------------------------------------
 
 
-def ontology_ntriples() -> bytes:
-    """The packaged ontology (every .ttl in ofsted_kg.ontology except SHACL shapes) as N-Triples."""
+def ontology_ntriples() -> tuple[bytes, str]:
+    """The packaged ontology (every .ttl in ofsted_kg.ontology but SHACL shapes) as N-Triples, and
+    a digest of its source files that tells whether a store holds this very version."""
     folder = importlib.resources.files("ofsted_kg.ontology")
     triples: list[ox.Triple] = []
+    digest = hashlib.sha256()
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".ttl") and "shape" not in entry.name:
-            triples.extend(ox.parse(entry.read_bytes(), format=ox.RdfFormat.TURTLE))
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
+            data = entry.read_bytes()
+            digest.update(entry.name.encode() + b"\0" + data)
+            triples.extend(ox.parse(data, format=ox.RdfFormat.TURTLE))
+    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
+    return text, f"sha256:{digest.hexdigest()}"
 
 
 def authorities_ntriples() -> bytes:
@@ -180,9 +191,14 @@ def ensure_base_graphs(backend: Backend, *, force: bool = False, refresh_ontolog
     an older version sees the current theme labels once new documents are loaded with it.
     """
     if force or refresh_ontology or not backend.has_graph(iris.ONTOLOGY_GRAPH):
-        data = ontology_ntriples()
-        if data:
-            backend.replace_graph(iris.ONTOLOGY_GRAPH, data)
+        data, version = ontology_ntriples()
+        marker = Literal(version)
+        if data and (
+            force or not backend.ask(_ONTOLOGY_VERSION_ASK, {"graph": iris.ONTOLOGY_GRAPH, "version": marker})
+        ):
+            # The digest rides along on the graph's own IRI so the next run can skip the reload.
+            stamp = f"{iris.ONTOLOGY_GRAPH.n3()} {DCTERMS.identifier.n3()} {marker.n3()} .\n".encode()
+            backend.replace_graph(iris.ONTOLOGY_GRAPH, data + stamp)
     if force or not backend.has_graph(iris.SHARED_GRAPH):
         backend.add_to_graph(iris.SHARED_GRAPH, authorities_ntriples())
 

@@ -121,6 +121,8 @@ STRENGTH_CUES: tuple[str, ...] = (
     "meaningfully",
     "to the credit",
     "prioritised",
+    "listened to",
+    "listen to",
 )
 
 # Words and phrases with which inspectors report weaknesses. "not" is the commonest of all
@@ -225,6 +227,20 @@ CONCERN_CUES: tuple[str, ...] = (
     "well enough",
     "the need to",
     "neither",
+    "deterioration",
+    "deteriorated",
+    "declined",
+    "decline",
+    "churn",
+    "instability",
+    "need to be improved",
+    "needs to be improved",
+    "to be improved",
+    "still required",
+    "improvements to be made",
+    "improvement is required",
+    "improvements are required",
+    "further improvement",
 )
 
 # Cues that turn the next strength cue (within NEGATION_WINDOW words) into a concern.
@@ -302,7 +318,8 @@ DOMINANCE = 3
 # Phrases that name a grade, a heading or a sense of "well" that is not praise: blanked out
 # before cueing so they count for neither side.
 _CONTEXT = re.compile(
-    r"requires? improvement to be good|required improvement to be good|judged (?:to be )?\w+"
+    r"(?:judged|rated|graded)(?: to be| as)? (?:requires? improvement to be good|adequate|good|outstanding"
+    r"|inadequate)|requires? improvement to be good|required improvement to be good"
     r"|areas? for (?:improvement|development|priority action)|what needs to improve"
     r"|strengths and (?:weaknesses|areas (?:for|of) (?:development|improvement))"
     r"|well[\s-]?being|as well as|as well|no further action|no longer|not only"

@@ -14,6 +14,7 @@ import pytest
 from rdflib import Literal
 
 from ofsted_kg import iris
+from ofsted_kg.backend import StoreError
 from ofsted_kg.ingest import file_sha256, ingest
 from ofsted_kg.store import EmbeddedStore
 
@@ -231,3 +232,26 @@ def test_a_stale_ontology_graph_is_refreshed_when_documents_load(store: Embedded
     ingest(store, [letters / LETTERS[1]], jobs=1, progress=False)
     assert store.triple_count(iris.ONTOLOGY_GRAPH) == packaged
     assert not store.ask("ASK { <https://w3id.org/ofsted-kg/ontology#Old> ?p ?o }")
+
+
+class RefusingStore(EmbeddedStore):
+    """An embedded store that refuses some document graphs, as a failing remote endpoint would."""
+
+    def __init__(self, path: Path, refuse: set) -> None:
+        super().__init__(path)
+        self.refuse = refuse
+
+    def replace_graph(self, graph, ntriples: bytes) -> None:
+        if graph in self.refuse or "all" in self.refuse and str(graph).startswith(iris.REPORT_GRAPH_PREFIX):
+            raise StoreError("HTTP 503 from the endpoint")
+        super().replace_graph(graph, ntriples)
+
+
+def test_a_refused_document_fails_alone_and_a_dead_store_stops_the_run(tmp_path: Path, letters: Path) -> None:
+    refused = letters / LETTERS[1]
+    with RefusingStore(tmp_path / "one.db", {iris.report_graph(file_sha256(refused))}) as store:
+        summary = ingest(store, [letters], jobs=1, progress=False)
+        assert summary.failed == [(str(refused), "the store refused it (HTTP 503 from the endpoint)")]
+        assert len(summary.loaded) == len(LETTERS) - 1
+    with RefusingStore(tmp_path / "dead.db", {"all"}) as store, pytest.raises(StoreError):
+        ingest(store, [letters], jobs=1, progress=False)

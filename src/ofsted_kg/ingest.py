@@ -26,11 +26,12 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from . import iris
-from .backend import Backend
+from .backend import Backend, StoreError
 
 log = logging.getLogger(__name__)
 
 DOCUMENT_SUFFIXES = (".pdf", ".txt")
+MAX_STORE_FAILURES_IN_A_ROW = 3
 # Files that sit next to the letters but are not documents.
 IGNORED_NAMES = {"sources.tsv", "readme", "readme.md", "readme.txt", "license", "license.txt"}
 
@@ -239,13 +240,24 @@ def ingest(
 
     bar = _progress_bar(len(to_load), enabled=progress)
     try:
+        store_failures = 0
         for result in _run(builder, to_load, jobs):
             if isinstance(result, Failed):
                 summary.failed.append((result.path, result.reason))
             else:
-                _write(backend, result)
-                summary.loaded.append(result.path)
-                log.debug("loaded %s", result.path)
+                try:
+                    _write(backend, result)
+                except StoreError as exc:
+                    # One refused document (a 5xx after retries) fails alone; a store that
+                    # refuses several in a row is down, and the whole run stops (exit 3).
+                    store_failures += 1
+                    if store_failures >= MAX_STORE_FAILURES_IN_A_ROW:
+                        raise
+                    summary.failed.append((result.path, f"the store refused it ({exc})"))
+                else:
+                    store_failures = 0
+                    summary.loaded.append(result.path)
+                    log.debug("loaded %s", result.path)
             bar.update(1)
     finally:
         bar.close()

@@ -1,0 +1,217 @@
+"""SHACL: real letters' graphs conform; deliberately broken graphs fail on the right shape."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+from pathlib import Path
+
+import pytest
+from ofsted_kg.loaders.graph import record_to_graph
+from ofsted_kg.loaders.record import Record
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SH, XSD
+
+from ofsted_kg import iris
+from ofsted_kg.namespace import OA, OKG, PROV
+from ofsted_kg.ontology_docs import peterborough_example
+from ofsted_kg.validate import ShaclOutcome, Validator, validate_graph
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "letters"
+HAS_EXTRACTOR = importlib.util.find_spec("ofsted_kg.loaders.extract") is not None
+# One real document of each kind the example set holds (the extractor's own tests cover the rest).
+SAMPLE_LETTERS = (
+    "focused-visit_peterborough_2021-08.pdf",
+    "focused-visit_peterborough_2021-08.txt",
+    "focused-visit_barking-and-dagenham_2018-04.pdf",
+    "ilacs_peterborough_2024-01.pdf",
+)
+
+
+@pytest.fixture(scope="module")
+def validator() -> Validator:
+    return Validator.load()
+
+
+@pytest.fixture(scope="module")
+def example() -> Record:
+    return peterborough_example()
+
+
+def document(record: Record) -> Graph:
+    return record_to_graph(record).document
+
+
+def results(outcome: ShaclOutcome, severity: URIRef = SH.Violation) -> list[tuple[str, str, str]]:
+    """(focus node, constraint component local name, message) of each result of that severity."""
+    found = []
+    for result in outcome.results.subjects(SH.resultSeverity, severity):
+        component = str(outcome.results.value(result, SH.sourceConstraintComponent)).rsplit("#", 1)[-1]
+        found.append(
+            (
+                str(outcome.results.value(result, SH.focusNode)),
+                component,
+                str(outcome.results.value(result, SH.resultMessage)),
+            )
+        )
+    return sorted(found)
+
+
+def test_the_worked_example_conforms(validator: Validator, example: Record) -> None:
+    outcome = validator.run(document(example))
+    assert outcome.conforms, outcome.text
+    assert results(outcome) == []
+
+
+@pytest.mark.skipif(not HAS_EXTRACTOR, reason="ofsted_kg.loaders.extract (the extractor) is not installed")
+@pytest.mark.parametrize("name", SAMPLE_LETTERS)
+def test_real_letters_conform(validator: Validator, name: str) -> None:
+    from ofsted_kg.loaders.extract import extract_path
+
+    record = extract_path(EXAMPLES / name)
+    assert record.findings, "a real letter yields findings to validate"
+    conforms, text = validator.validate(document(record))
+    assert conforms, text
+
+
+def test_quote_not_matching_the_text_fails(validator: Validator, example: Record) -> None:
+    g, sha = document(example), example.source.sha256
+    g.set(
+        (iris.quote_selector(sha, 1), OA.exact, Literal("The quality and recording of supervision is good."))
+    )
+    outcome = validator.run(g)
+    assert not outcome.conforms
+    assert results(outcome) == [
+        (
+            str(iris.report(sha)),
+            "SPARQLConstraintComponent",
+            f"the evidence quote (oa:exact) of finding {iris.finding(sha, 1)} is not the report text "
+            "between its start and end offsets",
+        )
+    ]
+
+
+def test_offsets_moved_off_the_quote_fail(validator: Validator, example: Record) -> None:
+    g, sha = document(example), example.source.sha256
+    start = g.value(iris.position_selector(sha, 1), OA.start).toPython()
+    g.set((iris.position_selector(sha, 1), OA.start, Literal(start + 1)))
+    components = {c for _f, c, _m in results(validator.run(g))}
+    assert "SPARQLConstraintComponent" in components
+
+
+def test_start_after_end_fails(validator: Validator, example: Record) -> None:
+    g, sha = document(example), example.source.sha256
+    g.set((iris.position_selector(sha, 1), OA.start, Literal(5000)))
+    g.set((iris.position_selector(sha, 1), OA.end, Literal(4000)))
+    found = results(validator.run(g))
+    assert (str(iris.position_selector(sha, 1)), "LessThanConstraintComponent") in {
+        (f, c) for f, c, _m in found
+    }
+
+
+def test_visit_start_after_end_fails(validator: Validator, example: Record) -> None:
+    g = document(dataclasses.replace(example, visit_start="2021-06-24"))
+    assert results(validator.run(g)) == [
+        (
+            str(iris.inspection(example.source.sha256)),
+            "LessThanOrEqualsConstraintComponent",
+            "an inspection has exactly one okg:startDate (xsd:date), not after its okg:endDate",
+        )
+    ]
+
+
+def test_two_authorities_fail(validator: Validator, example: Record) -> None:
+    g = document(example)
+    g.add((iris.inspection(example.source.sha256), OKG.inspectedAuthority, iris.authority("E06000032")))
+    assert results(validator.run(g)) == [
+        (
+            str(iris.inspection(example.source.sha256)),
+            "MaxCountConstraintComponent",
+            "an inspection has exactly one okg:inspectedAuthority",
+        )
+    ]
+
+
+def test_page_zero_fails(validator: Validator, example: Record) -> None:
+    g = document(example)
+    g.set((iris.evidence(example.source.sha256, 1), OKG.page, Literal(0)))
+    found = results(validator.run(g))
+    assert [(c, m) for _f, c, m in found] == [
+        ("MinInclusiveConstraintComponent", "evidence has exactly one okg:page, an integer >= 1")
+    ]
+
+
+def test_a_grade_from_the_wrong_scheme_fails(validator: Validator, example: Record) -> None:
+    send = dataclasses.replace(
+        example, document_type="area_send_inspection", judgements={"area_send_outcome": "good"}
+    )
+    found = results(validator.run(document(send)))
+    judgement = str(iris.judgement(example.source.sha256, "area_send_outcome"))
+    assert [(f, c) for f, c, _m in found] == [(judgement, "SPARQLConstraintComponent")]
+    fitting = dataclasses.replace(send, judgements={"area_send_outcome": "widespread_failings"})
+    assert validator.run(document(fitting)).conforms
+
+
+def test_a_finding_kind_outside_its_scheme_fails(validator: Validator, example: Record) -> None:
+    g = document(example)
+    g.set((iris.finding(example.source.sha256, 1), OKG.findingKind, OKG.Grade_good))
+    found = {(f, c, m) for f, c, m in results(validator.run(g))}
+    assert (
+        str(iris.finding(example.source.sha256, 1)),
+        "NodeConstraintComponent",
+        "a finding has exactly one okg:findingKind from okg:FindingKindScheme",
+    ) in found
+    assert (
+        str(OKG.Grade_good),
+        "HasValueConstraintComponent",
+        "not a finding kind of okg:FindingKindScheme",
+    ) in found
+
+
+def test_missing_evidence_fails(validator: Validator, example: Record) -> None:
+    g, sha = document(example), example.source.sha256
+    g.remove((iris.finding(sha, 1), OKG.evidence, None))
+    found = results(validator.run(g))
+    assert (
+        "MinCountConstraintComponent",
+        "a finding has exactly one okg:evidence (an oa:SpecificResource)",
+    ) in {(c, m) for _f, c, m in found}
+
+
+def test_inspectors_required_on_letters_but_only_warned_on_reports(
+    validator: Validator, example: Record
+) -> None:
+    letter = validator.run(document(dataclasses.replace(example, inspectors=[])))
+    assert not letter.conforms
+    assert any("names at least one inspector" in m for _f, _c, m in results(letter))
+    report = validator.run(
+        document(dataclasses.replace(example, document_type="ilacs_inspection", inspectors=[]))
+    )
+    assert report.conforms, report.text
+    assert [m for _f, _c, m in results(report, SH.Warning)] == ["no inspector is named for this inspection"]
+
+
+def test_wrong_datatype_fails(validator: Validator, example: Record) -> None:
+    g = document(example)
+    inspection = iris.inspection(example.source.sha256)
+    g.set((inspection, OKG.endDate, Literal("2021-06-23T00:00:00", datatype=XSD.dateTime)))
+    assert not validator.run(g).conforms
+
+
+def test_validate_graph_function(example: Record) -> None:
+    conforms, text = validate_graph(document(example))
+    assert conforms and "Conforms: True" in text
+    g = document(example)
+    g.remove((None, PROV.wasGeneratedBy, iris.inspection(example.source.sha256)))
+    conforms, text = validate_graph(g)
+    assert not conforms and "exactly one okg:Inspection" in text
+
+
+def test_prefix_not_before_the_quote_fails(validator: Validator, example: Record) -> None:
+    g, sha = document(example), example.source.sha256
+    g.set((iris.quote_selector(sha, 1), OA.prefix, Literal("not what precedes the quote")))
+    messages = [m for _f, _c, m in results(validator.run(g))]
+    assert messages == [
+        f"the evidence prefix or suffix of finding {iris.finding(sha, 1)} is not the report text "
+        "just before or after its quote"
+    ]

@@ -271,10 +271,15 @@ def code_fingerprint() -> str:
     import importlib.resources
 
     digest = hashlib.sha256()
-    for package in ("ofsted_kg.loaders", "ofsted_kg.ontology"):
+    sources = {
+        "ofsted_kg.loaders": {".py", ".ttl", ".csv", ".json"},
+        "ofsted_kg.ontology": {".ttl"},
+        "ofsted_kg": {".py"},  # the core, in case a loader imports from it
+    }
+    for package, suffixes in sources.items():
         root = Path(str(importlib.resources.files(package)))
         for path in sorted(root.rglob("*")):
-            if path.is_file() and path.suffix in {".py", ".ttl", ".csv", ".json"}:
+            if path.is_file() and path.suffix in suffixes:
                 digest.update(str(path.relative_to(root)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -547,6 +552,10 @@ LIMITATIONS = (
     " reaches only to the end of the clause, so a negator far from its verb can be missed.",
     "- End to end, a labelled passage that the loaders keep inside a larger finding (a stem and its"
     " sub-bullets) is scored with the themes of the whole finding.",
+    "- The lexicon and cue lists were tuned against the first 222 labelled findings. The last 50"
+    " (ILACS and SIF headlines, area SEND strengths) were labelled before the classifier saw them:"
+    " on those alone it first scored themes precision 0.82, recall 0.81 and polarity accuracy 0.72,"
+    " which is the fairer estimate for unseen text, especially long headline paragraphs.",
     "",
     "Cases found in this run:",
 )

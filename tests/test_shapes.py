@@ -215,3 +215,59 @@ def test_prefix_not_before_the_quote_fails(validator: Validator, example: Record
         f"the evidence prefix or suffix of finding {iris.finding(sha, 1)} is not the report text "
         "just before or after its quote"
     ]
+
+
+# ------------------------------------------------------------------------ the validate command
+
+
+def _store_with(tmp_path: Path, graphs: dict[URIRef, Graph]) -> str:
+    from ofsted_kg.store import EmbeddedStore
+
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    path = str(tmp_path / "store")
+    with EmbeddedStore(path) as store:
+        for name, graph in graphs.items():
+            store.replace_graph(name, graph.serialize(format="nt", encoding="utf-8"))
+    return path
+
+
+def test_validate_command_passes_a_good_store_and_fails_a_broken_one(
+    tmp_path: Path, example: Record, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ofsted_kg.cli import main
+
+    built = record_to_graph(example)
+    good = _store_with(tmp_path / "good", {built.graph_iri: built.document, iris.SHARED_GRAPH: built.shared})
+    assert main(["--store", good, "validate", "--no-reasoner"]) == 0
+    assert "SHACL: 1 of 1 report graphs conform" in capsys.readouterr().out
+
+    broken = document(example)
+    broken.add((iris.inspection(example.source.sha256), OKG.inspectedAuthority, iris.authority("E06000032")))
+    bad = _store_with(tmp_path / "bad", {built.graph_iri: broken})
+    assert main(["--store", bad, "validate", "--no-reasoner"]) == 1
+    captured = capsys.readouterr()
+    assert "SHACL: 0 of 1 report graphs conform" in captured.out
+    assert "exactly one okg:inspectedAuthority" in captured.err
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_EXTRACTOR, reason="ofsted_kg.loaders.extract (the extractor) is not installed")
+def test_every_example_letter_conforms(validator: Validator) -> None:
+    """Issue 2: pySHACL validates every example letter's graph (documents no parser reads yet are skipped)."""
+    from ofsted_kg.loaders.errors import UnsupportedDocument
+    from ofsted_kg.loaders.extract import extract_path
+
+    failures, checked = [], 0
+    for path in sorted(EXAMPLES.iterdir()):
+        if path.suffix not in (".pdf", ".txt"):
+            continue
+        try:
+            record = extract_path(path)
+        except UnsupportedDocument:
+            continue
+        checked += 1
+        outcome = validator.run(document(record))
+        if not outcome.conforms:
+            failures.append(f"{path.name}: {results(outcome)[:3]}")
+    assert checked >= 40
+    assert not failures, "\n".join(failures)

@@ -141,6 +141,7 @@ class OKG(DefinedNamespace):
     PreparationForAdulthood: URIRef  # preparation for adulthood
     PrivateFostering: URIRef  # private fostering
     Recipient: URIRef  # recipient
+    RelatedFindings: URIRef  # related findings
     Report: URIRef  # report
     Role_cqc_inspector: URIRef  # CQC inspector
     Role_hmi: URIRef  # His/Her Majesty's Inspector
@@ -192,11 +193,16 @@ class OKG(DefinedNamespace):
     recipient: URIRef  # recipient
     region: URIRef  # region
     regionCode: URIRef  # region code
+    relates: URIRef  # relates
     responsibleBody: URIRef  # responsible body
+    sameAuthority: URIRef  # same authority
     section: URIRef  # section
     sequence: URIRef  # sequence
     seriesNumber: URIRef  # series number
     sha256: URIRef  # SHA-256
+    sharedTerm: URIRef  # shared term
+    sharedTheme: URIRef  # shared theme
+    similarity: URIRef  # similarity
     startDate: URIRef  # start date
     statisticalNeighbour: URIRef  # statistical neighbour
     succeededBy: URIRef  # succeeded by

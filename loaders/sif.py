@@ -101,7 +101,7 @@ _SUFFIX_ROLES = {
 
 @dataclass(frozen=True)
 class _Heading:
-    role: str  # summary | priority | improve | findings | judgement | other
+    role: str  # summary | priority | improve | strengths | judgement | judgement_summary | findings | other
     start: int
     end: int
     label: str
@@ -116,7 +116,7 @@ _HEADINGS: tuple[tuple[str, str], ...] = (
     ("improve", r"Recommendations|Areas\s+for\s+improvement"),
     ("improve", r"What\s+does\s+the\s+(?:local\s+authority|LSCB)\s+need\s+to\s+improve\??"),
     (
-        "other",
+        "strengths",
         r"The\s+local\s+authority\s+has\s+the\s+following\s+strengths:?|The\s+local\s+authority.s\s+strengths",
     ),
     ("other", r"Progress\s+since\s+the\s+last\s+inspection|Summary\s+for\s+children\s+and\s+young\s+people"),
@@ -158,7 +158,8 @@ _HEADINGS: tuple[tuple[str, str], ...] = (
         r"Capacity\s+to\s+improve|Outcomes\s+for\s+looked\s+after\s+children\s+and\s+young\s+people",
     ),
     ("judgement", r"Quality\s+of\s+provision|Leadership\s+and\s+management"),
-    ("findings", r"Inspection\s+findings|Summary"),
+    ("findings", r"Inspection\s+findings"),
+    ("judgement_summary", r"Summary"),
 )
 _HEADING_RES = tuple(
     (role, re.compile(rf"(?:{pattern})\d?(?:\s+(?:Grade\s+\d\s+\()?{_GRADE}\)?)?", re.I))
@@ -405,12 +406,12 @@ def _read_body(
     points_sections = [
         (h, h.end, headings[i + 1].start if i + 1 < len(headings) else len(text))
         for i, h in enumerate(headings)
-        if h.role in ("summary", "priority", "improve")
+        if h.role in ("summary", "priority", "improve", "strengths", "judgement_summary")
     ]
     bulleted: list[tuple[_Heading, int, int]] = []
     for h, start, stop in points_sections:
         inside = [item for item in numbered if start <= item.start < stop]
-        bullets = bullet_points(report, start, stop, skip) if h.role != "summary" else []
+        bullets = bullet_points(report, start, stop, skip) if h.role in ("priority", "improve") else []
         # A lone numbered lead-in ("15. ... the local authority should take the following action.")
         # over a bulleted list: the bullets are the points.
         if not inside or (len(inside) == 1 and len(bullets) >= 2):
@@ -421,20 +422,18 @@ def _read_body(
         role, section = _role_at(headings, item.start)
         if role == "other":
             continue
-        kind, is_point = {
-            "summary": ("headline", False),
-            "priority": ("area_for_priority_action", True),
-            "improve": ("area_for_improvement", True),
-        }.get(role, ("main_finding", False))
+        kind, is_point = _KINDS.get(role, ("main_finding", False))
         found = finding(report, kind, item, section)
         if is_point:
             record.improvement_points.append(found.text)
         record.findings.append(found)
     for h, start, stop in bulleted:
-        if h.role == "summary":
+        if h.role in ("summary", "strengths", "judgement_summary"):
+            kind = _KINDS[h.role][0]
+            section = h.label if h.role != "judgement_summary" else _role_at(headings, h.start)[1]
             for item in _summary_items(report, start, stop, furniture):
                 summary, item = _drop_trailing_subheading(collapse(text[item.start : item.end]), item, text)
-                record.findings.append(finding(report, "headline", item, h.label, summary))
+                record.findings.append(finding(report, kind, item, section, summary))
             continue
         kind = "area_for_priority_action" if h.role == "priority" else "area_for_improvement"
         for item, point in bullet_points(report, start, stop, skip):
@@ -446,6 +445,16 @@ def _read_body(
     record.improvement_points = [
         f.text for f in record.findings if f.kind in ("area_for_improvement", "area_for_priority_action")
     ]
+
+
+# Finding kind of a section's items, and whether they are improvement points.
+_KINDS: dict[str, tuple[str, bool]] = {
+    "summary": ("headline", False),
+    "priority": ("area_for_priority_action", True),
+    "improve": ("area_for_improvement", True),
+    "strengths": ("strength", False),
+    "judgement_summary": ("main_finding", False),
+}
 
 
 def _clamp(text: str, item: Item, heading_starts: list[int]) -> Item:
@@ -469,7 +478,7 @@ def _role_at(headings: list[_Heading], offset: int) -> tuple[str, str | None]:
         if h.role == "judgement":
             section = h.label
             role = "findings"
-        elif h.role == "findings":
+        elif h.role in ("findings", "judgement_summary"):
             role = "findings"
         else:
             role = h.role

@@ -120,3 +120,37 @@ def test_docs_accuracy_is_current(report: accuracy.Report, baseline: dict) -> No
     expected = accuracy.markdown(report, baseline)
     current = (ROOT / "docs" / "accuracy.md").read_text(encoding="utf-8")
     assert current == expected, f"docs/accuracy.md is stale: run `{REGENERATE}`"
+
+
+def test_improvement_points_compare_after_whitespace_and_quote_normalisation() -> None:
+    barnet = next(d for d in accuracy.load_gold(GOLD, ROOT) if d.name == "focused-visit_barnet_2021-08.pdf")
+    point = barnet.data["improvement_points"][1]
+    assert "‘All about me’" in point
+    plain = "  The completion and quality of 'All about me'\n plans. "
+    assert accuracy.norm_text(plain) == accuracy.norm_text(point)
+    assert accuracy.set_score([accuracy.norm_text(point)], [accuracy.norm_text(plain)]) == accuracy.Score(
+        1, 0, 0
+    )
+    assert accuracy.norm_text(point.lower()) != accuracy.norm_text(point)  # case still matters
+
+
+def test_scores_count_repeats_and_missing_values() -> None:
+    assert accuracy.set_score(["a", "a", "b"], ["a", "b", "c"]) == accuracy.Score(tp=2, fp=1, fn=1)
+    assert accuracy.value_score("2021-08-02", None) == accuracy.Score(fn=1)
+    assert accuracy.value_score(None, "2021-08-02") == accuracy.Score(fp=1)
+    assert accuracy.value_score("2021-08-02", "2021-08-03") == accuracy.Score(fp=1, fn=1)
+    assert accuracy.value_score(None, None) == accuracy.Score()
+
+
+def test_labelled_findings_are_matched_by_their_words() -> None:
+    label = "27.When adoption is the plan for children, they receive an ‘effective’ and timely service."
+    extracted = [
+        (
+            accuracy.match_key(
+                "When adoption is the plan for children, they receive an 'effective' and timely service."
+            ),
+            "x",
+        )
+    ]
+    assert accuracy._find_match(accuracy.match_key(label), extracted) == "x"
+    assert accuracy._find_match(accuracy.match_key("A different finding about adoption."), extracted) is None

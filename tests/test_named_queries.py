@@ -204,3 +204,18 @@ def test_api_sparql_and_export(kg: api.KnowledgeGraph, records, tmp_path: Path) 
     assert (iris.report(sha), OKG.sha256, Literal(sha)) in graph
     one = kg.export(tmp_path / "one.ttl", graphs=[str(iris.report_graph(sha))])
     assert set(Graph().parse(one, format="turtle").subjects(OKG.sha256, None)) == {iris.report(sha)}
+
+
+def test_api_runs_a_query_file_with_typed_parameters(kg: api.KnowledgeGraph, records, tmp_path: Path) -> None:
+    ask = tmp_path / "ask_visited.rq"
+    ask.write_text(
+        "# description: was the authority visited on that day?\n"
+        "# param gss: string required — GSS code\n# param day: date required — first day of the visit\n"
+        "PREFIX okg: <https://w3id.org/ofsted-kg/ontology#>\n"
+        "ASK { ?i okg:inspectedAuthority/okg:gssCode ?gss ; okg:startDate ?day }\n"
+    )
+    kent = records["focused-visit_kent_2019-02.pdf"]
+    assert kg.query(str(ask), gss="E10000016", day=kent.visit_start) is True
+    assert kg.query(str(ask), gss="E10000016", day=dt.date(1999, 1, 1)) is False
+    with pytest.raises(QueryUsageError):
+        kg.query(str(ask), gss="E10000016")

@@ -57,11 +57,14 @@ class KnowledgeGraph:
         """The named queries shipped with ofsted-kg, by name."""
         return named_queries()
 
-    def query(self, name: str, **params: Any) -> builtins.list[Any] | Graph:
-        """Run a named query (or a .rq file): typed rows for SELECT, an rdflib Graph for CONSTRUCT."""
+    def query(self, name: str, **params: Any) -> builtins.list[Any] | Graph | bool:
+        """Run a named query (or a .rq file): typed rows for SELECT, an rdflib Graph for
+        CONSTRUCT/DESCRIBE, a bool for ASK. Unknown or missing parameters raise QueryUsageError."""
         query = get_query(name)
         if query.form in ("CONSTRUCT", "DESCRIBE"):
             return self._graph(query.text, query.bindings(params))
+        if query.form == "ASK":
+            return self.backend.ask(query.text, query.bindings(params))
         return run_select(self.backend, query, params)
 
     def sparql(self, text: str, **bindings: Any) -> builtins.list[Any] | Graph | bool:

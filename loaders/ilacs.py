@@ -204,12 +204,12 @@ def _judgement_table(report: ReportText, start: int) -> tuple[dict[str, str], in
 
 
 def _sections(text: str, start: int) -> list[tuple[str, int, int]]:
-    """(heading as printed, heading start, body start) for each judgement section after `start`."""
+    """(judgement label, heading start, body start) for each judgement section after `start`."""
     out: list[tuple[str, int, int]] = []
     for m in _HEADING_RE.finditer(text, start):
         at_paragraph = m.start() == 0 or text[m.start() - 2 : m.start()] == "\n\n"
         if at_paragraph:
-            out.append((re.sub(r"\s+", " ", m.group(0)).strip(), m.start(), m.end()))
+            out.append((re.sub(r"\s+", " ", m.group("label")).strip(), m.start(), m.end()))
     return out
 
 

@@ -352,9 +352,42 @@ def _headings(report: ReportText) -> list[_Heading]:
                 break
             if m is not stripped and nxt is not None:
                 end = nxt.end
-            found.append(_Heading(role, p.start, end, collapse(m)))
+            found.append(_Heading(role, p.start, end, _section_name(collapse(m))))
             break
     return found
+
+
+# Judgement sections under one name whatever the year's wording ("The graded judgment about the
+# experiences and progress of care leavers is inadequate" -> "Experiences and progress of care leavers").
+_SECTION_NAMES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.I), name)
+    for pattern, name in (
+        (r"The graded judge?ment (?:for|about) (?:the )?adoption performance", "Adoption performance"),
+        (
+            r"The graded judge?ment about the experiences? (?:and|of) progress of care leavers",
+            "The experiences and progress of care leavers",
+        ),
+        (
+            r"Section 2: The effectiveness of the Local Safeguarding Children Board"
+            r"|The Local Safeguarding Children Board \(LSCB\)|Inspection findings . the Local Safeguarding"
+            r"|Inspection judgement about the LSCB|Key strengths and weaknesses of the LSCB",
+            "The Local Safeguarding Children Board",
+        ),
+        (
+            r"The local authority has the following strengths|The local authority.s strengths",
+            "The local authority's strengths",
+        ),
+        (r"Section 1: The local authority - Summary of findings", "Summary of findings"),
+    )
+)
+
+
+def _section_name(heading: str) -> str:
+    """A heading as a section name: printed grade and footnote digit dropped, judgement wording unified."""
+    for pattern, name in _SECTION_NAMES:
+        if pattern.match(heading):
+            return name
+    return re.sub(rf"\d?(?:\s+(?:Grade\s+\d\s+\()?{_GRADE}\)?)?$", "", heading, flags=re.I).strip()
 
 
 def _graded(heading: str, following) -> bool:  # following: the next paragraphs
@@ -479,6 +512,8 @@ def _role_at(headings: list[_Heading], offset: int) -> tuple[str, str | None]:
             section = h.label
             role = "findings"
         elif h.role in ("findings", "judgement_summary"):
+            if role != "findings":  # findings outside any judgement section (a standalone LSCB review)
+                section = h.label
             role = "findings"
         else:
             role = h.role

@@ -219,3 +219,14 @@ def test_api_runs_a_query_file_with_typed_parameters(kg: api.KnowledgeGraph, rec
     assert kg.query(str(ask), gss="E10000016", day=dt.date(1999, 1, 1)) is False
     with pytest.raises(QueryUsageError):
         kg.query(str(ask), gss="E10000016")
+
+
+def test_table_header_names_projected_columns() -> None:
+    from ofsted_kg.named_queries import named_queries, parse_query
+
+    query = parse_query("q", "# title: t\n# table: a, c\nSELECT ?a ?b ?c WHERE { ?a ?b ?c }\n")
+    assert query.table_columns == ("a", "c")
+    # Every packaged table hint names variables the query really projects.
+    for named in named_queries().values():
+        for column in named.table_columns:
+            assert f"?{column}" in named.text, (named.name, column)

@@ -32,7 +32,7 @@ from rdflib.term import Identifier
 from .backend import Backend
 
 PARAM_TYPES = ("string", "iri", "date", "integer", "boolean")
-_HEADER_RE = re.compile(r"^#\s*(title|description)\s*:\s*(.+?)\s*$")
+_HEADER_RE = re.compile(r"^#\s*(title|description|table)\s*:\s*(.+?)\s*$")
 _PARAM_RE = re.compile(
     r"^#\s*param\s+(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>\w+)(?:\s+(?P<need>optional|required))?\s*(?:[—–-]+\s*(?P<doc>.*?))?\s*$"
 )
@@ -84,6 +84,8 @@ class NamedQuery:
     description: str
     text: str
     params: tuple[Param, ...] = field(default_factory=tuple)
+    # Columns worth a terminal's width (`# table: a b c`); csv/tsv/json always carry every column.
+    table_columns: tuple[str, ...] = ()
 
     @property
     def form(self) -> str:
@@ -118,6 +120,7 @@ def query_form(text: str) -> str:
 def parse_query(name: str, text: str) -> NamedQuery:
     """A named query from its .rq text (the header comment block gives title, description, params)."""
     title, description, params = name, "", []
+    table_columns: tuple[str, ...] = ()
     for line in text.splitlines():
         if not line.startswith("#"):
             if line.strip():
@@ -132,9 +135,18 @@ def parse_query(name: str, text: str) -> NamedQuery:
         elif header := _HEADER_RE.match(line):
             if header[1] == "title":
                 title = header[2]
+            elif header[1] == "table":
+                table_columns = tuple(header[2].replace(",", " ").split())
             else:
                 description = header[2]
-    return NamedQuery(name=name, title=title, description=description, text=text, params=tuple(params))
+    return NamedQuery(
+        name=name,
+        title=title,
+        description=description,
+        text=text,
+        params=tuple(params),
+        table_columns=table_columns,
+    )
 
 
 @cache

@@ -74,8 +74,11 @@ def run(args: argparse.Namespace) -> int:
         with open_backend(args, must_exist=True) as backend:
             if form == "SELECT":
                 result = backend.select(query.text, bindings)
-                rows = [[to_python(row.get(v)) for v in result.variables] for row in result.rows]
-                write_rows(sys.stdout, args.format, result.variables, rows)
+                variables = list(result.variables)
+                if args.format == "table" and query.table_columns:
+                    variables = [v for v in query.table_columns if v in variables] or variables
+                rows = [[to_python(row.get(v)) for v in variables] for row in result.rows]
+                write_rows(sys.stdout, args.format, variables, rows)
             elif form == "ASK":
                 answer = backend.ask(query.text, bindings)
                 write_rows(sys.stdout, args.format, ["answer"], [[answer]])

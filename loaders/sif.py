@@ -9,7 +9,7 @@ Page 1 names the authority, "Inspection date(s):", "Report published:", the over
 one sequence through the report (a second, separately published report bound into the same PDF
 starts again at 1), recommendations included. Sections are read from their headings: summaries give
 headline findings, recommendations and areas for improvement give improvement points, and the
-numbered paragraphs of the judgement sections give main findings. Footnote digits stuck to words
+numbered paragraphs of the judgement sections give main findings (loaders/sif_body.py). Footnote digits stuck to words
 ("board1") are part of the printed text and kept.
 """
 

@@ -49,7 +49,14 @@ DOCUMENT_FIELDS = (
     "judgements",
     "improvement_points",
 )
-FINDING_FIELDS = ("findings_matched", "themes", "polarity", "themes_classifier", "polarity_classifier")
+FINDING_FIELDS = (
+    "findings_matched",
+    "themes",
+    "polarity",
+    "themes_classifier",
+    "polarity_classifier",
+    "polarity_by_cues",
+)
 FIELDS = DOCUMENT_FIELDS + FINDING_FIELDS
 # Scores pinned per field overall: precision and recall matter separately for themes.
 PINNED_METRICS = ("precision", "recall", "f1")
@@ -342,7 +349,7 @@ def _find_match(gold_key: str, candidates: list[tuple[str, Any]]) -> Any:
 def evaluate(
     docs: list[GoldDocument], labels: list[GoldFinding], records: dict[str, dict[str, Any] | str]
 ) -> Report:
-    from ofsted_kg.loaders.polarity import decide
+    from ofsted_kg.loaders.polarity import CONCERN_KINDS, decide
     from ofsted_kg.loaders.themes import default_lexicon
 
     report = Report(documents=len(docs), labelled_findings=len(labels))
@@ -390,11 +397,10 @@ def evaluate(
         alone = sorted(lexicon.themes(label.text))
         report.add(doc_type, "themes_classifier", set_score(sorted(set(label.themes)), alone))
         decided = decide(label.text, label.kind).polarity
-        report.add(
-            doc_type,
-            "polarity_classifier",
-            Score(tp=1) if decided == label.polarity else Score(fp=1, fn=1),
-        )
+        verdict = Score(tp=1) if decided == label.polarity else Score(fp=1, fn=1)
+        report.add(doc_type, "polarity_classifier", verdict)
+        if label.kind not in CONCERN_KINDS:  # only findings whose polarity the cues decide
+            report.add(doc_type, "polarity_by_cues", verdict)
     return report
 
 
@@ -491,6 +497,9 @@ def markdown(report: Report, baseline: dict[str, Any]) -> str:
         "- **polarity**: accuracy over labelled findings (unmatched = wrong).",
         "- **themes_classifier, polarity_classifier**: the classifier alone on the gold text and kind,"
         " independent of finding extraction.",
+        "- **polarity_by_cues**: polarity_classifier restricted to findings whose kind does not decide"
+        " it (areas for improvement and priority actions are concerns by construction), i.e. the"
+        " accuracy of the cue method itself.",
         "",
         "## Scores per field",
         "",

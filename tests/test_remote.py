@@ -122,6 +122,8 @@ def test_profiles_resolve_urls_and_env_overrides() -> None:
     )
     assert ep.profile.update_post_directly
     assert get_profile("virtuoso-auth").auth == "digest"
+    virtuoso = RemoteStore(resolve("http://v:8890", get_profile("virtuoso"), env={}))
+    assert virtuoso._gsp(G1).startswith("http://v:8890/sparql-graph-crud?graph-uri=https%3A%2F%2Fw3id.org")
     ep = resolve(
         "http://h:7200/repositories/r", get_profile("graphdb"), env={"OFSTED_KG_GSP_URL": "http://gsp/x"}
     )

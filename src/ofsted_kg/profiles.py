@@ -33,6 +33,7 @@ class Profile:
     # Fuseki wants the update as the request body (application/sparql-update), not a form field.
     update_post_directly: bool = False
     auth: str = "basic"  # "basic" or "digest" (Virtuoso's /sparql-auth)
+    gsp_graph_param: str = "graph"  # Virtuoso's graph CRUD endpoint names it graph-uri
     notes: str = ""
 
 
@@ -58,6 +59,7 @@ PROFILES: dict[str, Profile] = {
         query_path="/sparql",
         update_path="/sparql",
         gsp_path="/sparql-graph-crud",
+        gsp_graph_param="graph-uri",
         notes="anonymous access; updates need SPARQL_UPDATE granted to SPARQL user.",
     ),
     "virtuoso-auth": Profile(
@@ -65,6 +67,7 @@ PROFILES: dict[str, Profile] = {
         query_path="/sparql-auth",
         update_path="/sparql-auth",
         gsp_path="/sparql-graph-crud-auth",
+        gsp_graph_param="graph-uri",
         auth="digest",
         notes="digest authentication with OFSTED_KG_USER/OFSTED_KG_PASSWORD or netrc.",
     ),

@@ -164,7 +164,8 @@ class RemoteStore(Backend):
     def _gsp(self, graph: URIRef) -> str:
         assert self.endpoints.gsp_url is not None
         sep = "&" if "?" in self.endpoints.gsp_url else "?"
-        return f"{self.endpoints.gsp_url}{sep}graph={quote(str(graph), safe='')}"
+        param = self.profile.gsp_graph_param
+        return f"{self.endpoints.gsp_url}{sep}{param}={quote(str(graph), safe='')}"
 
     def _update(self, update: str) -> None:
         url = self.endpoints.update_url

@@ -12,7 +12,8 @@ How it decides, in order:
 4. Each sentence leans to the side with more cues. The finding is strength if only strength
    sentences occur, concern if only concern sentences, neutral if neither, and otherwise mixed —
    unless one side outweighs the other by DOMINANCE or more and no contrast marker ("however",
-   "although", "but", "while" ...) joins them, in which case the dominant side wins.
+   "although", "but", "while" ...) joins them, in which case the dominant side wins. Concern
+   sentences also win over a contrast marker when they outnumber strength ones DOMINANCE + 1 to 1.
 Every cue that counted is returned (e.g. "strength:effective", "concern:not … consistently",
 "contrast:however"), so the graph records why a finding got its polarity.
 """
@@ -472,6 +473,9 @@ def decide(text: str, kind: str | None = None) -> PolarityResult:
     cues += [f"contrast:{m}" for m in contrasts]
     if not contrasts and positive >= DOMINANCE * negative:
         return PolarityResult("strength", tuple(cues))
-    if not contrasts and negative >= DOMINANCE * positive:
+    # A critical paragraph often opens with a concession ("Although most children are seen
+    # regularly, ..."), so many concern sentences outweigh a contrast marker; praise with even one
+    # contrast marker signals a real reservation, hence no such rule for strength.
+    if negative >= (DOMINANCE + 1 if contrasts else DOMINANCE) * positive:
         return PolarityResult("concern", tuple(cues))
     return PolarityResult("mixed", tuple(cues))

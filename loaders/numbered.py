@@ -19,7 +19,7 @@ from .record import Finding, Span
 # A paragraph number as printed: "12. Text", "41.Text" or (rarely, a typesetting slip) "34 Text".
 _MARKER_RE = re.compile(r"(\d{1,3})(\.(?!\d)\s*|\s+)(?=[A-Z‘'“\"(])")
 # What may precede a number run into the paragraph before it ("... in written plans. 27. The ...").
-_INLINE_BEFORE_RE = re.compile(r"[.!?:;”’\"')]\s$")
+_INLINE_BEFORE_RE = re.compile(r"[.!?:;”’\"')]\s+$")
 # A subheading printed on the same line as the number it precedes ("The quality of plans 10. Ensure").
 _RUN_IN_HEADING_RE = re.compile(r"[A-Z][^.!?:;\n]{2,80}\s")
 # A paragraph that is a subheading: short, capitalised, no closing punctuation.
@@ -102,7 +102,7 @@ def numbered_paragraphs(text: str, start: int, end: int, first: int = 1) -> list
         para_start = brk + 2 if brk >= 0 else start
         at_paragraph = m.start() == para_start
         at_region_head = not text[start : m.start()].strip()
-        inline = bool(_INLINE_BEFORE_RE.search(text, max(start, m.start() - 2), m.start()))
+        inline = bool(_INLINE_BEFORE_RE.search(text, max(start, m.start() - 4), m.start()))
         run_in = bool(_RUN_IN_HEADING_RE.fullmatch(text, para_start, m.start()))
         allowed = {expected} if not at_paragraph else {expected, expected + 1}
         if number not in allowed or not (at_paragraph or at_region_head or inline or run_in):

@@ -131,3 +131,20 @@ def test_a_focused_visit_letter_is_not_read_as_an_ilacs_report():
     doc = load(ROOT / "examples/letters/focused-visit_kent_2019-02.pdf")
     with pytest.raises(ExtractionFailed, match="Judgement Grade"):
         ilacs.parse(doc.report, doc.source)
+
+
+def test_numbered_paragraphs_run_together_are_still_found():
+    # Some PDFs give several numbered paragraphs as one text paragraph ("... plans. 27. The vast
+    # majority ..."): the same real section with its paragraph breaks removed reads the same.
+    from ofsted_kg.loaders.numbered import numbered_paragraphs
+
+    record = extracted("examples/letters/ilacs_dorset_2021-11.pdf")
+    first_section = next(f.section for f in record.findings if f.kind == "main_finding")
+    main = [f for f in record.findings if f.kind == "main_finding" and f.section == first_section]
+    assert len(main) > 5
+    start = record.text.rfind("\n\n", 0, main[0].span.start) + 2
+    end = main[-1].span.end
+    flat = record.text[:start] + record.text[start:end].replace("\n\n", "  ") + record.text[end:]
+    items = numbered_paragraphs(flat, start, end, 1)
+    assert [i.number for i in items] == [f.number for f in main]
+    assert [flat[i.start : i.end] for i in items] == [record.text[f.span.start : f.span.end] for f in main]

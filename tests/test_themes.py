@@ -166,6 +166,20 @@ def test_adding_an_altlabel_to_the_ontology_changes_the_classification(gold_find
     assert "supervision-and-management-oversight" not in themes.Lexicon.from_graph(graph).themes(text)
 
 
+def test_the_packaged_lexicon_is_the_ontology_labels(graph: Graph) -> None:
+    from_rdflib = themes.Lexicon.from_graph(graph)
+    packaged = themes.default_lexicon()
+    assert packaged.terms == from_rdflib.terms and packaged.notations == from_rdflib.notations
+    labels = {str(o) for p in (SKOS.prefLabel, SKOS.altLabel) for o in graph.objects(None, p)}
+    scheme_labels = {
+        str(o)
+        for c in graph.subjects(SKOS.inScheme, OKG.ThemeScheme)
+        for p in (SKOS.prefLabel, SKOS.altLabel)
+        for o in graph.objects(c, p)
+    }
+    assert {t.label for t in packaged.terms if not t.excluded} == scheme_labels <= labels
+
+
 def test_an_empty_scheme_is_refused() -> None:
     with pytest.raises(ValueError, match="lexicon is empty"):
         themes.Lexicon.from_graph(Graph())

@@ -24,11 +24,13 @@ import networkx as nx
 from . import iris
 from .analysis.data import FindingRow, fetch_findings, fetch_theme_labels
 from .analysis.recurring import Recurrence, recurring_weaknesses
-from .analysis.related import RelatedLink, compute_related, related_from_store
+from .analysis.related import RelatedLink, compute_related, stored_links
 from .backend import Backend
 
 LAYOUT_SEED = 42
-LIBRARY = "cytoscape.min.js"  # Cytoscape.js, vendored from npm (MIT, see static/cytoscape.LICENSE)
+# vis-network 10.1.5 standalone UMD build, vendored from npm (MIT or Apache-2.0: static/vis-network.LICENSE-*);
+# chosen by measurement over Cytoscape.js and sigma.js, see docs/analysis.md.
+LIBRARY = "vis-network.min.js"
 
 KIND_COLOURS = {
     "authority": "#1f3a5f",
@@ -59,10 +61,6 @@ class View:
         for e in self.edges:
             out[f"edge:{e['kind']}"] += 1
         return dict(out)
-
-
-def _short(text: str, limit: int = 90) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _doc_label(doc_type: str) -> str:
@@ -110,21 +108,12 @@ def build_view(
     shown = select_findings(findings, links, authority, theme, since)
     shown_iris = {f.iri for f in shown}
     view = View(filters={"authority": authority, "theme": theme, "since": since})
-    related_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    by_iri = {f.iri: f for f in shown}
+    # Each finding lists its related findings by id and score only; the page looks the rest up.
+    related_of: dict[str, list[list[Any]]] = defaultdict(list)
     for link in links:
         if link.finding_a in shown_iris and link.finding_b in shown_iris:
-            for a, b in ((link.finding_a, link.finding_b), (link.finding_b, link.finding_a)):
-                other = by_iri[b]
-                related_of[a].append(
-                    {
-                        "id": b,
-                        "similarity": link.similarity,
-                        "authority": other.authority_name,
-                        "date": other.date,
-                        "text": _short(other.text, 160),
-                    }  # fmt: skip
-                )
+            related_of[link.finding_a].append([link.finding_b, link.similarity])
+            related_of[link.finding_b].append([link.finding_a, link.similarity])
     authorities: dict[str, str] = {}
     inspections: dict[str, FindingRow] = {}
     themes: set[str] = set()
@@ -153,25 +142,24 @@ def build_view(
     for t in sorted(themes):
         view.nodes.append({"id": f"theme:{t}", "kind": "theme", "label": theme_labels.get(t, t), "theme": t})
     for f in shown:
-        view.nodes.append(
-            {
-                "id": f.iri,
-                "kind": "finding",
-                "label": _short(f.text, 60),
-                "text": f.text,
-                "quote": f.quote,
-                "findingKind": f.kind,
-                "polarity": f.polarity or "neutral",
-                "themes": list(f.themes),
-                "authority": f.authority_name,
-                "report": f.report,
-                "reportTitle": f.report_title or _doc_label(f.document_type),
-                "page": f.page,
-                "date": f.date,
-                "docType": f.document_type,
-                "related": sorted(related_of.get(f.iri, []), key=lambda r: -r["similarity"]),
-            }  # fmt: skip
-        )
+        node = {
+            "id": f.iri,
+            "kind": "finding",
+            "text": f.text,
+            "findingKind": f.kind,
+            "polarity": f.polarity or "neutral",
+            "themes": list(f.themes),
+            "authority": f.authority_name,
+            "report": f.report,
+            "reportTitle": f.report_title or _doc_label(f.document_type),
+            "page": f.page,
+            "date": f.date,
+            "docType": f.document_type,
+            "related": sorted(related_of.get(f.iri, []), key=lambda r: -r[1]),
+        }
+        if f.quote != f.text:  # the page shows the text when no separate quote is given
+            node["quote"] = f.quote
+        view.nodes.append(node)
         view.edges.append({"id": f"in:{f.iri}", "source": f.iri, "target": f.report, "kind": "in_report"})
         for t in f.themes:
             view.edges.append(
@@ -265,20 +253,7 @@ def view_from_store(
     otherwise computed in memory (nothing is written by drawing a picture)."""
     findings = fetch_findings(backend)
     if backend.has_graph(iris.RELATED_GRAPH):
-        by_iri = {f.iri: f for f in findings}
-        links = []
-        for row in related_from_store(backend):
-            if row.finding < row.other and row.finding in by_iri and row.other in by_iri:
-                links.append(
-                    RelatedLink(
-                        row.finding,
-                        row.other,
-                        row.similarity,
-                        row.shared_themes,
-                        (),
-                        by_iri[row.finding].authority == by_iri[row.other].authority,
-                    )  # fmt: skip
-                )
+        links = stored_links(backend)
     else:
         links = compute_related(findings)
     return build_view(
@@ -295,14 +270,27 @@ def _inline_script(code: str) -> str:
     return code.replace("</script", "<\\/script")
 
 
+EDGE_KINDS = ("in_report", "of_authority", "theme", "related", "recurring")
+
+
+def compact_payload(view: View) -> dict[str, Any]:
+    """The view as the page reads it: edges as [source, target, kind] node indices and related
+    findings as [index, similarity], so ten thousand long IRIs are not repeated in every edge."""
+    index = {n["id"]: i for i, n in enumerate(view.nodes)}
+    nodes = []
+    for n in view.nodes:
+        if "related" in n:
+            n = {**n, "related": [[index[other], sim] for other, sim in n["related"] if other in index]}
+        nodes.append(n)
+    kinds = {k: i for i, k in enumerate(EDGE_KINDS)}
+    edges = [[index[e["source"]], index[e["target"]], kinds[e["kind"]]] for e in view.edges]
+    return {"nodes": nodes, "edges": edges, "edgeKinds": list(EDGE_KINDS), "filters": view.filters}
+
+
 def render_html(view: View, title: str = "ofsted-kg: related findings") -> str:
     """The page as one string: template + inlined library + app + data, nothing fetched."""
-    data = {
-        "nodes": view.nodes,
-        "edges": view.edges,
-        "filters": view.filters,
-        "colours": {"kinds": KIND_COLOURS, "polarity": POLARITY_COLOURS, "edges": EDGE_COLOURS},
-    }
+    data = compact_payload(view)
+    data["colours"] = {"kinds": KIND_COLOURS, "polarity": POLARITY_COLOURS, "edges": EDGE_COLOURS}
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     # JSON inside <script type="application/json">: escape '<' so no text can close the element.
     payload = payload.replace("<", "\\u003c")

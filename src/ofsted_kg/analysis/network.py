@@ -11,11 +11,10 @@ from typing import IO
 
 import networkx as nx
 
-from .. import iris
 from ..backend import Backend
 from .data import fetch_findings, select_rows, text
 from .inspectors import inspector_graph
-from .related import related_from_store
+from .related import stored_links
 from .similar import cosine, profiles
 
 VIEWS = ("findings", "authorities", "inspectors")
@@ -45,22 +44,18 @@ def findings_network(backend: Backend) -> nx.Graph:
             date=f.date,
             report=f.report,
         )
-    for row in related_from_store(backend):
-        if row.finding < row.other and row.finding in g and row.other in g:
+    for link in stored_links(backend):
+        if link.finding_a in g and link.finding_b in g:
             g.add_edge(
-                row.finding,
-                row.other,
+                link.finding_a,
+                link.finding_b,
                 label="related",
                 type="related",
-                iri=str(_link_iri(row.finding, row.other)),
-                weight=row.similarity,
-                shared_themes=" ".join(row.shared_themes),
+                iri=str(link.iri),
+                weight=link.similarity,
+                shared_themes=" ".join(link.shared_themes),
             )
     return g
-
-
-def _link_iri(a: str, b: str) -> str:
-    return str(iris.related_link(a, b))
 
 
 def authorities_network(backend: Backend) -> nx.Graph:

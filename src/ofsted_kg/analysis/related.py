@@ -167,3 +167,18 @@ def related_from_store(
             )
         )
     return out
+
+
+def stored_links(backend: Backend) -> list[RelatedLink]:
+    """Every stored link once (compact: no texts), as the page and the network export need them."""
+    return [
+        RelatedLink(
+            finding_a=text(row["finding"]),
+            finding_b=text(row["other"]),
+            similarity=float(text(row["similarity"], "0")),
+            shared_themes=tuple(text(row["sharedThemes"]).split()),
+            shared_terms=(),
+            same_authority=False,  # not stored as a fact to rely on; callers compare authorities
+        )
+        for row in select_rows(backend, "select_related_links")
+    ]

@@ -7,10 +7,11 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+import rdflib.namespace as ns
 from ofsted_kg.loaders.graph import record_to_graph
 from ofsted_kg.loaders.record import Record
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import SH, XSD
+from rdflib.namespace import SH
 
 from ofsted_kg import iris
 from ofsted_kg.namespace import OA, OKG, PROV
@@ -194,7 +195,7 @@ def test_inspectors_required_on_letters_but_only_warned_on_reports(
 def test_wrong_datatype_fails(validator: Validator, example: Record) -> None:
     g = document(example)
     inspection = iris.inspection(example.source.sha256)
-    g.set((inspection, OKG.endDate, Literal("2021-06-23T00:00:00", datatype=XSD.dateTime)))
+    g.set((inspection, OKG.endDate, Literal("2021-06-23T00:00:00", datatype=ns.XSD.dateTime)))
     assert not validator.run(g).conforms
 
 

@@ -56,7 +56,7 @@ _ROW_RE = re.compile(
     + r")?",
     re.IGNORECASE,
 )
-_GRADE_ONLY_RE = re.compile(GRADE_RE + r"\s*$", re.IGNORECASE)
+_GRADE_ONLY_RE = re.compile(GRADE_RE + r"\b", re.IGNORECASE)
 _HEADING_RE = re.compile(
     r"(?P<label>" + "|".join(pattern for area, pattern in AREAS if area != "overall_effectiveness") + r")"
     r"(?:\s*:|\s+is\s*:?|\s+are\s*:?|)\s*" + GRADE_RE + r"\b\.?",
@@ -96,7 +96,7 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
     visit_sets = _visit_dates(header)
     if not visit_sets:
         raise _fail("no 'Inspection dates:' line")
-    judgements, table_end = _judgement_table(report, table.end())
+    judgements, table_end = _judgement_table(text, table.end())
     if not judgements:
         raise _fail("the judgement table has no graded rows")
     improve = _IMPROVE_RE.search(text, table_end)
@@ -171,36 +171,39 @@ def _inspectors(header: str, text: str) -> list[Inspector]:
     return []
 
 
-def _judgement_table(report: ReportText, start: int) -> tuple[dict[str, str], int]:
+def _judgement_table(text: str, start: int) -> tuple[dict[str, str], int]:
     """Rows of the Judgement | Grade table from `start`; the offset where the summary begins.
 
-    A row is printed as one text paragraph ("Label Grade") or as a label paragraph followed by a
-    grade paragraph; the first paragraph that is neither ends the table.
+    A row is a label followed by its grade, on one line or the next (PDFs print either; a copied
+    plain text runs the rows together); the first text that is neither a label nor a pending
+    label's grade ends the table.
     """
     judgements: dict[str, str] = {}
     pending: str | None = None
-    end = start
-    for p in report.paragraphs:
-        if p.start < start:
-            continue
-        row = _ROW_RE.fullmatch(p.text.strip())
+    pos = end = start
+    while True:
+        row = _ROW_RE.match(text, _skip_space(text, pos))
         if row:
             area = _area(row)
             if row.group("grade"):
                 judgements[area] = _grade(row.group("grade"))
-                pending = None
+                pending, end = None, row.end()
             else:
                 pending = area
-            end = p.end
+            pos = row.end()
             continue
-        grade = _GRADE_ONLY_RE.match(p.text.strip())
+        grade = _GRADE_ONLY_RE.match(text, _skip_space(text, pos))
         if grade and pending:
             judgements[pending] = _grade(grade.group("grade"))
-            pending = None
-            end = p.end
+            pending, pos, end = None, grade.end(), grade.end()
             continue
-        break
-    return judgements, end
+        return judgements, end
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos
 
 
 def _sections(text: str, start: int) -> list[tuple[str, int, int]]:
@@ -208,7 +211,11 @@ def _sections(text: str, start: int) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
     for m in _HEADING_RE.finditer(text, start):
         at_paragraph = m.start() == 0 or text[m.start() - 2 : m.start()] == "\n\n"
-        if at_paragraph:
+        # Run into the text (a plain-text copy): after a sentence and before paragraph 1 of the section.
+        run_in = bool(re.search(r"[.!?)]\s+$", text[max(0, m.start() - 3) : m.start()])) and bool(
+            re.match(r"\s*\d{1,3}\.\s", text[m.end() : m.end() + 8])
+        )
+        if at_paragraph or run_in:
             out.append((re.sub(r"\s+", " ", m.group("label")).strip(), m.start(), m.end()))
     return out
 

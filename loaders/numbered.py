@@ -122,21 +122,34 @@ def numbered_paragraphs(text: str, start: int, end: int, first: int = 1) -> list
     return items
 
 
+def _pieces(report: ReportText, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The text paragraphs overlapping [start, end), clipped to it and trimmed: (start, end, text).
+
+    Clipping matters for a plain-text copy, where a heading can sit inside a paragraph.
+    """
+    out: list[tuple[int, int, str]] = []
+    for p in report.paragraphs:
+        if p.end <= start or p.start >= end:
+            continue
+        a, b = _trim(report.text, max(p.start, start), min(p.end, end))
+        if b > a:
+            out.append((a, b, report.text[a:b]))
+    return out
+
+
 def paragraphs(report: ReportText, start: int, end: int) -> list[Item]:
     """The text paragraphs within [start, end), a piece starting in lower case joined to the one before.
 
     Page-foot footnotes and lone footnote markers ("1") are skipped.
     """
     items: list[Item] = []
-    for p in report.paragraphs:
-        if p.start < start or p.end > end:
+    for a, b, text in _pieces(report, start, end):
+        if FOOTNOTE_RE.match(text) or re.fullmatch(r"\d{1,2}", text):
             continue
-        if FOOTNOTE_RE.match(p.text) or re.fullmatch(r"\d{1,2}", p.text):
+        if items and text[:1].islower() and report.text[items[-1].end : a].strip() == "":
+            items[-1] = Item(items[-1].start, b)
             continue
-        if items and p.text[:1].islower() and report.text[items[-1].end : p.start].strip() == "":
-            items[-1] = Item(items[-1].start, p.end)
-            continue
-        items.append(Item(p.start, p.end))
+        items.append(Item(a, b))
     return items
 
 
@@ -150,18 +163,16 @@ def bullet_points(
     "Within three months:") are skipped.
     """
     points: list[tuple[Item, list[str]]] = []
-    for p in report.paragraphs:
-        if p.start < start or p.end > end:
+    for a, b, text in _pieces(report, start, end):
+        if re.fullmatch(r"\d{1,2}", text) or FOOTNOTE_RE.match(text):
             continue
-        if re.fullmatch(r"\d{1,2}", p.text) or FOOTNOTE_RE.match(p.text):
+        if skip is not None and skip.fullmatch(text):
             continue
-        if skip is not None and skip.fullmatch(p.text.strip()):
-            continue
-        bullet = _LEADING_BULLET_RE.match(p.text)
+        bullet = _LEADING_BULLET_RE.match(text)
         if bullet:
-            points.append((Item(p.start + bullet.end(), p.end), [p.text[bullet.end() :]]))
+            points.append((Item(a + bullet.end(), b), [text[bullet.end() :]]))
         elif points:
             item, parts = points[-1]
-            parts.append(_SUB_BULLET_RE.sub("", p.text))
-            points[-1] = (Item(item.start, p.end), parts)
+            parts.append(_SUB_BULLET_RE.sub("", text))
+            points[-1] = (Item(item.start, b), parts)
     return [(item, collapse(" ".join(parts))) for item, parts in points]

@@ -148,3 +148,32 @@ def test_numbered_paragraphs_run_together_are_still_found():
     items = numbered_paragraphs(flat, start, end, 1)
     assert [i.number for i in items] == [f.number for f in main]
     assert [flat[i.start : i.end] for i in items] == [record.text[f.span.start : f.span.end] for f in main]
+
+
+@pytest.mark.parametrize("stem", ["ilacs_kent_2026-02", "ilacs_birmingham_2019-01", "ilacs_devon_2025-05"])
+def test_a_plain_text_copy_of_a_report_reads_the_same(stem):
+    # The text a reader copies out of the PDF: every page's text, no blank lines, the footer kept.
+    import pypdfium2 as pdfium
+    from ofsted_kg.loaders.extract import extract_bytes
+
+    pdf = pdfium.PdfDocument(ROOT / f"examples/letters/{stem}.pdf")
+    try:
+        pages = [pdf[i].get_textpage().get_text_range().replace("\r\n", "\n") for i in range(len(pdf))]
+    finally:
+        pdf.close()
+    record = extract_bytes("\f".join(pages).encode(), f"{stem}.txt")
+    expected = gold(GOLD_FILES[IDS.index(stem)])
+    got = record.to_json()
+    for field in COMPARED_FIELDS:
+        assert got[field] == expected[field], field
+    assert got["inspectors"] == expected["inspectors"]
+    assert [normalise(p) for p in got["improvement_points"]] == [
+        normalise(p) for p in expected["improvement_points"]
+    ]
+    # The same numbered paragraphs under the same sections (a copied page-foot footnote can stay
+    # inside a paragraph's text: a copy has no layout to tell it apart).
+    pdf_main = [
+        (f.number, f.section) for f in extracted(expected["file"]).findings if f.kind == "main_finding"
+    ]
+    text_main = [(f.number, f.section) for f in record.findings if f.kind == "main_finding"]
+    assert text_main == pdf_main

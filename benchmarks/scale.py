@@ -193,44 +193,130 @@ def replicate(source_dump: Path, factor: int, target: Path) -> float:
     return time.perf_counter() - start
 
 
-def run_scale(scale: int, work: Path, runs: int, limit_s: int, skip_jobs1: bool) -> dict:
+def run_scale(
+    scale: int,
+    work: Path,
+    runs: int,
+    limit_s: int,
+    skip_jobs1: bool,
+    rdflib: bool = True,
+    out: Path | None = None,
+) -> dict:
+    """Every figure for one scale; written to `out` after each stage, so a cut-short run keeps its figures."""
     corpus = work / f"x{scale}"
     if not corpus.exists():
         corpus_gen.generate(scale, corpus)
     files = sorted(corpus.glob("*.txt"))
     result: dict = {"scale": scale, "documents": len(files), "pages": pages_of(files)}
     result["text_floor_s"] = text_floor(files)
-    for jobs in [2] if skip_jobs1 else [1, 2]:
+
+    def save() -> None:
+        if out is not None:
+            out.write_text(json.dumps(result, indent=1))
+
+    save()
+    for jobs in [2] if skip_jobs1 else [2, 1]:
         store = work / f"x{scale}-j{jobs}.db"
         result[f"ingest_j{jobs}"] = ingest_subprocess(store, corpus, jobs)
+        save()
     store = work / f"x{scale}-j2.db"
     result["reingest_j2"] = ingest_subprocess(store, corpus, 2)
+    save()
     figures, dump = store_figures(store, runs, work)
     result.update(figures)
-    result.update(baselines(dump, store, work, limit_s))
+    save()
+    if rdflib:
+        result.update(baselines(dump, store, work, limit_s))
+        save()
     return result
+
+
+def _ms(entry: object) -> str:
+    if isinstance(entry, dict):
+        return f"{entry['p50_ms']:.0f} / {entry['p95_ms']:.0f}"
+    return str(entry) if entry else "-"
+
+
+def render(results_dir: Path) -> str:
+    """Markdown tables from the JSON results of earlier runs."""
+    lines = [
+        "| scale | docs | pages | jobs | ingest s | docs/s | pages/s | triples/s | peak RSS main / worker MB |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    runs = sorted(results_dir.glob("scale-x*.json"), key=lambda p: int(p.stem.split("x")[-1]))
+    loaded = [json.loads(p.read_text()) for p in runs]
+    for r in loaded:
+        for jobs in (1, 2):
+            ing = r.get(f"ingest_j{jobs}")
+            if not ing:
+                continue
+            secs = ing["seconds"]
+            lines.append(
+                f"| x{r['scale']} | {ing['loaded']} (+{ing['failed']} failed) | {r['pages']} | {jobs} | {secs:.1f} | "
+                f"{ing['loaded'] / secs:.2f} | {r['pages'] / secs:.1f} | {ing['quads'] / secs:,.0f} | "
+                f"{ing['rss_main_mb']:.0f} / {ing['rss_worker_mb']:.0f} |"
+            )
+    lines += [
+        "",
+        "| scale | text floor s | re-ingest s (unchanged) | quads | export Turtle s (embedded / server) "
+        "| oxigraph load s | rdflib load s |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in loaded:
+        re_ingest = r.get("reingest_j2", {}).get("seconds")
+        lines.append(
+            f"| x{r['scale']} | {r.get('text_floor_s', 0):.1f} | {re_ingest if re_ingest is None else round(re_ingest, 1)} "
+            f"| {r.get('quads', '-')} | {r.get('export_turtle_s', 0):.1f} / {r.get('server_export_turtle_s', 0):.1f} "
+            f"| {r.get('oxigraph_load_s', 0):.1f} | {r.get('rdflib_load_s', 0):.1f} |"
+        )
+    for r in loaded:
+        if "embedded_queries" not in r:
+            continue
+        lines += [
+            "",
+            f"Named queries at x{r['scale']}: p50 / p95 ms (rows)",
+            "",
+            "| query | rows | embedded | Oxigraph server | rdflib in memory |",
+            "|---|---|---|---|---|",
+        ]
+        server = {q["query"]: q for q in r.get("server_queries", [])}
+        rdf = r.get("rdflib_queries", {})
+        for q in r["embedded_queries"]:
+            lines.append(
+                f"| {q['query']} | {q['rows']} | {_ms(q)} | {_ms(server.get(q['query']))} | {_ms(rdf.get(q['query']))} |"
+            )
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, action="append", default=[], help="1, 10 (repeatable)")
-    parser.add_argument("--work", type=Path, required=True, help="scratch folder for corpora and stores")
+    parser.add_argument(
+        "--work", type=Path, default=Path("/tmp/okg-scale"), help="scratch folder for corpora and stores"
+    )
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"), help="JSON results folder")
     parser.add_argument("--runs", type=int, default=20, help="timed runs per named query")
     parser.add_argument(
         "--rdflib-limit", type=int, default=60, help="seconds before an rdflib query is cut off"
     )
     parser.add_argument("--skip-jobs1", action="store_true", help="ingest with 2 jobs only")
+    parser.add_argument("--skip-rdflib", action="store_true", help="no rdflib baseline (it needs GBs at x10)")
     parser.add_argument(
         "--replicate", type=int, default=0, help="x100: copies of the --from-store x10 graphs"
     )
     parser.add_argument("--from-store", type=Path, help="the x10 store to replicate")
+    parser.add_argument("--table", action="store_true", help="print markdown tables of the results in --out")
     args = parser.parse_args(argv)
+    if args.table:
+        print(render(args.out))
+        return 0
     args.work.mkdir(parents=True, exist_ok=True)
     args.out.mkdir(parents=True, exist_ok=True)
     for scale in args.scale:
-        result = run_scale(scale, args.work, args.runs, args.rdflib_limit, args.skip_jobs1)
-        (args.out / f"scale-x{scale}.json").write_text(json.dumps(result, indent=1))
+        target = args.out / f"scale-x{scale}.json"
+        run_scale(
+            scale, args.work, args.runs, args.rdflib_limit, args.skip_jobs1, not args.skip_rdflib, target
+        )
         print(f"x{scale}: done", file=sys.stderr)
     if args.replicate and args.from_store:
         source_dump = args.work / f"{args.from_store.name}.nq"

@@ -214,12 +214,7 @@ def layout(view: View, seed: int = LAYOUT_SEED) -> None:
             if a:
                 w = skeleton.get_edge_data(a, e["target"], {"weight": 0})["weight"]
                 skeleton.add_edge(a, e["target"], weight=w + 1)
-    pos: dict[str, tuple[float, float]] = {}
-    if skeleton:
-        k = 2.0 / math.sqrt(max(len(skeleton), 1))
-        raw = nx.spring_layout(skeleton, seed=seed, k=k, iterations=80, weight=None)
-        scale = 260.0 * math.sqrt(len(skeleton))
-        pos.update({n: (float(x) * scale, float(y) * scale) for n, (x, y) in raw.items()})
+    pos = _skeleton_positions(skeleton, kinds, seed)
     findings_in: dict[str, list[str]] = defaultdict(list)
     for f, r in report_of.items():
         findings_in[r].append(f)
@@ -244,6 +239,35 @@ def layout(view: View, seed: int = LAYOUT_SEED) -> None:
     for n in view.nodes:
         x, y = pos.get(n["id"], (0.0, 0.0))
         n["x"], n["y"] = round(x, 1), round(y, 1)
+
+
+# networkx's spring layout needs scipy from 500 nodes; England has 153 authorities and the theme
+# scheme a few dozen themes, so only synthetic stress views are bigger and get the grid instead.
+SPRING_LIMIT = 499
+
+
+def _skeleton_positions(
+    skeleton: nx.Graph, kinds: dict[str, str], seed: int
+) -> dict[str, tuple[float, float]]:
+    """Authorities and themes: a seeded spring layout (themes pulled towards the authorities
+    whose findings use them), or, past SPRING_LIMIT nodes, authorities on a grid inside a ring
+    of themes."""
+    if not skeleton:
+        return {}
+    scale = 260.0 * math.sqrt(len(skeleton))
+    if len(skeleton) <= SPRING_LIMIT:
+        k = 2.0 / math.sqrt(len(skeleton))
+        raw = nx.spring_layout(skeleton, seed=seed, k=k, iterations=80, weight=None)
+        return {n: (float(x) * scale, float(y) * scale) for n, (x, y) in raw.items()}
+    authorities = sorted(n for n in skeleton if kinds[n] == "authority")
+    themes = sorted(n for n in skeleton if kinds[n] == "theme")
+    side = max(1, math.ceil(math.sqrt(len(authorities))))
+    step = 2 * scale / side
+    pos = {a: (-scale + step * (i % side), -scale + step * (i // side)) for i, a in enumerate(authorities)}
+    for i, t in enumerate(themes):
+        angle = 2 * math.pi * i / max(len(themes), 1)
+        pos[t] = (1.6 * scale * math.cos(angle), 1.6 * scale * math.sin(angle))
+    return pos
 
 
 def view_from_store(

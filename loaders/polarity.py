@@ -341,22 +341,30 @@ class PolarityResult:
     cues: tuple[str, ...]
 
 
-def _phrase_index(phrases: tuple[str, ...]) -> dict[tuple[str, ...], str]:
-    return {tuple(_WORD.findall(p.lower())): p for p in phrases}
+class _PhraseIndex:
+    """Phrases as word tuples, with the phrase lengths that can start at each first word.
+
+    Most words start no phrase, so a dictionary lookup on the word settles them at once."""
+
+    def __init__(self, phrases: tuple[str, ...]) -> None:
+        self.phrases = {tuple(_WORD.findall(p.lower())): p for p in phrases}
+        lengths: dict[str, set[int]] = {}
+        for key in self.phrases:
+            lengths.setdefault(key[0], set()).add(len(key))
+        self.lengths = {word: sorted(ns, reverse=True) for word, ns in lengths.items()}
 
 
 _CONTRAST_SET = frozenset(CONTRAST_MARKERS)
-_STRENGTH = _phrase_index(STRENGTH_CUES)
-_CONCERN = _phrase_index(CONCERN_CUES)
-_NEGATORS = _phrase_index(NEGATORS)
-_REDUCERS = _phrase_index(REDUCERS)
-_MAX_PHRASE = max(len(k) for k in (*_STRENGTH, *_CONCERN, *_NEGATORS, *_REDUCERS))
+_STRENGTH = _PhraseIndex(STRENGTH_CUES)
+_CONCERN = _PhraseIndex(CONCERN_CUES)
+_NEGATORS = _PhraseIndex(NEGATORS)
+_REDUCERS = _PhraseIndex(REDUCERS)
 
 
-def _longest(words: list[str], i: int, index: dict[tuple[str, ...], str]) -> int:
+def _longest(words: list[str], i: int, index: _PhraseIndex) -> int:
     """Length (in words) of the longest phrase of `index` starting at words[i], or 0."""
-    for n in range(min(_MAX_PHRASE, len(words) - i), 0, -1):
-        if tuple(words[i : i + n]) in index:
+    for n in index.lengths.get(words[i], ()):
+        if n <= len(words) - i and tuple(words[i : i + n]) in index.phrases:
             return n
     return 0
 

@@ -147,7 +147,8 @@ def _visit_dates(text: str) -> list[tuple[str, str]]:
 
 
 def _judgements(text: str, body_start: int) -> dict[str, str]:
-    head = text[: max(body_start, 400)]
+    # Page 1 up to the first section heading (a plain-text copy may have none: its first 3000 characters).
+    head = text[:body_start] if body_start > 400 else text[:3000]
     out: dict[str, str] = {}
     for pattern in _OVERALL_RES:
         m = pattern.search(head)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
 from . import vocabulary
 from .loaders.document import BULLET_RE, load
@@ -123,6 +123,31 @@ def _terms(graph: Graph, kind: URIRef) -> list[URIRef]:
     )
 
 
+def _shapes_section(shapes: Graph) -> list[str]:
+    """What `ofsted-kg validate` checks: each shape's targets and the messages of its constraints."""
+    out = [
+        "",
+        "## Validation (SHACL shapes)",
+        "",
+        "`ontology/shapes.ttl` holds what every report graph must satisfy; `ofsted-kg validate` checks each "
+        "report graph of the store against it (pySHACL, with the ontology alongside) and runs HermiT on the "
+        "ontology with the shared graph. Warnings are reported without failing validation.",
+        "",
+        "| shape | applies to | checks |",
+        "|---|---|---|",
+    ]
+    for shape in sorted(s for s in shapes.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)):
+        targets = sorted(_curie(t) for t in shapes.objects(shape, SH.targetClass))
+        if not targets:
+            continue  # helper shapes (scheme membership) are reached through the ones listed
+        constraints = [*shapes.objects(shape, SH.property), *shapes.objects(shape, SH.sparql), shape]
+        messages = sorted({str(m) for c in constraints for m in shapes.objects(c, SH.message)})
+        severity = " (warning)" if (shape, SH.severity, SH.Warning) in shapes else ""
+        name = str(shape).rsplit("#", 1)[-1]
+        out.append(f"| `{name}`{severity} | {', '.join(targets)} | {_cell('; '.join(messages)) or '—'} |")
+    return out
+
+
 def render_ontology_docs(graph: Graph | None = None, example: Record | None = None) -> str:
     graph = graph if graph is not None else vocabulary.ontology_graph()
     ontology = next(graph.subjects(RDF.type, OWL.Ontology))
@@ -188,6 +213,7 @@ def render_ontology_docs(graph: Graph | None = None, example: Record | None = No
             out.append(
                 f"| `{_one(graph, c, SKOS.notation)}` | `{_curie(c)}` | {_cell(label)} | {broader} | {_cell(meaning)} |"
             )
+    out += _shapes_section(vocabulary.shapes_graph())
     record = example if example is not None else peterborough_example()
     finding = record.findings[0]
     out += [

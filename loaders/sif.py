@@ -44,10 +44,21 @@ _LSCB_RE = re.compile(
     rf"(?:is\s+)?(?P<g>{GRADE})",
     re.I,
 )
+# Report titles as printed (a footnote digit may follow: "... Children Board1").
 _TITLE_RES = (
-    re.compile(r"(?:Re-?\s?)?inspection\s+of\s+services\s+for\s+children\s+in\s+need", re.I),
-    re.compile(r"(?:Review|Inspection)\s+of\s+the\s+effectiveness\s+of\s+the\s+local\s+safeguarding", re.I),
-    re.compile(r"Inspection\s+of\s+(?:safeguarding\s+and\s+)?looked\s+after\s+children", re.I),
+    re.compile(
+        r"(?:Re-?\s?)?inspection\s+of\s+services\s+for\s+children\s+in\s+need\s+of\s+help\s+and\s+protection,?"
+        r"\s+children\s+looked\s+after\s+and\s+care\s+leavers(?:\s+and\s+Review\s+of\s+the\s+effectiveness\s+of"
+        r"\s+the\s+local\s+safeguarding\s+children\s+board)?\d?",
+        re.I,
+    ),
+    re.compile(
+        r"(?:Review|Inspection)\s+of\s+the\s+effectiveness\s+of\s+the\s+local\s+safeguarding\s+children\s+board\d?",
+        re.I,
+    ),
+    re.compile(
+        r"Inspection\s+of\s+(?:safeguarding\s+and\s+)?looked\s+after\s+children(?:.s)?\s+services", re.I
+    ),
 )
 _REINSPECTION_RE = re.compile(r"\bRe-?\s?inspection\s+of\s+services\b", re.I)
 _DATES_RE = re.compile(r"Inspection\s+dates?\s*:?\s*", re.I)
@@ -118,8 +129,7 @@ def _title(text: str) -> str | None:
     for pattern in _TITLE_RES:
         m = pattern.search(text, 0, 1500)
         if m:
-            end = re.search(r"\d?\s+(?:Inspection\s+dates?|Report\s+published)|\n\n", text[m.start() :])
-            return collapse(text[m.start() : m.start() + (end.start() if end else 200)])
+            return collapse(re.sub(r"\d$", "", m.group(0)))
     return None
 
 
@@ -128,10 +138,7 @@ def _authority_text(text: str) -> str:
     dates_at = _DATES_RE.search(text, 0, 3000)
     head = text[: dates_at.start() if dates_at else 600]
     for pattern in _TITLE_RES:
-        m = pattern.search(head)
-        if m:
-            title_end = head.find("\n\n", m.end())
-            head = head[: m.start()] + " " + head[title_end if title_end >= 0 else len(head) :]
+        head = pattern.sub(" ", head)
     # A standalone LSCB review names the board: "Surrey Safeguarding Children Board".
     head = re.sub(r"Safeguarding\s+Children\s+Board", " ", head, flags=re.I)
     return collapse(head)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import shutil
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,13 @@ def test_golden_cases_exist() -> None:
     names = [c.name for c in golden.cases(FIXTURES)]
     assert len(names) >= 3
     assert all((FIXTURES / n / golden.EXPECTED_NAME).exists() for n in names)
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java")
+def test_a_report_with_the_shared_graph_is_consistent_for_hermit(example: Record) -> None:
+    from ofsted_kg.validate import check_consistency
+
+    built = record_to_graph(example)
+    data = built.document + built.shared + authorities_graph()
+    consistent, message = check_consistency(data)
+    assert consistent, message

@@ -159,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         for path in written:
             print(f"wrote {path}")
+        if not written:
+            print("golden files unchanged")
         return 0
     for name, job in jobs.items():
         if args.target in (name, "all"):

@@ -68,7 +68,6 @@ class Validator:
             # domains/ranges (weakening sh:class) and triple the time per report.
             inference="none",
             allow_warnings=True,
-            advanced=True,
         )
         return ShaclOutcome(bool(conforms), str(text), results)
 

@@ -11,6 +11,7 @@ import logging
 import sys
 
 from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS
 
 from ofsted_kg import iris
 from ofsted_kg.backend import Backend, StoreError
@@ -45,6 +46,10 @@ def graph_triples(backend: Backend, graph: URIRef) -> Graph:
     return out
 
 
+def _source_names(data: Graph) -> set[str]:
+    return {str(name) for name in data.objects(None, DCTERMS.source)} or {"no source"}
+
+
 def report_graphs(backend: Backend) -> list[URIRef]:
     return sorted(g for g in backend.graphs() if str(g).startswith(iris.REPORT_GRAPH_PREFIX))
 
@@ -67,10 +72,11 @@ def run(args: argparse.Namespace) -> int:
                 outcome = validator.run(data)
                 if not outcome.conforms:
                     failed.append(graph)
+                    name = f"{graph} ({', '.join(sorted(_source_names(data)))})"
                     if len(failed) <= args.show:
-                        print(f"{graph}: does not conform\n{outcome.text}", file=sys.stderr)
+                        print(f"{name}: does not conform\n{outcome.text}", file=sys.stderr)
                     else:
-                        print(f"{graph}: does not conform", file=sys.stderr)
+                        print(f"{name}: does not conform", file=sys.stderr)
             shared = None if args.no_reasoner else graph_triples(backend, iris.SHARED_GRAPH)
     except StoreError as exc:
         print(f"ofsted-kg validate: {exc}", file=sys.stderr)

@@ -14,8 +14,9 @@ care board(s) (record.partner_bodies). Read from the report:
   and the "Areas for improvement" table (area_for_improvement). Table rows become the
   improvement points, priority actions first.
 
-Table rows are told apart by the rules drawn between them (loaders.pdf_layout) when the PDF is
-at hand, otherwise by paragraphs and bullets.
+Table rows are told apart by the rules drawn between them and the columns by where lines start
+(positions the report text keeps for a PDF, ReportText.rules and TextLine.x/y), otherwise (plain
+text) by paragraphs and bullets.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ import re
 from . import authorities, dates
 from .document import BULLET_RE, ReportText, TextLine
 from .errors import ExtractionFailed
-from .pdf_layout import Layout, read_layout
 from .record import Authority, Finding, Inspector, Record, SourceInfo
 from .sections import Heading, chunks, clean, find_headings, finding, items, section_bounds
 
@@ -100,9 +100,7 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
             break
     timing = " ".join(re.sub(r"\s+", " ", m.group()) for m in TIMING_RE.finditer(outcome_text)) or None
 
-    tables = [b for b in (section_bounds(headings, k, len(text)) for k in ("priority", "improvement")) if b]
-    layout = read_layout(report, source, (tables[0][0], tables[-1][1])) if tables else None
-    findings = _findings(report, headings, layout, outcome_bounds)
+    findings = _findings(report, headings, outcome_bounds)
     priority = [f for f in findings if f.kind == "area_for_priority_action"]
     improvement = [f for f in findings if f.kind == "area_for_improvement"]
     return Record(
@@ -307,9 +305,7 @@ def parse_team(block: str, led_by_hmi: bool = True) -> list[Inspector]:
 # ---------------------------------------------------------------------------------- findings
 
 
-def _findings(
-    report: ReportText, headings: list[Heading], layout: Layout | None, outcome: tuple[int, int] | None
-) -> list[Finding]:
+def _findings(report: ReportText, headings: list[Heading], outcome: tuple[int, int] | None) -> list[Finding]:
     text = report.text
     out: list[Finding] = []
     if outcome:
@@ -327,7 +323,7 @@ def _findings(
             out.append(finding(report, kind, it.start, it.end, section))
     bounds = section_bounds(headings, "priority", len(text))
     if bounds:
-        for body, a, b in _priority_rows(report, layout, *bounds):
+        for body, a, b in _priority_rows(report, *bounds):
             out.append(
                 finding(
                     report,
@@ -344,7 +340,7 @@ def _findings(
         m = IMPROVEMENT_HEADER_RE.match(text, a, bounds[1])
         if m:
             a = m.end()
-        for ra, rb in _table_rows(report, layout, a, bounds[1]):
+        for ra, rb in _table_rows(report, a, bounds[1]):
             out.append(finding(report, "area_for_improvement", ra, rb, "Areas for improvement"))
     return out
 
@@ -359,13 +355,14 @@ def _lines_in(report: ReportText, start: int, end: int) -> list[int]:
     ]
 
 
-def _row_starts(report: ReportText, layout: Layout | None, line_ids: list[int]) -> list[int]:
+def _row_starts(report: ReportText, line_ids: list[int]) -> list[int]:
     """Indexes (into line_ids) of the lines that open a table row."""
     starts = [0] if line_ids else []
     for k in range(1, len(line_ids)):
         prev, cur = report.lines[line_ids[k - 1]], report.lines[line_ids[k]]
-        if layout is not None and prev.page == cur.page:
-            if layout.rule_between(line_ids[k - 1], line_ids[k], cur.page):
+        if prev.page == cur.page and prev.y is not None and cur.y is not None:
+            # Printed positions: a rule drawn between the two lines, and only that, opens a row.
+            if report.rule_between(prev, cur):
                 starts.append(k)
             continue
         if _new_row_by_text(report, prev, cur):
@@ -384,11 +381,11 @@ def _new_row_by_text(report: ReportText, prev: TextLine, cur: TextLine) -> bool:
     return prev.text.rstrip().endswith((".", "?", "!"))
 
 
-def _table_rows(report: ReportText, layout: Layout | None, start: int, end: int) -> list[tuple[int, int]]:
+def _table_rows(report: ReportText, start: int, end: int) -> list[tuple[int, int]]:
     ids = _lines_in(report, start, end)
     if not ids:
         return []
-    starts = _row_starts(report, layout, ids)
+    starts = _row_starts(report, ids)
     rows: list[tuple[int, int]] = []
     for n, k in enumerate(starts):
         last = (starts[n + 1] if n + 1 < len(starts) else len(ids)) - 1
@@ -405,9 +402,7 @@ def _bullet_len(text: str, at: int) -> int:
     return m.end() - at if m else 0
 
 
-def _priority_rows(
-    report: ReportText, layout: Layout | None, start: int, end: int
-) -> list[tuple[str | None, int, int]]:
+def _priority_rows(report: ReportText, start: int, end: int) -> list[tuple[str | None, int, int]]:
     """(responsible body, action start, action end) for each row of the priority action table."""
     text = report.text
     m = ROWS_HEADER_RE.search(text, start, end)
@@ -419,7 +414,7 @@ def _priority_rows(
     # Two columns: the body cell's lines come first, then the action cell's. A line belongs to
     # the body column when it starts left of the action column (positions), or, in text only,
     # when it belongs to the run of organisation names that ends a paragraph.
-    is_body = _body_lines(report, layout, ids)
+    is_body = _body_lines(report, ids)
     rows: list[tuple[str | None, int, int]] = []
     body: list[int] = []
     action: list[int] = []
@@ -443,9 +438,9 @@ def _priority_rows(
     return rows
 
 
-def _body_lines(report: ReportText, layout: Layout | None, ids: list[int]) -> list[bool]:
-    if layout is not None and all(layout.boxes[i] is not None for i in ids):
-        xs = [layout.boxes[i].x for i in ids]  # type: ignore[union-attr]
+def _body_lines(report: ReportText, ids: list[int]) -> list[bool]:
+    xs = [x for x in (report.lines[i].x for i in ids) if x is not None]
+    if len(xs) == len(ids):
         left = min(xs)
         # The action column starts well right of the body column (about a third of the width).
         return [x < left + 60 for x in xs] if max(xs) - left > 60 else [False] * len(ids)

@@ -64,6 +64,8 @@ class Line:
     gap_before: bool = False  # plain text: a blank line precedes it
     y_end: float | None = None  # baseline of the line's last glyphs (pdfium joins a hyphen-broken pair)
     size: float | None = None  # font size in points (median over the line's first glyphs)
+    x: float | None = None  # left edge of the line's first glyph (points from the page's left)
+    page_width: float | None = None
 
 
 @dataclass(frozen=True)
@@ -76,12 +78,20 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class TextLine:
-    """One printed line, located in the report text (lines of a paragraph are joined by a space)."""
+    """One printed line, located in the report text (lines of a paragraph are joined by a space).
+
+    A PDF line also keeps where it was printed (points; y is the baseline height from the page
+    bottom): tables can only be read by position. Plain-text lines have None there.
+    """
 
     text: str
     start: int
     end: int
     page: int
+    x: float | None = None
+    y: float | None = None
+    height: float | None = None  # glyph height at the baseline
+    page_width: float | None = None
 
 
 @dataclass
@@ -90,6 +100,8 @@ class ReportText:
     paragraphs: list[Paragraph]
     page_starts: list[int] = field(default_factory=list)  # offset in `text` where each page begins
     lines: list[TextLine] = field(default_factory=list)
+    # page -> heights (points from the bottom) of the horizontal rules drawn on it (PDF only)
+    rules: dict[int, list[float]] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -98,6 +110,16 @@ class ReportText:
     def page_at(self, offset: int) -> int:
         """The 1-based page on which the character at `offset` was printed."""
         return max(1, bisect.bisect_right(self.page_starts, offset))
+
+    def rule_between(self, above: TextLine, below: TextLine) -> bool:
+        """Whether a horizontal rule is drawn between two lines printed on the same page."""
+        if above.page != below.page or above.y is None or above.height is None:
+            return False
+        if below.y is None or below.height is None:
+            return False
+        top = above.y + 0.2 * above.height  # a rule under a line runs just below its baseline
+        bottom = below.y + 0.5 * below.height
+        return any(bottom < ry < top for ry in self.rules.get(above.page, ()))
 
 
 @dataclass
@@ -133,8 +155,9 @@ def load_bytes(data: bytes, name: str) -> LoadedDocument:
     if not data.strip():
         raise EmptyDocument("the file is empty")
     digest = sha256_bytes(data)
+    rules: dict[int, list[float]] = {}
     if data.lstrip()[:5] == b"%PDF-":
-        pages = _pdf_lines(data)
+        pages, rules = _pdf_lines(data)
         media_type = "application/pdf"
     else:
         head = data[:2048].lstrip().lower()
@@ -144,12 +167,13 @@ def load_bytes(data: bytes, name: str) -> LoadedDocument:
             raise NotAPDF("named .pdf but is not a PDF (no %PDF header)")
         pages = _text_lines(data)
         media_type = "text/plain"
-    report = build_report_text(pages)
+    report = build_report_text(pages, rules)
     _check_readable(report)
     return LoadedDocument(SourceInfo(name, digest, media_type, len(pages)), report)
 
 
-def _pdf_lines(data: bytes) -> list[list[Line]]:
+def _pdf_lines(data: bytes) -> tuple[list[list[Line]], dict[int, list[float]]]:
+    """Each page's printed lines, and the heights of the horizontal rules drawn on each page."""
     import pypdfium2 as pdfium  # imported here: plain-text loading must not need it
 
     try:
@@ -161,70 +185,144 @@ def _pdf_lines(data: bytes) -> list[list[Line]]:
         raise CorruptPDF(f"the PDF is corrupt or truncated ({exc})") from None
     try:
         pages: list[list[Line]] = []
+        rules: dict[int, list[float]] = {}
         for index in range(len(pdf)):
             page = pdf[index]
             try:
                 height = page.get_height()
+                width = page.get_width()
                 textpage = page.get_textpage()
                 raw = textpage.get_text_range()
+                glyphs = _Glyphs(textpage)
                 lines: list[Line] = []
                 offset = 0
                 for raw_line in re.split(r"\r\n|\n|\r", raw):
                     text = normalise_line(raw_line)
                     if text:
-                        y, h, y_end, size = _line_geometry(textpage, offset, len(raw_line))
-                        lines.append(Line(text, index + 1, y, h, height, y_end=y_end, size=size))
+                        x, y, h, y_end, size = _line_geometry(glyphs, offset, len(raw_line))
+                        lines.append(
+                            Line(text, index + 1, y, h, height, y_end=y_end, size=size, x=x, page_width=width)
+                        )
                     offset += len(raw_line) + 2  # pdfium separates lines with generated "\r\n"
                 pages.append(lines)
                 textpage.close()
+                found = _page_rules(page)
+                if found:
+                    rules[index + 1] = found
             finally:
                 page.close()
-        return pages
+        return pages, rules
     except pdfium.PdfiumError as exc:
         raise CorruptPDF(f"the PDF could not be read ({exc})") from None
     finally:
         pdf.close()
 
 
-def _line_geometry(
-    textpage, offset: int, length: int
-) -> tuple[float | None, float | None, float | None, float | None]:
-    """(baseline, glyph height, last baseline, font size) of one pdfium text line."""
+# A table rule is a path object at most this tall (points) and at least this wide.
+_RULE_MAX_HEIGHT = 1.6
+_RULE_MIN_WIDTH = 40.0
+_FORM_MAX_DEPTH = 15  # as pypdfium2's own object walk
+
+
+def _page_rules(page) -> list[float]:
+    """Heights of the thin horizontal paths (table rules, underlines) drawn on one page.
+
+    Walks the page's objects (and those of its form XObjects) through the raw API: pypdfium2's
+    object wrappers cost as much as the rest of the load (hundreds of text objects a page).
+    """
+    import ctypes
+
     import pypdfium2.raw as pdfium_raw
 
+    object_type, bounds = pdfium_raw.FPDFPageObj_GetType, pdfium_raw.FPDFPageObj_GetBounds
+    path_type, form_type = pdfium_raw.FPDF_PAGEOBJ_PATH, pdfium_raw.FPDF_PAGEOBJ_FORM
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    ys: set[float] = set()
+    # (container, its object count, getter, depth): the page first, then any nested forms.
+    pending = [(page.raw, pdfium_raw.FPDFPage_CountObjects(page.raw), pdfium_raw.FPDFPage_GetObject, 0)]
+    while pending:
+        container, count, get_object, depth = pending.pop()
+        for i in range(count):
+            obj = get_object(container, i)
+            kind = object_type(obj)
+            if kind == form_type and depth < _FORM_MAX_DEPTH:
+                nested = pdfium_raw.FPDFFormObj_CountObjects(obj)
+                pending.append((obj, nested, pdfium_raw.FPDFFormObj_GetObject, depth + 1))
+            if kind != path_type or not bounds(obj, left, bottom, right, top):
+                continue
+            if top.value - bottom.value <= _RULE_MAX_HEIGHT and right.value - left.value >= _RULE_MIN_WIDTH:
+                ys.add(round((top.value + bottom.value) / 2, 1))
+    return sorted(ys)
+
+
+class _Glyphs:
+    """Glyph boxes and font sizes of one pdfium text page, read through the raw API.
+
+    The wrapper's get_charbox allocates four ctypes doubles and raises on generated characters;
+    a load asks for ~30 boxes a line, so this reuses one set and answers None instead.
+    """
+
+    def __init__(self, textpage) -> None:
+        import ctypes
+
+        import pypdfium2.raw as pdfium_raw
+
+        self._handle = textpage.raw
+        self._charbox = pdfium_raw.FPDFText_GetCharBox
+        self._fontsize = pdfium_raw.FPDFText_GetFontSize
+        self._box = [ctypes.c_double() for _ in range(4)]
+
+    def box(self, index: int) -> tuple[float, float, float] | None:
+        """(left, bottom, top) of the glyph at `index`, or None for a generated character."""
+        left, right, bottom, top = self._box
+        if not self._charbox(self._handle, index, left, right, bottom, top):  # pdfium's order: l, r, b, t
+            return None
+        return left.value, bottom.value, top.value
+
+    def size(self, index: int) -> float:
+        return self._fontsize(self._handle, index)
+
+
+def _line_geometry(
+    glyphs: _Glyphs, offset: int, length: int
+) -> tuple[float | None, float | None, float | None, float | None, float | None]:
+    """(left, baseline, glyph height, last baseline, font size) of one pdfium text line."""
     # The first few glyphs of a line may be a quote mark or a bullet, whose boxes are short;
-    # the tallest of them gives the line's baseline and size.
+    # the tallest of them gives the line's baseline and size; the first inked one its left edge.
     best: tuple[float, float] | None = None
+    x: float | None = None
     for i in range(offset, offset + min(length, 6)):
-        try:
-            left, bottom, right, top = textpage.get_charbox(i)
-        except Exception:  # pdfium raises on generated characters
+        box = glyphs.box(i)
+        if box is None:
             continue
+        left, bottom, top = box
         h = top - bottom
+        if h > 0 and x is None:
+            x = left
         if h > 0 and (best is None or h > best[1]):
             best = (bottom, h)
     # pdfium joins two printed lines when the first ends in a hyphen it treats as soft ("cook-" +
     # "alongs"); the last glyphs' baseline tells where the joined line really ends.
     last: tuple[float, float] | None = None
     for i in range(offset + length - 1, max(offset, offset + length - 6) - 1, -1):
-        try:
-            left, bottom, right, top = textpage.get_charbox(i)
-        except Exception:
+        box = glyphs.box(i)
+        if box is None:
             continue
+        _left, bottom, top = box
         h = top - bottom
         if h > 0 and (last is None or h > last[1]):
             last = (bottom, h)
     sizes = []
     for i in range(offset, offset + min(length, 24)):
-        size = pdfium_raw.FPDFText_GetFontSize(textpage.raw, i)
+        size = glyphs.size(i)
         if size > 1.5:  # generated spaces report size 1
             sizes.append(size)
     font_size = statistics.median(sizes) if sizes else None
     if not best:
-        return None, None, None, font_size
+        return x, None, None, None, font_size
     # Only a drop of a line or more means a joined pair; smaller differences are glyph shapes.
     y_end = last[0] if last is not None and best[0] - last[0] > 0.8 * best[1] else best[0]
-    return best[0], best[1], y_end, font_size
+    return x, best[0], best[1], y_end, font_size
 
 
 def _text_lines(data: bytes) -> list[list[Line]]:
@@ -375,7 +473,7 @@ _CONTINUES_RE = re.compile(r"^[a-z(‘'“\"]|^\d+(?:\.\d+)?\s*(?:%|per cent)")
 _ENDS_RE = re.compile(r"[.!?:;”\"’')]$")
 
 
-def build_report_text(pages: list[list[Line]]) -> ReportText:
+def build_report_text(pages: list[list[Line]], rules: dict[int, list[float]] | None = None) -> ReportText:
     pages = _drop_furniture(pages)
     paragraphs: list[tuple[list[Line], int]] = []  # (lines, page)
     for lines in pages:
@@ -399,7 +497,9 @@ def build_report_text(pages: list[list[Line]]) -> ReportText:
             offset += 2
         out.append(Paragraph(para, offset, offset + len(para), page))
         for ln, (a, b) in zip(parts, line_offsets, strict=True):
-            text_lines.append(TextLine(para[a:b], offset + a, offset + b, ln.page))
+            text_lines.append(
+                TextLine(para[a:b], offset + a, offset + b, ln.page, ln.x, ln.y, ln.height, ln.page_width)
+            )
             page_starts.setdefault(ln.page, offset + a)
         text_parts.append(para)
         offset += len(para)
@@ -409,7 +509,7 @@ def build_report_text(pages: list[list[Line]]) -> ReportText:
     for page in range(1, n_pages + 1):
         last = page_starts.get(page, last)
         starts.append(last)
-    return ReportText("\n\n".join(text_parts), out, starts, text_lines)
+    return ReportText("\n\n".join(text_parts), out, starts, text_lines, dict(rules or {}))
 
 
 def _continues(previous: str, line: str) -> bool:

@@ -105,3 +105,33 @@ def test_kind_is_read_from_the_bytes_not_the_name() -> None:
     assert doc.source.media_type == "text/plain"
     pdf = load_bytes((LETTERS / "focused-visit_barnet_2021-08.pdf").read_bytes(), "letter.txt")
     assert pdf.source.media_type == "application/pdf" and pdf.source.pages == 4
+
+
+def test_pdf_lines_keep_where_they_were_printed() -> None:
+    r = report("send-area_enfield_2023-08.pdf")
+    for line in r.lines:
+        assert line.x is not None and line.page_width is not None and 0 <= line.x < line.page_width
+        assert line.y is not None and line.height is not None and line.height > 0
+    # A paragraph's lines run down the page.
+    body = next(p for p in r.paragraphs if len(p.text) > 400)
+    ys = [ln.y for ln in r.lines if body.start <= ln.start < body.end]
+    assert len(ys) > 3 and ys == sorted(ys, reverse=True)  # type: ignore[type-var]
+    text = load_bytes(r.text.encode(), "enfield.txt").report
+    assert all(ln.x is None and ln.y is None for ln in text.lines) and text.rules == {}
+
+
+def test_table_rules_separate_rows_and_footer_rules_separate_nothing() -> None:
+    r = report("send-area_enfield_2023-08.pdf")
+    assert set(r.rules) <= set(range(1, r.pages + 1))
+    ruled = [(a, b) for a, b in zip(r.lines, r.lines[1:], strict=False) if r.rule_between(a, b)]
+    # The "Areas for improvement" table: a rule under each of its three rows but the last.
+    rows = [
+        b.text
+        for a, b in ruled
+        if a.page == b.page and b.text.startswith(("Leaders should", "The partnership"))
+    ]
+    assert len(rows) == 3
+    # Pages 2-4 are prose above a ruled footer: the footer rule never falls between two lines.
+    for p in (p for p in r.paragraphs if 2 <= p.page <= 4):
+        inside = [ln for ln in r.lines if p.start <= ln.start < p.end]
+        assert not any(r.rule_between(a, b) for a, b in zip(inside, inside[1:], strict=False)), p.text[:60]

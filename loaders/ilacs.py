@@ -66,7 +66,8 @@ _TABLE_HEAD_RE = re.compile(r"Judgement\s+Grade\b", re.IGNORECASE)
 _IMPROVE_RE = re.compile(r"What\s+needs\s+to\s+improve\b[?:]?", re.IGNORECASE)
 _DATES_RE = re.compile(r"Inspection\s+dates?\s*:?\s*", re.IGNORECASE)
 _LEAD_RE = re.compile(r"Lead\s+inspector\s*:?\s*", re.IGNORECASE)
-_TEAM_RE = re.compile(r"(?:The\s+)?inspection\s+team\s*(?:was|were|:)\s*", re.IGNORECASE)
+# A team list printed as a labelled paragraph ("Inspection team: A, HMI; B, Ofsted Inspector").
+_TEAM_RE = re.compile(r"(?:^|\n\n)(?:The\s+)?inspection\s+team\s*:\s*", re.IGNORECASE)
 _SHORT_RE = re.compile(r"\bshort\s+inspection\b", re.IGNORECASE)
 _STANDARD_RE = re.compile(r"\bstandard\s+inspection\b", re.IGNORECASE)
 OVERALL_REMOVED = dt.date(2026, 4, 1)
@@ -106,7 +107,7 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
     record = Record(
         document_type="ilacs_inspection",
         authority=authority,
-        published=dates.published_date(text),
+        published=dates.published_date(header),
         visit_start=visit_sets[0][0],
         visit_end=visit_sets[-1][1],
         inspectors=_inspectors(header, text),
@@ -151,8 +152,8 @@ def _visit_dates(header: str) -> list[tuple[str, str]]:
     if not m:
         return []
     stop = _LEAD_RE.search(header, m.end())
-    segment = header[m.end() : stop.start() if stop else len(header)]
-    segment = segment.split("\n\n")[0] if not stop or "\n\n" in segment[:200] else segment
+    # The dates end at the lead inspector (sometimes on the same line) or the end of their line.
+    segment = header[m.end() : stop.start() if stop else len(header)].split("\n\n")[0][:160]
     return [(r.start, r.end) for r in dates.find_ranges(segment)]
 
 

@@ -62,7 +62,7 @@ def test_findings_quote_the_report_text_exactly(path):
 
 @pytest.mark.parametrize("path", GOLD_FILES, ids=IDS)
 def test_numbered_paragraphs_keep_their_printed_numbers(path):
-    record = extracted(path.name and gold(path)["file"])
+    record = extracted(gold(path)["file"])
     text = record.text
     numbered = [f for f in record.findings if f.number is not None]
     assert numbered

@@ -231,39 +231,32 @@ def read_body(
         role, section = _role_at(headings, item.start)
         if role == "other":
             continue
-        kind, is_point = _KINDS.get(role, ("main_finding", False))
-        found = finding(report, kind, item, section)
-        if is_point:
-            record.improvement_points.append(found.text)
-        record.findings.append(found)
+        record.findings.append(finding(report, _KINDS.get(role, "main_finding"), item, section))
     for h, start, stop in bulleted:
         if h.role in ("summary", "strengths", "judgement_summary"):
-            kind = _KINDS[h.role][0]
+            kind = _KINDS[h.role]
             section = h.label if h.role != "judgement_summary" else _role_at(headings, h.start)[1]
             for item in _summary_items(report, start, stop, furniture):
                 summary, item = _drop_trailing_subheading(collapse(text[item.start : item.end]), item, text)
                 record.findings.append(finding(report, kind, item, section, summary))
             continue
-        kind = "area_for_priority_action" if h.role == "priority" else "area_for_improvement"
         for item, point in bullet_points(report, start, stop, skip):
             point, item = _drop_trailing_subheading(point, item, text)
-            record.improvement_points.append(point)
-            record.findings.append(finding(report, kind, item, h.label, point))
-    order = {id(f): i for i, f in enumerate(record.findings)}
-    record.findings.sort(key=lambda f: (f.span.start, order[id(f)]))
-    record.improvement_points = [
-        f.text for f in record.findings if f.kind in ("area_for_improvement", "area_for_priority_action")
-    ]
+            record.findings.append(finding(report, _KINDS[h.role], item, h.label, point))
+    # Reading order (sort is stable), and the points as their findings quote them.
+    record.findings.sort(key=lambda f: f.span.start)
+    record.improvement_points = [f.text for f in record.findings if f.kind in _POINT_KINDS]
 
 
-# Finding kind of a section's items, and whether they are improvement points.
-_KINDS: dict[str, tuple[str, bool]] = {
-    "summary": ("headline", False),
-    "priority": ("area_for_priority_action", True),
-    "improve": ("area_for_improvement", True),
-    "strengths": ("strength", False),
-    "judgement_summary": ("main_finding", False),
+# Finding kind of a section's items (by the section's role); the last two are improvement points.
+_KINDS: dict[str, str] = {
+    "summary": "headline",
+    "strengths": "strength",
+    "judgement_summary": "main_finding",
+    "priority": "area_for_priority_action",
+    "improve": "area_for_improvement",
 }
+_POINT_KINDS = frozenset({"area_for_priority_action", "area_for_improvement"})
 
 
 def _clamp(text: str, item: Item, heading_starts: list[int]) -> Item:

@@ -90,11 +90,15 @@ def finding(view: View, authority: str, text: str) -> dict:
 def test_loads_offline_without_errors(loaded: Loaded, page_file: Path, tmp_path: Path) -> None:
     assert loaded.errors == []
     assert loaded.requests == [page_file.as_uri()]
-    shot = tmp_path / "related.png"
-    loaded.page.screenshot(path=str(shot))
+    save_screenshot(loaded.page, tmp_path / "related-overview.png")
+
+
+def save_screenshot(page, shot: Path) -> None:
+    page.screenshot(path=str(shot))
     assert shot.stat().st_size > 30_000
-    if os.environ.get("OFSTED_KG_SCREENSHOT"):  # refresh the README picture on purpose only
-        shutil.copy(shot, os.environ["OFSTED_KG_SCREENSHOT"])
+    # Refreshing the README picture is a deliberate act: OFSTED_KG_SCREENSHOT_DIR=docs/img.
+    if os.environ.get("OFSTED_KG_SCREENSHOT_DIR"):
+        shutil.copy(shot, Path(os.environ["OFSTED_KG_SCREENSHOT_DIR"]) / shot.name)
 
 
 def test_expected_nodes_render(loaded: Loaded, view: View) -> None:
@@ -119,7 +123,9 @@ def ready_findings(view: View) -> int:
     return sum(1 for n in view.nodes if n["kind"] == "finding")
 
 
-def test_clicking_a_finding_shows_its_quote_and_related_findings(loaded: Loaded, view: View) -> None:
+def test_clicking_a_finding_shows_its_quote_and_related_findings(
+    loaded: Loaded, view: View, tmp_path: Path
+) -> None:
     target = finding(view, "Knowsley", "Consistency in the quality of assessments")
     page = loaded.page
     # Zoom in on the finding so the click lands on it and on nothing else, then click it.
@@ -139,9 +145,11 @@ def test_clicking_a_finding_shows_its_quote_and_related_findings(loaded: Loaded,
         t.startswith("Peterborough") and "The consistency in quality of social work assessments" in t
         for t in related
     )
-    # Following a related finding shows that one's evidence.
+    # Following a related finding shows that one's evidence, and brings its neighbours into view.
     page.locator("#related-list li", has_text="Peterborough").first.click()
     assert "Peterborough" in page.locator("#d-title").inner_text()
+    page.wait_for_timeout(400)  # the zoom animation
+    save_screenshot(page, tmp_path / "related.png")
 
 
 def test_theme_filter_hides_other_findings(loaded: Loaded, view: View) -> None:

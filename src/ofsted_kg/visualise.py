@@ -73,9 +73,10 @@ def select_findings(
     authority: str | None = None,
     theme: str | None = None,
     since: str | None = None,
-) -> list[FindingRow]:
-    """The findings the view shows: those matching the filters, plus the findings related to them
-    (so an authority's page also shows where else the same point was made)."""
+) -> tuple[list[FindingRow], set[str]]:
+    """The findings the view shows and the core among them: those matching the filters (the
+    core), plus the findings related to a core finding (so an authority's page also shows where
+    else the same point was made, but not the links among those others)."""
 
     def matches(f: FindingRow) -> bool:
         return (
@@ -84,16 +85,17 @@ def select_findings(
             and (since is None or (f.date and f.date >= since))
         )
 
-    chosen = {f.iri for f in findings if matches(f)}
+    core = {f.iri for f in findings if matches(f)}
+    chosen = set(core)
     if authority is not None or theme is not None:
         by_iri = {f.iri: f for f in findings}
         for link in links:
             for a, b in ((link.finding_a, link.finding_b), (link.finding_b, link.finding_a)):
                 other = by_iri.get(b)
-                if a in chosen and other is not None and (since is None or other.date >= since):
+                if a in core and other is not None and (since is None or other.date >= since):
                     if theme is None or theme in link.shared_themes:
                         chosen.add(b)
-    return [f for f in findings if f.iri in chosen]
+    return [f for f in findings if f.iri in chosen], core
 
 
 def build_view(
@@ -105,8 +107,9 @@ def build_view(
     theme: str | None = None,
     since: str | None = None,
 ) -> View:
-    shown = select_findings(findings, links, authority, theme, since)
+    shown, core = select_findings(findings, links, authority, theme, since)
     shown_iris = {f.iri for f in shown}
+    links = [link for link in links if link.finding_a in core or link.finding_b in core]
     view = View(filters={"authority": authority, "theme": theme, "since": since})
     # Each finding lists its related findings by id and score only; the page looks the rest up.
     related_of: dict[str, list[list[Any]]] = defaultdict(list)
@@ -206,68 +209,107 @@ def layout(view: View, seed: int = LAYOUT_SEED) -> None:
             report_of[e["source"]] = e["target"]
         elif e["kind"] == "of_authority":
             authority_of[e["source"]] = e["target"]
-    skeleton = nx.Graph()
-    skeleton.add_nodes_from(n for n, k in kinds.items() if k in ("authority", "theme"))
-    for e in view.edges:
-        if e["kind"] == "theme":
-            a = authority_of.get(report_of.get(e["source"], ""), "")
-            if a:
-                w = skeleton.get_edge_data(a, e["target"], {"weight": 0})["weight"]
-                skeleton.add_edge(a, e["target"], weight=w + 1)
-    pos = _skeleton_positions(skeleton, kinds, seed)
     findings_in: dict[str, list[str]] = defaultdict(list)
     for f, r in report_of.items():
         findings_in[r].append(f)
     reports_of: dict[str, list[str]] = defaultdict(list)
     for r, a in authority_of.items():
         reports_of[a].append(r)
+    # Each authority's cluster: its reports on a ring, each report's findings on a spiral round it.
+    local: dict[str, tuple[float, float]] = {}
+    radius_of: dict[str, float] = {}
     for a, reports in reports_of.items():
-        ax, ay = pos.get(a, (0.0, 0.0))
-        ring = 70.0 + 18.0 * math.sqrt(sum(len(findings_in[r]) for r in reports))
+        ring = 40.0 + 12.0 * math.sqrt(sum(len(findings_in[r]) for r in reports))
+        extent = 0.0
         for i, r in enumerate(sorted(reports)):
             angle = 2 * math.pi * i / len(reports) + 0.3
-            rx, ry = ax + ring * math.cos(angle), ay + ring * math.sin(angle)
-            pos[r] = (rx, ry)
+            rx, ry = ring * math.cos(angle), ring * math.sin(angle)
+            local[r] = (rx, ry)
             members = sorted(findings_in[r])
-            radius = 18.0 + 5.0 * math.sqrt(len(members)) * 2
+            spiral = 10.0 + 7.0 * math.sqrt(len(members))
             for j, f in enumerate(members):
                 # A spiral, not a circle: many findings stay apart without a huge ring.
-                t = j / max(len(members), 1)
-                fr = radius * (0.45 + 0.75 * t)
+                fr = spiral * (0.35 + 0.8 * j / max(len(members), 1))
                 fa = angle + 2.4 * j
-                pos[f] = (rx + fr * math.cos(fa), ry + fr * math.sin(fa))
+                local[f] = (rx + fr * math.cos(fa), ry + fr * math.sin(fa))
+            extent = max(extent, ring + 1.2 * spiral)
+        radius_of[a] = extent
+    authorities = [n for n, k in kinds.items() if k == "authority"]
+    centre = _authority_grid(authorities, view.edges, report_of, authority_of, radius_of, seed)
+    pos: dict[str, tuple[float, float]] = dict(centre)
+    for a, reports in reports_of.items():
+        ax, ay = centre.get(a, (0.0, 0.0))
+        for r in reports:
+            for node in (r, *findings_in[r]):
+                lx, ly = local[node]
+                pos[node] = (ax + lx, ay + ly)
+    pos.update(_theme_ring(kinds, view.edges, pos))
     for n in view.nodes:
         x, y = pos.get(n["id"], (0.0, 0.0))
         n["x"], n["y"] = round(x, 1), round(y, 1)
 
 
-# networkx's spring layout needs scipy from 500 nodes; England has 153 authorities and the theme
-# scheme a few dozen themes, so only synthetic stress views are bigger and get the grid instead.
+# networkx's spring layout needs scipy from 500 nodes; England has 153 authorities, so only
+# synthetic stress views are bigger, and they keep the alphabetical grid.
 SPRING_LIMIT = 499
 
 
-def _skeleton_positions(
-    skeleton: nx.Graph, kinds: dict[str, str], seed: int
+def _authority_grid(
+    authorities: list[str],
+    edges: list[dict[str, Any]],
+    report_of: dict[str, str],
+    authority_of: dict[str, str],
+    radius_of: dict[str, float],
+    seed: int,
 ) -> dict[str, tuple[float, float]]:
-    """Authorities and themes: a seeded spring layout (themes pulled towards the authorities
-    whose findings use them), or, past SPRING_LIMIT nodes, authorities on a grid inside a ring
-    of themes."""
-    if not skeleton:
+    """Authorities on a grid whose cells fit the largest cluster, so clusters never overlap.
+    Grid order comes from a seeded spring layout of the authorities joined by their related
+    findings (rows by y, then x): authorities that say the same things sit near each other."""
+    if not authorities:
         return {}
-    scale = 260.0 * math.sqrt(len(skeleton))
-    if len(skeleton) <= SPRING_LIMIT:
-        k = 2.0 / math.sqrt(len(skeleton))
-        raw = nx.spring_layout(skeleton, seed=seed, k=k, iterations=80, weight=None)
-        return {n: (float(x) * scale, float(y) * scale) for n, (x, y) in raw.items()}
-    authorities = sorted(n for n in skeleton if kinds[n] == "authority")
-    themes = sorted(n for n in skeleton if kinds[n] == "theme")
-    side = max(1, math.ceil(math.sqrt(len(authorities))))
-    step = 2 * scale / side
-    pos = {a: (-scale + step * (i % side), -scale + step * (i // side)) for i, a in enumerate(authorities)}
+    order = sorted(authorities)
+    if 1 < len(authorities) <= SPRING_LIMIT:
+        g = nx.Graph()
+        g.add_nodes_from(order)
+        for e in edges:
+            if e["kind"] == "related":
+                a = authority_of.get(report_of.get(e["source"], ""))
+                b = authority_of.get(report_of.get(e["target"], ""))
+                if a and b and a != b:
+                    g.add_edge(a, b, weight=g.get_edge_data(a, b, {"weight": 0})["weight"] + 1)
+        raw = nx.spring_layout(g, seed=seed, weight="weight", iterations=100)
+        by_y = sorted(order, key=lambda a: (float(raw[a][1]), a))
+        side = math.ceil(math.sqrt(len(order)))
+        rows = [by_y[i : i + side] for i in range(0, len(by_y), side)]
+        order = [a for row in rows for a in sorted(row, key=lambda a: (float(raw[a][0]), a))]
+    side = math.ceil(math.sqrt(len(order)))
+    cell = 2.2 * max([radius_of.get(a, 40.0) for a in order] + [40.0])
+    return {a: (cell * (i % side), cell * (i // side)) for i, a in enumerate(order)}
+
+
+def _theme_ring(
+    kinds: dict[str, str], edges: list[dict[str, Any]], pos: dict[str, tuple[float, float]]
+) -> dict[str, tuple[float, float]]:
+    """Themes on a ring round the authorities, each at the angle of the findings that use it."""
+    placed = [p for n, p in pos.items() if kinds.get(n) == "authority"] or [(0.0, 0.0)]
+    cx = sum(x for x, _ in placed) / len(placed)
+    cy = sum(y for _, y in placed) / len(placed)
+    reach = max(math.hypot(x - cx, y - cy) for x, y in pos.values()) if pos else 100.0
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for e in edges:
+        if e["kind"] == "theme" and e["source"] in pos:
+            x, y = pos[e["source"]]
+            sums[e["target"]][0] += x - cx
+            sums[e["target"]][1] += y - cy
+    themes = sorted(
+        (n for n, k in kinds.items() if k == "theme"), key=lambda t: (math.atan2(*sums[t][::-1]), t)
+    )
+    out = {}
     for i, t in enumerate(themes):
+        # Spread evenly in the order of their preferred angles, so labels do not pile up.
         angle = 2 * math.pi * i / max(len(themes), 1)
-        pos[t] = (1.6 * scale * math.cos(angle), 1.6 * scale * math.sin(angle))
-    return pos
+        out[t] = (cx + 1.15 * reach * math.cos(angle), cy + 1.15 * reach * math.sin(angle))
+    return out
 
 
 def view_from_store(

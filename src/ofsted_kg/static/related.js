@@ -199,6 +199,9 @@
     if (i === undefined) return false;
     network.selectNodes([i]);
     showFinding(i);
+    // Chosen from the list (not clicked on the canvas): bring it and its related findings into view.
+    var around = [i].concat(nodes[i].related.map(function (r) { return r[0]; }));
+    network.fit({ nodes: around, animation: { duration: 300, easingFunction: "easeInOutQuad" } });
     return true;
   }
   network.on("click", function (params) {

@@ -272,3 +272,41 @@ def test_every_example_letter_conforms(validator: Validator) -> None:
             failures.append(f"{path.name}: {results(outcome)[:3]}")
     assert checked >= 40
     assert not failures, "\n".join(failures)
+
+
+def test_split_reports_recovers_each_report_graph(example: Record) -> None:
+    from ofsted_kg.validate import split_reports
+
+    built = record_to_graph(example)
+    other = dataclasses.replace(
+        example, source=dataclasses.replace(example.source, sha256="0" * 64), judgements={}
+    )
+    second = record_to_graph(other)
+    merged = built.document + built.shared + second.document
+    reports, rest = split_reports(merged)
+    assert set(reports) == {built.graph_iri, second.graph_iri}
+    assert sorted(reports[built.graph_iri]) == sorted(built.document)
+    assert sorted(rest) == sorted(built.shared)
+
+
+def test_validate_command_checks_an_exported_file(
+    tmp_path: Path, example: Record, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ofsted_kg.cli import main
+
+    built = record_to_graph(example)
+    good = tmp_path / "good.ttl"
+    good.write_text((built.document + built.shared).serialize(format="turtle"), encoding="utf-8")
+    assert main(["validate", "--no-reasoner", "--file", str(good)]) == 0
+    assert "SHACL: 1 of 1 report graphs conform" in capsys.readouterr().out
+    broken = built.document + built.shared
+    broken.set((iris.evidence(example.source.sha256, 1), OKG.page, Literal(0)))
+    bad = tmp_path / "bad.nt"
+    bad.write_text(broken.serialize(format="nt"), encoding="utf-8")
+    assert main(["validate", "--no-reasoner", "--file", str(bad)]) == 1
+    assert "okg:page, an integer >= 1" in capsys.readouterr().err
+    garbage = tmp_path / "garbage.ttl"
+    garbage.write_text("this is not turtle <<", encoding="utf-8")
+    assert main(["validate", "--no-reasoner", "--file", str(garbage)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "garbage.ttl: cannot read it as RDF" in err

@@ -11,10 +11,11 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from rdflib import Graph, Literal
-from rdflib.namespace import SH, XSD
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH, XSD
 
-from . import vocabulary
+from . import iris, vocabulary
+from .namespace import OKG
 
 ONTOLOGY_IRI = "https://w3id.org/ofsted-kg/ontology"
 
@@ -80,6 +81,30 @@ class Validator:
 def validate_graph(graph: Graph, validator: Validator | None = None) -> tuple[bool, str]:
     """SHACL-validate one document graph: (conforms, report text)."""
     return (validator or Validator.load()).validate(graph)
+
+
+def split_reports(graph: Graph) -> tuple[dict[URIRef, Graph], Graph]:
+    """Split a merged graph (e.g. an exported Turtle file) into report graphs and the rest.
+
+    A report's graph is every triple whose subject is its report or inspection IRI or lies below
+    them (iris mints findings, evidence, associations... there), keyed by iris.report_graph(sha).
+    """
+    prefixes: dict[str, URIRef] = {}
+    for report in graph.subjects(RDF.type, OKG.Report):
+        sha = graph.value(report, OKG.sha256)
+        if sha is not None:
+            name = iris.report_graph(str(sha))
+            prefixes[str(iris.report(str(sha)))] = name
+            prefixes[str(iris.inspection(str(sha)))] = name
+    reports: dict[URIRef, Graph] = {name: Graph() for name in prefixes.values()}
+    rest = Graph()
+    for triple in graph:
+        subject = str(triple[0])
+        # An owner IRI is BASE + 'report|inspection/' + key: its first seven '/'-separated parts.
+        head = "/".join(subject.split("/")[:7]) if subject.startswith(iris.BASE) else ""
+        owner = prefixes.get(head)
+        (reports[owner] if owner is not None else rest).add(triple)
+    return reports, rest
 
 
 def _hermit_view(graph: Graph) -> Graph:

@@ -1,7 +1,8 @@
 """`ofsted-kg validate`: SHACL on every report graph of the store, and HermiT on the ontology.
 
-Exit 0 when everything conforms and the ontology is consistent; 1 otherwise; 3 when the store or
-endpoint cannot be reached.
+With --file, an exported RDF file is checked instead, split into one graph per report. Exit 0
+when everything conforms and the ontology is consistent; 1 otherwise (or when the file cannot be
+read); 3 when the store or endpoint cannot be reached.
 """
 
 from __future__ import annotations
@@ -9,9 +10,12 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS
+from rdflib.util import guess_format
 
 from ofsted_kg import iris
 from ofsted_kg.backend import Backend, StoreError
@@ -20,6 +24,7 @@ log = logging.getLogger(__name__)
 
 GRAPH_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 EXIT_OK, EXIT_FAILURES, EXIT_STORE = 0, 1, 3
+QUAD_FORMATS = frozenset({"trig", "nquads", "trix"})
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,6 +36,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "consistent (needs Java). Exit 1 when anything does not conform.",
     )
     parser.add_argument("--graph", action="append", metavar="IRI", help="only this report graph (repeatable)")
+    parser.add_argument(
+        "--file",
+        metavar="FILE",
+        help="validate an exported RDF file (Turtle, TriG, N-Triples...) instead of the store",
+    )
     parser.add_argument("--no-reasoner", action="store_true", help="skip the HermiT consistency check")
     parser.add_argument(
         "--show", type=int, default=3, metavar="N", help="print the SHACL report of at most N failing graphs"
@@ -55,39 +65,89 @@ def report_graphs(backend: Backend) -> list[URIRef]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ofsted_kg.validate import Validator
+
+    validator = Validator.load()
+    failed: list[URIRef] = []
+    checked = 0
+
+    def check(graph: URIRef, data: Graph) -> None:
+        nonlocal checked
+        checked += 1
+        if not len(data):
+            print(f"{graph}: no such graph (or empty)", file=sys.stderr)
+            failed.append(graph)
+            return
+        outcome = validator.run(data)
+        if outcome.conforms:
+            return
+        failed.append(graph)
+        name = f"{graph} ({', '.join(sorted(_source_names(data)))})"
+        detail = f"\n{outcome.text}" if len(failed) <= args.show else ""
+        print(f"{name}: does not conform{detail}", file=sys.stderr)
+
+    if args.file:
+        shared = _check_file(Path(args.file), check)
+        if shared is None:
+            return EXIT_FAILURES
+    else:
+        try:
+            shared = _check_store(args, check)
+        except StoreError as exc:
+            print(f"ofsted-kg validate: {exc}", file=sys.stderr)
+            return EXIT_STORE
+    print(f"SHACL: {checked - len(failed)} of {checked} report graphs conform")
+    ok = not failed
+    if not args.no_reasoner:
+        ok = _reason(shared) and ok
+    return EXIT_OK if ok else EXIT_FAILURES
+
+
+def _check_store(args: argparse.Namespace, check: Callable[[URIRef, Graph], None]) -> Graph:
+    """Validate the store's report graphs (or those asked for); the shared graph for the reasoner."""
     from ofsted_kg.connect import open_backend
-    from ofsted_kg.validate import ReasonerError, Validator, check_consistency
+
+    with open_backend(args) as backend:
+        graphs = [URIRef(g) for g in args.graph] if args.graph else report_graphs(backend)
+        for graph in graphs:
+            check(graph, graph_triples(backend, graph))
+        return Graph() if args.no_reasoner else graph_triples(backend, iris.SHARED_GRAPH)
+
+
+def _check_file(path: Path, check: Callable[[URIRef, Graph], None]) -> Graph | None:
+    """Validate the reports of an exported file, split per report; None if it cannot be read."""
+    from ofsted_kg.validate import split_reports
+
+    merged = Graph()
+    try:
+        fmt = guess_format(str(path)) or "turtle"
+        if fmt in QUAD_FORMATS:
+            dataset = Dataset()
+            dataset.parse(path, format=fmt)
+            for s, p, o, _g in dataset.quads((None, None, None, None)):
+                merged.add((s, p, o))
+        else:
+            merged.parse(path, format=fmt)
+    except (OSError, ValueError, SyntaxError) as exc:  # rdflib's parsers raise a variety
+        print(
+            f"ofsted-kg validate: {path}: cannot read it as RDF ({' '.join(str(exc).split())[:200]})",
+            file=sys.stderr,
+        )
+        return None
+    reports, rest = split_reports(merged)
+    if not reports:
+        print(f"ofsted-kg validate: {path}: holds no okg:Report", file=sys.stderr)
+    for graph, data in sorted(reports.items()):
+        check(graph, data)
+    return rest
+
+
+def _reason(shared: Graph) -> bool:
+    from ofsted_kg.validate import ReasonerError, check_consistency
 
     try:
-        with open_backend(args) as backend:
-            graphs = [URIRef(g) for g in args.graph] if args.graph else report_graphs(backend)
-            validator = Validator.load()
-            failed: list[URIRef] = []
-            for graph in graphs:
-                data = graph_triples(backend, graph)
-                if not len(data):
-                    print(f"{graph}: no such graph (or empty)", file=sys.stderr)
-                    failed.append(graph)
-                    continue
-                outcome = validator.run(data)
-                if not outcome.conforms:
-                    failed.append(graph)
-                    name = f"{graph} ({', '.join(sorted(_source_names(data)))})"
-                    if len(failed) <= args.show:
-                        print(f"{name}: does not conform\n{outcome.text}", file=sys.stderr)
-                    else:
-                        print(f"{name}: does not conform", file=sys.stderr)
-            shared = None if args.no_reasoner else graph_triples(backend, iris.SHARED_GRAPH)
-    except StoreError as exc:
-        print(f"ofsted-kg validate: {exc}", file=sys.stderr)
-        return EXIT_STORE
-    ok = not failed
-    print(f"SHACL: {len(graphs) - len(failed)} of {len(graphs)} report graphs conform")
-    if shared is not None:
-        try:
-            consistent, message = check_consistency(shared)
-        except ReasonerError as exc:
-            consistent, message = False, str(exc)
-        print(message)
-        ok = ok and consistent
-    return EXIT_OK if ok else EXIT_FAILURES
+        consistent, message = check_consistency(shared)
+    except ReasonerError as exc:
+        consistent, message = False, str(exc)
+    print(message)
+    return consistent

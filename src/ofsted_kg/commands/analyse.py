@@ -119,8 +119,11 @@ ANALYSES: dict[str, Callable[[Backend, argparse.Namespace, Any], Table]] = {
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.top < 1:
+        print(f"ofsted-kg analyse: --top must be at least 1, not {args.top}", file=sys.stderr)
+        return 2
     try:
-        with open_backend(args) as backend:
+        with open_backend(args, must_exist=True) as backend:
             authority = None
             if args.authority:
                 authority = find_authority(backend, args.authority)

@@ -68,8 +68,11 @@ def run(args: argparse.Namespace) -> int:
     if not 0.0 < args.threshold <= 1.0:
         print(f"ofsted-kg related: --threshold must be in (0, 1], not {args.threshold}", file=sys.stderr)
         return 2
+    if args.per_finding < 1:
+        print(f"ofsted-kg related: --per-finding must be at least 1, not {args.per_finding}", file=sys.stderr)
+        return 2
     try:
-        with open_backend(args) as backend:
+        with open_backend(args, must_exist=True) as backend:
             if args.recompute or not backend.has_graph(iris.RELATED_GRAPH):
                 links = recompute_related(backend, args.threshold, args.per_finding)
                 print(f"computed {len(links)} related-finding links", file=sys.stderr)

@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"ofsted-kg visualise: {out}: folder {out.parent} does not exist", file=sys.stderr)
         return 2
     try:
-        with open_backend(args) as backend:
+        with open_backend(args, must_exist=True) as backend:
             view = view_from_store(backend, authority=args.authority, theme=args.theme, since=args.since)
     except StoreError as exc:
         print(f"ofsted-kg: {exc}", file=sys.stderr)

@@ -373,19 +373,59 @@ def _drop_furniture(pages: list[list[Line]]) -> list[list[Line]]:
         margin = set(map(id, _margin_lines(lines)))
         margin |= set(map(id, _extreme_lines(lines)))
         footnotes = set(map(id, _footnote_lines(lines)))
+        letterhead = set(map(id, _letterhead_lines(lines))) if index == 0 else set()
         out = []
         for ln in lines:
-            if id(ln) in footnotes:
+            if id(ln) in footnotes or id(ln) in letterhead:
                 continue
             if PAGE_NUMBER_RE.match(ln.text) and (id(ln) in margin or ln.y is None):
-                continue
-            if index == 0 and ADDRESS_LINE_RE.match(ln.text):
                 continue
             if id(ln) in margin and _furniture_key(ln.text) in repeated:
                 continue
             out.append(ln)
         kept.append(out)
     return kept
+
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+LETTER_DATE_RE = re.compile(rf"^\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\s+\d{{4}}$", re.IGNORECASE)
+
+
+def _letterhead_lines(lines: list[Line]) -> list[Line]:
+    """Ofsted's address and contact lines on a letter's first page.
+
+    Only where a letterhead sits: above the letter's date (printed higher on the page, or before
+    it in a text copy), in a PDF's right-hand sidebar, or in a block of three or more such lines.
+    A lone "Ofsted" heading a JTAI's signature block, or "London" in the addressee's address,
+    stays: it is the letter's own text.
+    """
+    address = [ADDRESS_LINE_RE.match(ln.text) is not None for ln in lines]
+    if not any(address):
+        return []
+    dropped: set[int] = set()
+    placed = lines[0].y is not None and lines[0].page_height is not None
+    if placed:
+        dated = [ln.y for ln in lines if ln.y is not None and LETTER_DATE_RE.match(ln.text)]
+        top = max(dated) if dated else 0.75 * (lines[0].page_height or 0.0)
+        for i, ln in enumerate(lines):
+            sidebar = ln.x is not None and ln.page_width is not None and ln.x > 0.55 * ln.page_width
+            if address[i] and ((ln.y is not None and ln.y > top) or sidebar):
+                dropped.add(i)
+    else:
+        date_at = next((i for i, ln in enumerate(lines) if LETTER_DATE_RE.match(ln.text)), None)
+        # Without a date on the page, only the run of address lines the page opens with.
+        header_end = (
+            date_at if date_at is not None else address.index(False) if False in address else len(lines)
+        )
+        dropped.update(i for i in range(header_end) if address[i])
+    run_start = 0
+    for i in range(len(lines) + 1):
+        if i < len(lines) and address[i]:
+            continue
+        if i - run_start >= 3:
+            dropped.update(range(run_start, i))
+        run_start = i + 1
+    return [lines[i] for i in sorted(dropped)]
 
 
 def _extreme_lines(lines: list[Line]) -> list[Line]:

@@ -146,14 +146,17 @@ def signatories(lines: list[str]) -> list[Inspector]:
     """One Inspector per signature: a name line followed by a title line, under an inspectorate's name.
 
     A signature with no inspectorate heading above it takes the inspectorate its title names
-    ("His Majesty's Inspector" is Ofsted's; a lone "Ofsted" line can be lost as page furniture).
+    ("His Majesty's Inspector" is Ofsted's).
     """
     out: list[Inspector] = []
     pending: tuple[str, str] | None = None
+    title_at = -1  # the line under a signatory's name is their title, never another name
     for i, line in enumerate(lines):
         match = next(((body, role) for pat, body, role in INSPECTORATE_LINES if pat.match(line)), None)
         if match:
             pending = match
+            continue
+        if i == title_at:
             continue
         title = lines[i + 1] if i + 1 < len(lines) else ""
         name = people.clean_name(line)
@@ -167,6 +170,7 @@ def signatories(lines: list[str]) -> list[Inspector]:
         body, role = pending
         out.append(Inspector(name=name, lead=False, role=role, inspectorate=body))
         pending = None
+        title_at = i + 1
     return out
 
 

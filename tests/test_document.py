@@ -135,3 +135,33 @@ def test_table_rules_separate_rows_and_footer_rules_separate_nothing() -> None:
     for p in (p for p in r.paragraphs if 2 <= p.page <= 4):
         inside = [ln for ln in r.lines if p.start <= ln.start < p.end]
         assert not any(r.rule_between(a, b) for a, b in zip(inside, inside[1:], strict=False)), p.text[:60]
+
+
+def test_letterhead_dropped_but_an_addressees_town_kept() -> None:
+    # Southwark 2020: Ofsted's Manchester letterhead is printed above the date; "London" ends the
+    # addressee's address below it and is the letter's text.
+    r = report("focused-visit_southwark_2020-11.pdf")
+    page1 = [ln.text for ln in r.lines if ln.page == 1]
+    assert "London" in page1
+    assert not any(t in page1 for t in ("Ofsted", "Piccadilly Gate", "Manchester", "M1 2WD"))
+
+
+def test_lone_ofsted_line_in_a_text_letter_is_kept() -> None:
+    # A JTAI's signature block opens with "Ofsted"; a plain-text letter is all one page.
+    path = LETTERS.parent.parent / "tests" / "corpus" / "synthetic" / "synthetic-jtai_calderdale_2023-04.txt"
+    r = load(path).report
+    texts = [ln.text for ln in r.lines]
+    assert r.pages == 1 and texts[texts.index("Yours sincerely") + 1] == "Ofsted"
+
+
+def test_text_letterhead_before_the_date_or_as_a_block_is_dropped() -> None:
+    letterhead = "Ofsted\nPiccadilly Gate\nStore Street\nManchester\nM1 2WD\nT 0300 123 1231\n"
+    body = (
+        "Jo Bloggs\nDirector of Children's Services\nLondon\n\nDear Jo\n\n"
+        + "The inspectors found that children in London are seen and their needs are met. " * 10
+        + "\n\nYours sincerely\n\nOfsted\nA Person\nHis Majesty's Inspector\n"
+    )
+    for text in (letterhead + "\n12 March 2024\n\n" + body, "12 March 2024\n\n" + body + "\n" + letterhead):
+        lines = [ln.text for ln in load_bytes(text.encode(), "letter.txt").report.lines]
+        assert "Piccadilly Gate" not in lines and "M1 2WD" not in lines and "T 0300 123 1231" not in lines
+        assert lines.count("London") == 1 and lines.count("Ofsted") == 1

@@ -175,3 +175,15 @@ def test_monitoring_visit_inspectors_with_bracketed_hmi() -> None:
     doc = load_bytes(text.encode(), "letter.txt")
     record = monitoring_visit.parse(doc.report, doc.source)
     assert [(i.name, i.lead) for i in record.inspectors] == [("Rachel Linden", True), ("Owen Marsh", False)]
+
+
+def test_jtai_ofsted_heading_in_a_text_letter_names_the_inspectorate() -> None:
+    # The "Ofsted" line heading the signature block survives loading a plain-text letter, so a
+    # signatory whose title names no inspectorate is still Ofsted's.
+    text = _text("synthetic-jtai_calderdale_2023-04.txt")
+    assert "Ofsted\nNina Sharples\nHis Majesty's Inspector\n" in text
+    text = text.replace("Nina Sharples\nHis Majesty's Inspector\n", "Nina Sharples\nSenior Regulatory Lead\n")
+    doc = load_bytes(text.encode(), "letter.txt")
+    got = [(i.name, i.inspectorate) for i in jtai.parse(doc.report, doc.source).inspectors]
+    # ... and the title line under a name is never read as another signatory.
+    assert got == [("Nina Sharples", "ofsted"), ("Owen Pryce", "cqc"), ("Jade Morrison", "hmicfrs")]

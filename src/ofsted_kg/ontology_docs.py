@@ -12,7 +12,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
-from . import vocabulary
+from . import iris, vocabulary
 from .loaders.document import BULLET_RE, load
 from .loaders.record import Authority, Finding, Inspector, Recipient, Record, SourceInfo, Span
 
@@ -123,6 +123,40 @@ def _terms(graph: Graph, kind: URIRef) -> list[URIRef]:
     )
 
 
+def _instances_section() -> list[str]:
+    """Instance IRI patterns, shown by minting examples with ofsted_kg.iris (the only place IRIs are made)."""
+    sha = "b1870b1892b35091" + "0" * 48
+    rows = [
+        ("local authority (by GSS code)", iris.authority("E06000031")),
+        ("its children's services", iris.childrens_services("E06000031")),
+        ("its ONS area (linked, not minted)", iris.gss_area("E06000031")),
+        ("area SEND partnership", iris.partnership("E06000031", "send")),
+        ("inspectorate", iris.inspectorate("ofsted")),
+        ("inspector (by normalised name)", iris.inspector("Tom Anthony")),
+        ("report (by the file's SHA-256)", iris.report(sha)),
+        ("inspection", iris.inspection(sha)),
+        ("qualified association", iris.association(sha, "Tom Anthony")),
+        ("judgement", iris.judgement(sha, "overall_effectiveness")),
+        ("finding (by report and position)", iris.finding(sha, 1)),
+        ("its evidence", iris.evidence(sha, 1)),
+        ("extraction run", iris.extraction(sha)),
+        ("report named graph", iris.report_graph(sha)),
+        ("shared graph (authorities, inspectors)", iris.SHARED_GRAPH),
+        ("ontology graph", iris.ONTOLOGY_GRAPH),
+    ]
+    out = [
+        "",
+        "## Instances and named graphs",
+        "",
+        "Instance IRIs are deterministic (`ofsted_kg/iris.py`), so loading a report twice changes nothing:",
+        "",
+        "| what | example IRI |",
+        "|---|---|",
+    ]
+    out += [f"| {what} | `{iri}` |" for what, iri in rows]
+    return out
+
+
 def _shapes_section(shapes: Graph) -> list[str]:
     """What `ofsted-kg validate` checks: each shape's targets and the messages of its constraints."""
     out = [
@@ -191,7 +225,13 @@ def render_ontology_docs(graph: Graph | None = None, example: Record | None = No
                 f"| {_list(graph, prop, RDFS.range)} | {_list(graph, prop, RDFS.subPropertyOf)} "
                 f"| {_cell(_one(graph, prop, RDFS.comment))} |"
             )
-    out += ["", "## Concept schemes", "", "Each concept's `skos:notation` is the value used in JSON records."]
+    out += [
+        "",
+        "## Concept schemes",
+        "",
+        "Each concept's `skos:notation` is the value used in JSON records; queries should match concepts by "
+        'notation (`?grade skos:notation "good"`) rather than spell their IRIs.',
+    ]
     for scheme in _terms(graph, SKOS.ConceptScheme):
         out += [
             "",
@@ -213,6 +253,7 @@ def render_ontology_docs(graph: Graph | None = None, example: Record | None = No
             out.append(
                 f"| `{_one(graph, c, SKOS.notation)}` | `{_curie(c)}` | {_cell(label)} | {broader} | {_cell(meaning)} |"
             )
+    out += _instances_section()
     out += _shapes_section(vocabulary.shapes_graph())
     record = example if example is not None else peterborough_example()
     finding = record.findings[0]

@@ -210,3 +210,49 @@ def test_a_report_with_the_shared_graph_is_consistent_for_hermit(example: Record
     data = built.document + built.shared + authorities_graph()
     consistent, message = check_consistency(data)
     assert consistent, message
+
+
+def test_monitoring_visit_series_and_extra_dates(example: Record) -> None:
+    visit = dataclasses.replace(
+        example,
+        document_type="monitoring_visit",
+        series_number=3,
+        extra_dates=[("2021-07-06", "2021-07-07")],
+        framework=None,
+    )
+    g, sha = record_to_graph(visit).document, example.source.sha256
+    inspection = iris.inspection(sha)
+    assert (inspection, RDF.type, OKG.MonitoringVisit) in g
+    assert g.value(inspection, OKG.seriesNumber) == Literal(3)
+    intervals = set(g.objects(inspection, ns.TIME.hasTime))
+    assert intervals == {iris.visit_interval(sha), iris.extra_visit_interval(sha, 1)}
+    begin = g.value(iris.extra_visit_interval(sha, 1), ns.TIME.hasBeginning)
+    assert g.value(begin, ns.TIME.inXSDDate) == Literal("2021-07-06", datatype=ns.XSD.date)
+    assert g.value(inspection, OKG.startDate) == Literal("2021-06-22", datatype=ns.XSD.date)  # the first set
+
+
+def test_joint_inspection_judges_a_partnership(example: Record) -> None:
+    jtai = dataclasses.replace(
+        example,
+        document_type="jtai",
+        partner_bodies=["Cambridgeshire Constabulary"],
+        inspectors=[
+            *example.inspectors,
+            dataclasses.replace(
+                example.inspectors[1], name="Ann Other", inspectorate="hmicfrs", role="hmicfrs_inspector"
+            ),
+        ],
+    )
+    built = record_to_graph(jtai)
+    g, sha = built.document, example.source.sha256
+    inspection = iris.inspection(sha)
+    partnership = iris.partnership("E06000031", "jtai")
+    assert g.value(inspection, OKG.inspectedPartnership) == partnership
+    assert g.value(inspection, OKG.inspectedService) is None
+    assert set(g.objects(inspection, OKG.conductedBy)) == {
+        iris.inspectorate("ofsted"),
+        iris.inspectorate("hmicfrs"),
+    }
+    body = iris.partner_body("Cambridgeshire Constabulary")
+    assert set(built.shared.objects(partnership, OKG.hasPartner)) == {iris.authority("E06000031"), body}
+    assert (body, RDF.type, OKG.PartnerBody) in built.shared

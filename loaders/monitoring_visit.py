@@ -34,7 +34,7 @@ ORDINALS = {
     "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
 }  # fmt: skip
 INSPECTORS_RE = re.compile(
-    r"[^.]*\b(?:inspectors?(?:\s*\(S?HMI\))?\s+for\s+this\s+visit\s+(?:were|was)|visit\s+was\s+(?:carried\s+out|conducted)\s+by)"
+    r"[^.]*\b(?:inspectors?(?:\s*\([A-Z]{2,8}s?\))?\s+for\s+this\s+visit\s+(?:were|was)|visit\s+was\s+(?:carried\s+out|conducted)\s+by)"
     r"[^.]*\.",
     re.I,
 )
@@ -72,8 +72,7 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
     inspectors = []
     sentence = INSPECTORS_RE.search(opening_text)
     if sentence:
-        # "His Majesty's Inspectors (HMI) for this visit were ...": the bracket adds nothing.
-        inspectors = people.parse_inspectors(re.sub(r"\s*\((?:S?HMI)\)", "", sentence.group()))
+        inspectors = people.parse_inspectors(sentence.group())
     signer = _signer(parts.signature_lines)
     inspectors = people.mark_lead(inspectors, signer)
 

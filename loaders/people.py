@@ -22,7 +22,22 @@ from dataclasses import replace
 from .record import Inspector
 
 HONORIFICS = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Professor", "Sir", "Dame", "Cllr", "Councillor")
-POST_NOMINALS = ("HMI", "SHMI", "OBE", "MBE", "CBE", "DBE", "QPM", "JP", "PhD", "MSc", "MA", "BA", "CQC")
+POST_NOMINALS = (
+    "HMI",
+    "SHMI",
+    "OI",
+    "OBE",
+    "MBE",
+    "CBE",
+    "DBE",
+    "QPM",
+    "JP",
+    "PhD",
+    "MSc",
+    "MA",
+    "BA",
+    "CQC",
+)
 
 _HONORIFIC_RE = re.compile(rf"^(?:(?:{'|'.join(HONORIFICS)})\.?\s+)+", re.IGNORECASE)
 _MAJESTY = r"(?:Her|His)\s+Majesty['’]?s"
@@ -35,10 +50,10 @@ ROLE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (rf"\b{_MAJESTY}\s+Inspectorate\s+of\s+Probation|\bprobation\s+inspector", "probation_inspector"),
         (r"\bCQC\b|Care\s+Quality\s+Commission", "cqc_inspector"),
         (
-            r"\bOfsted\s+(?:lead\s+)?Inspectors?\b|\bSocial\s+Care\s+Regulatory\s+Inspector",
+            r"\bOfsted\s+(?:lead\s+)?Inspectors?\b|\bSocial\s+Care\s+Regulatory\s+Inspector|\bOIs?\b",
             "ofsted_inspector",
         ),
-        (rf"\b(?:Senior\s+)?{_MAJESTY}\s+Inspectors?\b|\bS?HMI\b", "hmi"),
+        (rf"\b(?:Senior\s+)?{_MAJESTY}\s+Inspectors?\b|\bS?HMIs?\b", "hmi"),
     )
 )
 
@@ -59,6 +74,25 @@ _LEAD_IN_RE = re.compile(
     r"|the\s+inspectors?\s+(?:for\s+this\s+visit\s+)?(?:were|was)|inspectors?\s*:)\s*",
     re.IGNORECASE,
 )
+
+
+# "(HMI)", "(HMIs)", "(OI)", "(CQC)": an abbreviation in brackets.
+_BRACKETED_ABBREVIATION_RE = re.compile(r"\s*\(\s*([A-Z][A-Z&]{1,7}s?)\s*\)")
+# A role phrase (or just "inspectors") ending the text before such a bracket.
+_ROLE_BEFORE_RE = re.compile(
+    rf"(?:{_MAJESTY}\s+Inspectors?|\bInspectors?|\bS?HMIs?|\bCQC|\bOfsted)\s*$", re.IGNORECASE
+)
+
+
+def _unbracket_abbreviations(text: str) -> str:
+    """Drop an abbreviation bracketed after the role phrase it abbreviates ("His Majesty's Inspectors
+    (HMI) for this visit were", "X, Ofsted Inspector (OI)"); after a name, it is that person's role
+    ("X (HMI) and Y (OI)" -> "X, HMI and Y, OI")."""
+
+    def replace_one(m: re.Match[str]) -> str:
+        return "" if _ROLE_BEFORE_RE.search(text, 0, m.start()) else ", " + m[1]
+
+    return _BRACKETED_ABBREVIATION_RE.sub(replace_one, text)
 
 
 def _fold(text: str) -> str:
@@ -121,7 +155,7 @@ def parse_inspectors(phrase: str, default_role: str = "hmi") -> list[Inspector]:
     Ofsted Inspector.' -> [Parveen Hussain (hmi), Nick Stacey (ofsted_inspector)]
     No lead is set: the caller knows who leads (for focused visits, the signing inspector).
     """
-    text = re.sub(r"\s+", " ", _fold(phrase)).strip()
+    text = _unbracket_abbreviations(re.sub(r"\s+", " ", _fold(phrase)).strip())
     lead_in = _LEAD_IN_RE.match(text)
     group_role = default_role
     if lead_in:

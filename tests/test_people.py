@@ -58,6 +58,32 @@ def test_clean_name(raw: str, name: str) -> None:
             "Ofsted Inspectors for this visit were Ann Lee and Bo Diaz.",
             [("Ann Lee", "ofsted_inspector"), ("Bo Diaz", "ofsted_inspector")],
         ),
+        # An abbreviation bracketed after the role phrase it abbreviates adds nothing ...
+        (
+            "His Majesty’s Inspectors (HMI) for this visit were Rachel Linden and Owen Marsh.",
+            [("Rachel Linden", "hmi"), ("Owen Marsh", "hmi")],
+        ),
+        (
+            "Ofsted Inspectors (OIs) for this visit were Ann Lee and Bo Diaz.",
+            [("Ann Lee", "ofsted_inspector"), ("Bo Diaz", "ofsted_inspector")],
+        ),
+        (
+            "The visit was carried out by His Majesty’s Inspectors (HMIs) Neil Penswick and Jan Edwards.",
+            [("Neil Penswick", "hmi"), ("Jan Edwards", "hmi")],
+        ),
+        (
+            "The inspectors were Louise Warren, His Majesty’s Inspector (HMI), and John Roughton, Ofsted Inspector (OI).",
+            [("Louise Warren", "hmi"), ("John Roughton", "ofsted_inspector")],
+        ),
+        # ... and after a name it is that person's role.
+        (
+            "The inspectors were Rachel Linden (HMI), Owen Marsh (OI) and Kaye Goodfellow (CQC).",
+            [
+                ("Rachel Linden", "hmi"),
+                ("Owen Marsh", "ofsted_inspector"),
+                ("Kaye Goodfellow", "cqc_inspector"),
+            ],
+        ),
     ],
 )
 def test_parse_inspectors(phrase: str, expected: list[tuple[str, str]]) -> None:

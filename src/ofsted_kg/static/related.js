@@ -36,8 +36,8 @@
     in_report: { color: { color: colours.edges.in_report, opacity: 0.5 }, width: 0.5 },
     of_authority: { color: { color: colours.edges.of_authority, opacity: 0.7 }, width: 1.2 },
     theme: { color: { color: colours.edges.theme, opacity: 0.35 }, width: 0.5 },
-    related: { color: { color: colours.edges.related, opacity: 0.75 }, width: 1.4 },
-    recurring: { color: { color: colours.edges.recurring, opacity: 0.95 }, width: 2.4, dashes: [6, 4],
+    related: { color: { color: colours.edges.related, highlight: "#5b0000", opacity: 0.75 }, width: 1.4 },
+    recurring: { color: { color: colours.edges.recurring, highlight: "#3b1050", opacity: 0.95 }, width: 2.4, dashes: [6, 4],
                  arrows: { to: { enabled: true, scaleFactor: 0.6 } } }
   };
   var edgeList = [], themeEdges = [];
@@ -52,7 +52,8 @@
   var network = new vis.Network(document.getElementById("graph-canvas"), { nodes: visNodes, edges: visEdges }, {
     physics: false,
     layout: { improvedLayout: false, randomSeed: 42 },
-    edges: { smooth: false, selectionWidth: 1 },
+    // A selected finding's links are drawn darker and thicker so they stand out of the crowd.
+    edges: { smooth: false, selectionWidth: 2.5 },
     nodes: { scaling: { label: { drawThreshold: 6 } } },
     interaction: { hover: false, tooltipDelay: 300, hideEdgesOnDrag: nodes.length > 3000,
                    hideEdgesOnZoom: nodes.length > 3000, multiselect: false }

@@ -310,3 +310,12 @@ def test_validate_command_checks_an_exported_file(
     assert main(["validate", "--no-reasoner", "--file", str(garbage)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "garbage.ttl: cannot read it as RDF" in err
+
+
+def test_framework_outside_its_dates_is_a_warning(validator: Validator, example: Record) -> None:
+    outcome = validator.run(document(dataclasses.replace(example, framework="sif-2013")))
+    assert outcome.conforms
+    assert [m for _f, _c, m in results(outcome, SH.Warning)] == [
+        f"the inspection's start date falls outside the dates of validity of its framework {OKG.Framework_sif_2013}"
+    ]
+    assert results(validator.run(document(example)), SH.Warning) == []

@@ -159,6 +159,9 @@ def test_authorities_graph_holds_the_reference_lookup() -> None:
     }
     assert len(set(g.subjects(RDF.type, OKG.Inspectorate))) == 4
     assert all(isinstance(a, URIRef) and g.value(a, ORG.hasUnit) is not None for a in authorities)
+    # Links stay inside the graph: every neighbour and successor is itself a described authority.
+    linked = set(g.objects(None, OKG.statisticalNeighbour)) | set(g.objects(None, OKG.succeededBy))
+    assert linked <= authorities
 
 
 def test_record_shared_triples_agree_with_the_authorities_graph(example: Record) -> None:

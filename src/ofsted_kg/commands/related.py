@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from rdflib import URIRef
@@ -20,6 +21,7 @@ from ofsted_kg.connect import open_backend
 from ofsted_kg.tables import write_rows
 
 FORMATS = ("table", "csv", "json")
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 COLUMNS = [
     "finding",
     "similarity",
@@ -67,6 +69,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if not 0.0 < args.threshold <= 1.0:
         print(f"ofsted-kg related: --threshold must be in (0, 1], not {args.threshold}", file=sys.stderr)
+        return 2
+    if args.finding and not _IRI.match(args.finding):
+        print(f"ofsted-kg related: --finding {args.finding!r} is not an absolute IRI", file=sys.stderr)
         return 2
     if args.per_finding < 1:
         print(f"ofsted-kg related: --per-finding must be at least 1, not {args.per_finding}", file=sys.stderr)

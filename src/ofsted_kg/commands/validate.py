@@ -96,6 +96,8 @@ def run(args: argparse.Namespace) -> int:
         except StoreError as exc:
             print(f"ofsted-kg validate: {exc}", file=sys.stderr)
             return EXIT_STORE
+    if not checked:
+        print("ofsted-kg validate: no report graphs to check (nothing ingested yet?)", file=sys.stderr)
     print(f"SHACL: {checked - len(failed)} of {checked} report graphs conform")
     ok = not failed
     if not args.no_reasoner:

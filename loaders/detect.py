@@ -89,10 +89,19 @@ _RULES: tuple[tuple[str, str, int], ...] = (
         1500,
     ),
     (LSCB_REVIEW, r"\breview of the effectiveness of the local safeguarding children board\b", 1500),
-    # A JTAI's title; other letters mention past JTAIs in passing, hence "of" and the late place.
+    # A JTAI's title near the top; other letters mention past JTAIs in passing, hence "of" and
+    # the early window (a title further down is found by _JTAI_TITLE_RE).
     (JTAI, r"\bjoint targeted area inspection (?:of|in)\b", 800),
     (LAC_INSPECTION, r"\binspection of (?:safeguarding and )?looked after children(?:'s)? services\b", 1500),
 )
+
+# A JTAI letter addresses every statutory partner (4-6 people, each with job title, organisation
+# and address) before its title, so the title can sit well past the 800-character window. Further
+# down only a paragraph that opens with the title counts: passing mentions run mid-sentence.
+_JTAI_TITLE_RE = re.compile(
+    r"(?:\A|\n)[^\S\n]*joint\s+targeted\s+area\s+inspection\s+(?:\(jtai\)\s+)?(?:of|in)\b", re.IGNORECASE
+)
+_JTAI_TITLE_WINDOW = 3000
 
 _ILACS_TITLE_RE = re.compile(
     rf"\binspection of (?:[\w,'&\- ]{{0,80}}?)?(?:local authority )?{_CS}\b"
@@ -119,7 +128,10 @@ def detect_text(text: str) -> str:
     flat = _flat(text)
     head = flat[:3000]
     for kind, pattern, window in _RULES:
-        if re.search(pattern, flat[:window]):
+        found = re.search(pattern, flat[:window])
+        if not found and kind == JTAI:
+            found = _JTAI_TITLE_RE.search(text[:_JTAI_TITLE_WINDOW])
+        if found:
             if kind == SIF and re.search(r"\bschool\b.{0,40}\bpupils\b", head):
                 continue
             return kind

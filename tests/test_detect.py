@@ -108,3 +108,38 @@ def test_document_type_mapping() -> None:
     assert detect.document_type_of(detect.LSCB_REVIEW) == "other"
     assert detect.document_type_of(detect.FOCUSED_VISIT) == "focused_visit"
     assert not set(detect.NOT_CHILDRENS_SERVICES) & detect.CHILDRENS_SERVICES_KINDS
+
+
+SIX_PARTNERS = [
+    ("Ruth Ainsley", "Strategic Director, Children and Young People's Service", "Calderdale Metropolitan Borough Council", "Town Hall", "Crossley Street", "Halifax", "West Yorkshire", "HX1 1UJ"),
+    ("Robin Tuddenham", "Chief Executive and Director of Public Health", "Calderdale Metropolitan Borough Council", "Town Hall", "Crossley Street", "Halifax", "West Yorkshire", "HX1 1UJ"),
+    ("Graham Pike", "Chief Constable", "West Yorkshire Police", "Police Headquarters", "Laburnum Road", "Wakefield", "WF1 3QP"),
+    ("Fiona Clegg", "Chief Executive", "NHS West Yorkshire Integrated Care Board", "White Rose House", "West Parade", "Wakefield", "WF1 1LT"),
+    ("Sam Jenkins", "Head of Service, Early Intervention and Youth Justice", "Calderdale Youth Justice Service", "Westgate House", "Westgate", "Halifax", "HX1 1PS"),
+    ("Alison Noble", "Independent Chair and Scrutineer", "Calderdale Safeguarding Children Partnership", "Princess Buildings", "Princess Street", "Halifax", "HX1 1TS"),
+]  # fmt: skip
+
+
+def test_jtai_title_after_six_addressees() -> None:
+    # A real JTAI letter names every statutory partner, with job title, organisation and address,
+    # before its title: the title sits far past the first 800 characters.
+    letter = (ROOT / "tests" / "corpus" / "synthetic" / "synthetic-jtai_calderdale_2023-04.txt").read_text(
+        encoding="utf-8"
+    )
+    inline = letter.split("\n\n")[1]
+    assert inline.startswith("Ruth Ainsley, Director")
+    blocks = "\n\n".join("\n".join(partner) for partner in SIX_PARTNERS)
+    report = load_bytes(letter.replace(inline, blocks).encode(), "letter.txt").report
+    title_at = report.text.index("Joint targeted area inspection of")
+    assert title_at > 800 and detect.detect(report) == detect.JTAI
+
+
+@pytest.mark.parametrize("at", [900, 2000])
+def test_jtai_mentioned_in_passing_further_down_does_not_decide(at: int) -> None:
+    filler = "Leaders know their services well and children are seen regularly by their social workers. "
+    head = (filler * (at // len(filler) + 1))[:at]
+    for mention in (
+        "Since the joint targeted area inspection of the multi-agency response in 2019, leaders have acted.",
+        "The joint targeted area inspection in May 2023 found that partners shared information well.",
+    ):
+        assert detect.detect_text(head + "\n\n" + mention + "\n\n" + filler * 5) == detect.UNKNOWN

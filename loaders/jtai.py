@@ -18,7 +18,7 @@ import re
 from . import authorities, dates, people
 from .document import ReportText
 from .errors import ExtractionFailed
-from .letter_parts import address_lines, addressee, letter_parts
+from .letter_parts import LetterParts, addressee, letter_parts
 from .record import Finding, Inspector, Record, SourceInfo
 from .sections import Heading, chunks, find_headings, findings_from, items, section_bounds
 
@@ -87,7 +87,8 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
 
     headings = find_headings(report, HEADINGS)
     findings = _findings(report, headings, parts.body_end)
-    lines = address_lines(report, parts)
+    groups = _address_groups(report, parts)
+    lines = [line for group in groups for line in group]
     return Record(
         document_type="jtai",
         authority=authority,
@@ -95,7 +96,7 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
         visit_start=ranges[0].start,
         visit_end=ranges[0].end,
         inspectors=signatories(parts.signature_lines),
-        recipient=addressee([[ln] for ln in lines] if _inline_addresses(lines) else [lines]),
+        recipient=addressee([[ln] for ln in lines] if _inline_addresses(lines) else groups),
         judgements={},
         improvement_points=[f.text for f in findings if f.kind == "area_for_improvement"],
         findings=findings,
@@ -105,8 +106,15 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
         framework=FRAMEWORK,
         inspection_kind="jtai",
         visit_focus=re.sub(r"\s+", " ", m["theme"]).strip(),
-        partner_bodies=_agencies(lines, authority.gss_code),
+        partner_bodies=_agencies(groups, authority.gss_code),
     )
+
+
+def _address_groups(report: ReportText, parts: LetterParts) -> list[list[str]]:
+    """The address block's printed lines, one list per paragraph (an addressee each, when spaced)."""
+    return [
+        [ln.text for ln in report.lines if p.start <= ln.start and ln.end <= p.end] for p in parts.address
+    ]
 
 
 def _inline_addresses(lines: list[str]) -> bool:
@@ -120,18 +128,26 @@ _AGENCY_RE = re.compile(
 _JOB_RE = re.compile(r"\b(?:Director|Chief|Executive|Commissioner|Head|Chair|Manager|Officer|Lead)\b")
 
 
-def _organisations(lines: list[str]) -> list[str]:
+def _organisations(groups: list[list[str]]) -> list[str]:
+    lines = [line for group in groups for line in group]
     if _inline_addresses(lines):
         # "Name, Job title, Organisation" (the organisation may hold commas itself).
         return [", ".join(p.strip() for p in line.split(",")[2:]) for line in lines]
-    # One item per line: organisation lines name an agency and no job title.
-    return [line for line in lines if _AGENCY_RE.search(line) and not _JOB_RE.search(line)]
+    # One item per line: organisation lines name an agency and no job title. When the addressees
+    # are spaced apart, each one's organisation is the first such line; what follows is its
+    # postal address ("Police Headquarters", "Trust House").
+    orgs = [
+        [line for line in group if _AGENCY_RE.search(line) and not _JOB_RE.search(line)] for group in groups
+    ]
+    if len(groups) > 1:
+        return [found[0] for found in orgs if found]
+    return [org for found in orgs for org in found]
 
 
-def _agencies(lines: list[str], gss_code: str) -> list[str]:
+def _agencies(groups: list[list[str]], gss_code: str) -> list[str]:
     """The addressees' organisations, the council itself and the safeguarding partnership aside."""
     out: list[str] = []
-    for org in _organisations(lines):
+    for org in _organisations(groups):
         if not org or re.search(r"safeguarding", org, re.I):
             continue
         council = authorities.resolve(org)

@@ -187,3 +187,27 @@ def test_jtai_ofsted_heading_in_a_text_letter_names_the_inspectorate() -> None:
     got = [(i.name, i.inspectorate) for i in jtai.parse(doc.report, doc.source).inspectors]
     # ... and the title line under a name is never read as another signatory.
     assert got == [("Nina Sharples", "ofsted"), ("Owen Pryce", "cqc"), ("Jade Morrison", "hmicfrs")]
+
+
+def test_jtai_spaced_addressees_with_postal_addresses() -> None:
+    # Each partner a paragraph of its own: name, job title, organisation, then its address, whose
+    # lines may name an agency too ("Police Headquarters") without being an organisation.
+    partners = (
+        "Ruth Ainsley\nDirector of Children's Services\nCalderdale Council\nTown Hall\nHalifax\nHX1 1UJ\n\n"
+        "Graham Pike\nChief Constable\nWest Yorkshire Police\nPolice Headquarters\nLaburnum Road\nWakefield\n\n"
+        "Fiona Clegg\nChief Executive\nNHS West Yorkshire Integrated Care Board\nWhite Rose House\nWakefield\n\n"
+        "Sam Jenkins\nHead of Service\nCalderdale Youth Justice Service\nNHS Trust House\nHalifax"
+    )
+    text = _text("synthetic-jtai_calderdale_2023-04.txt")
+    inline = text.split("\n\n")[1]
+    doc = load_bytes(text.replace(inline, partners).encode(), "letter.txt")
+    record = jtai.parse(doc.report, doc.source)
+    assert record.partner_bodies == [
+        "West Yorkshire Police",
+        "NHS West Yorkshire Integrated Care Board",
+        "Calderdale Youth Justice Service",
+    ]
+    assert record.to_json()["recipient"] == {
+        "name": "Ruth Ainsley",
+        "role": "Director of Children's Services",
+    }

@@ -4,11 +4,15 @@ The report text is what every piece of evidence points into (see docs/design.md)
 furniture removed, the lines of a paragraph joined by single spaces, paragraphs separated by a
 blank line, a paragraph broken by a page boundary joined again.
 
-Furniture: Ofsted's page-1 address block, page numbers (in the margins or as the lowest/highest line
+Furniture: Ofsted's letterhead on page 1 (its address lines above or before the letter's date, in
+a sidebar, or as a block; not a lone "Ofsted" or town further down), page numbers (in the margins or as the lowest/highest line
 of a page), running headers/footers repeated across pages, and footnotes (smaller type at a page's
 foot opening with the note's number, and lone superscript markers). Paragraph breaks come from the
 vertical gap between lines (against the page's lower-quartile line pitch), bullets, and numbered
 paragraphs set without a gap ("12. Children ...").
+
+For a PDF each line also keeps where it was printed (TextLine.x/y/height/page_width) and each page
+the heights of its horizontal rules (ReportText.rules): tables are read by position (area SEND).
 """
 
 from __future__ import annotations

@@ -395,25 +395,34 @@ _MONTHS = "January|February|March|April|May|June|July|August|September|October|N
 LETTER_DATE_RE = re.compile(rf"^\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\s+\d{{4}}$", re.IGNORECASE)
 
 
+# Address lines that can also be a letter's own text: the signature block's inspectorate, the
+# addressee's town.
+_AMBIGUOUS_ADDRESS_LINES = frozenset({"ofsted", "london", "manchester", "warwick"})
+
+
 def _letterhead_lines(lines: list[Line]) -> list[Line]:
     """Ofsted's address and contact lines on a letter's first page.
 
-    Only where a letterhead sits: above the letter's date (printed higher on the page, or before
-    it in a text copy), in a PDF's right-hand sidebar, or in a block of three or more such lines.
-    A lone "Ofsted" heading a JTAI's signature block, or "London" in the addressee's address,
-    stays: it is the letter's own text.
+    "Piccadilly Gate", "T 0300 123 1231" or "Ofsted Piccadilly Gate Store Street" go wherever
+    they are. A lone "Ofsted", "London", ... goes only where a letterhead sits: above the letter's
+    date (printed higher on the page, or before it in a text copy), in a PDF's right-hand sidebar
+    or top/bottom margin, or in a block of three or more address lines. A lone "Ofsted" heading a
+    JTAI's signature block, or "London" in the addressee's address, is the letter's own text.
     """
     address = [ADDRESS_LINE_RE.match(ln.text) is not None for ln in lines]
     if not any(address):
         return []
-    dropped: set[int] = set()
-    placed = lines[0].y is not None and lines[0].page_height is not None
-    if placed:
+    dropped = {
+        i for i, ln in enumerate(lines) if address[i] and ln.text.lower() not in _AMBIGUOUS_ADDRESS_LINES
+    }
+    page_height = lines[0].page_height
+    if lines[0].y is not None and page_height is not None:
         dated = [ln.y for ln in lines if ln.y is not None and LETTER_DATE_RE.match(ln.text)]
-        top = max(dated) if dated else 0.75 * (lines[0].page_height or 0.0)
+        top = max(dated) if dated else 0.75 * page_height
+        margin = set(map(id, _margin_lines(lines)))
         for i, ln in enumerate(lines):
             sidebar = ln.x is not None and ln.page_width is not None and ln.x > 0.55 * ln.page_width
-            if address[i] and ((ln.y is not None and ln.y > top) or sidebar):
+            if address[i] and ((ln.y is not None and ln.y > top) or sidebar or id(ln) in margin):
                 dropped.add(i)
     else:
         date_at = next((i for i, ln in enumerate(lines) if LETTER_DATE_RE.match(ln.text)), None)

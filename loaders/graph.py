@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import PurePath
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -59,19 +60,76 @@ class RecordGraphError(ValueError):
     """The record cannot be expressed as a valid graph (a bug upstream, or a hand-made record)."""
 
 
-@dataclass(frozen=True)
+class Triples:
+    """An ordered set of triples: what the builder emits, without an rdflib store behind it.
+
+    rdflib's in-memory store costs more than the whole PDF read on a long report, and ingest only
+    needs N-Triples; an rdflib Graph is built on demand for the callers that want one.
+    """
+
+    def __init__(self) -> None:
+        self._triples: dict[tuple[URIRef, URIRef, URIRef | Literal], None] = {}
+
+    def add(self, triple: tuple[URIRef, URIRef, URIRef | Literal]) -> None:
+        self._triples[triple] = None
+
+    def __iter__(self):  # noqa: ANN204 - an iterator of triples
+        return iter(self._triples)
+
+    def __len__(self) -> int:
+        return len(self._triples)
+
+    def graph(self) -> Graph:
+        graph = Graph()
+        for triple in self._triples:
+            graph.add(triple)
+        _bind_prefixes(graph)
+        return graph
+
+    def ntriples(self) -> bytes:
+        return "".join(f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in self._triples).encode("utf-8")
+
+
+_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def _nt(term: URIRef | Literal) -> str:
+    """A term in N-Triples syntax (IRIs here are minted by ofsted_kg.iris or are vocabulary terms)."""
+    if isinstance(term, Literal):
+        lexical = f'"{str(term).translate(_NT_ESCAPES)}"'
+        if term.language:
+            return f"{lexical}@{term.language}"
+        if term.datatype is not None and term.datatype != XSD.string:
+            return f"{lexical}^^<{term.datatype}>"
+        return lexical
+    return f"<{term}>"
+
+
+@dataclass
 class DocumentGraphs:
     graph_iri: URIRef  # the report's named graph (iris.report_graph)
-    document: Graph  # everything about this report: replaced whole on re-load
-    shared: Graph  # triples other reports share (authority link, inspectors, partnership, software)
+    document_triples: Triples  # everything about this report: replaced whole on re-load
+    shared_triples: Triples  # triples other reports share (authority link, inspectors, software)
+
+    @cached_property
+    def document(self) -> Graph:
+        return self.document_triples.graph()
+
+    @cached_property
+    def shared(self) -> Graph:
+        return self.shared_triples.graph()
+
+    def ntriples(self) -> tuple[bytes, bytes]:
+        """(document graph, shared triples) as N-Triples: what ingest writes to a store."""
+        return self.document_triples.ntriples(), self.shared_triples.ntriples()
 
     def dataset(self) -> Dataset:
         ds = Dataset()
         named = ds.graph(self.graph_iri)
-        for triple in self.document:
+        for triple in self.document_triples:
             named.add(triple)
         shared = ds.graph(iris.SHARED_GRAPH)
-        for triple in self.shared:
+        for triple in self.shared_triples:
             shared.add(triple)
         return ds
 
@@ -108,8 +166,8 @@ class _Builder:
         self.record = record
         self.sha = record.source.sha256
         self.version = software_version
-        self.doc = Graph()
-        self.shared = Graph()
+        self.doc = Triples()
+        self.shared = Triples()
         self.report = iris.report(self.sha)
         self.inspection = iris.inspection(self.sha)
         self.extraction = iris.extraction(self.sha)
@@ -120,8 +178,6 @@ class _Builder:
         self._extraction()
         for position, finding in enumerate(self.record.findings, start=1):
             self._finding(position, finding)
-        _bind_prefixes(self.doc)
-        _bind_prefixes(self.shared)
         return DocumentGraphs(iris.report_graph(self.sha), self.doc, self.shared)
 
     # ------------------------------------------------------------------------------- report

@@ -137,6 +137,8 @@ def document_ntriples(record: object) -> tuple[bytes, bytes]:
     from .loaders.graph import record_to_graph
 
     built = record_to_graph(record)
+    if hasattr(built, "ntriples"):
+        return built.ntriples()
     document, shared = _split_graphs(built)
     return _ntriples(document), _ntriples(shared)
 

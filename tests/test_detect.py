@@ -13,6 +13,7 @@ from ofsted_kg.loaders.record import DOCUMENT_TYPES
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTERS = ROOT / "examples" / "letters"
+TEXT_LETTER = ROOT / "tests" / "corpus" / "text" / "focused-visit_peterborough_2021-08.txt"
 UNSUPPORTED = ROOT / "tests" / "corpus" / "unsupported"
 
 # SOURCES.tsv type -> detected kind; the "other" documents were read one by one (see OTHER).
@@ -66,7 +67,7 @@ def test_school_reports(path: Path) -> None:
 
 
 def test_plain_text_letter() -> None:
-    assert detect.detect(_report(LETTERS / "focused-visit_peterborough_2021-08.txt")) == detect.FOCUSED_VISIT
+    assert detect.detect(_report(TEXT_LETTER)) == detect.FOCUSED_VISIT
 
 
 def test_file_name_is_ignored() -> None:

@@ -9,6 +9,7 @@ import pytest
 from ofsted_kg.loaders.document import ReportText, load, load_bytes
 
 LETTERS = Path(__file__).resolve().parent.parent / "examples" / "letters"
+TEXT_LETTERS = Path(__file__).resolve().parent / "corpus" / "text"
 SAMPLE = [
     "focused-visit_barking-and-dagenham_2018-04.pdf",
     "focused-visit_barnet_2021-08.pdf",
@@ -26,7 +27,7 @@ SAMPLE = [
 
 @functools.cache
 def report(name: str) -> ReportText:
-    return load(LETTERS / name).report
+    return load((TEXT_LETTERS if name.endswith(".txt") else LETTERS) / name).report
 
 
 def paragraphs(name: str) -> list[str]:
@@ -100,7 +101,7 @@ def test_plain_text_pages_and_paragraphs() -> None:
 
 
 def test_kind_is_read_from_the_bytes_not_the_name() -> None:
-    data = (LETTERS / "focused-visit_peterborough_2021-08.txt").read_bytes()
+    data = (TEXT_LETTERS / "focused-visit_peterborough_2021-08.txt").read_bytes()
     doc = load_bytes(data, "letter.dat")
     assert doc.source.media_type == "text/plain"
     pdf = load_bytes((LETTERS / "focused-visit_barnet_2021-08.pdf").read_bytes(), "letter.txt")

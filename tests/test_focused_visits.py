@@ -34,7 +34,8 @@ def _gold(path: Path) -> dict:
 def test_every_focused_visit_has_gold() -> None:
     letters = sorted(
         p.name
-        for p in (ROOT / "examples" / "letters").glob("focused-visit_*")
+        for folder in (ROOT / "examples" / "letters", ROOT / "tests" / "corpus" / "text")
+        for p in folder.glob("focused-visit_*")
         if p.suffix in {".pdf", ".txt"}
     )
     covered = sorted(Path(_gold(g)["file"]).name for g in GOLD_FILES)
@@ -156,7 +157,7 @@ def test_essex_subheadings_are_sections_not_findings() -> None:
 
 def test_text_copy_matches_the_pdf() -> None:
     pdf = _extract("examples/letters/focused-visit_peterborough_2021-08.pdf")
-    txt = _extract("examples/letters/focused-visit_peterborough_2021-08.txt")
+    txt = _extract("tests/corpus/text/focused-visit_peterborough_2021-08.txt")
 
     # The text copy was saved with line-end hyphens removed ("prepandemic" for the PDF's "pre-pandemic").
     def words(text: str) -> str | None:

@@ -23,7 +23,7 @@ HAS_EXTRACTOR = importlib.util.find_spec("ofsted_kg.loaders.extract") is not Non
 # One real document of each kind the example set holds (the extractor's own tests cover the rest).
 SAMPLE_LETTERS = (
     "focused-visit_peterborough_2021-08.pdf",
-    "focused-visit_peterborough_2021-08.txt",
+    "../../tests/corpus/text/focused-visit_peterborough_2021-08.txt",
     "focused-visit_barking-and-dagenham_2018-04.pdf",
     "ilacs_peterborough_2024-01.pdf",
 )

@@ -14,7 +14,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 LETTERS = HERE.parent.parent.parent / "examples" / "letters"
 SOURCE_LETTER = LETTERS / "focused-visit_cornwall_2022-02.pdf"
-TEXT_LETTER = LETTERS / "focused-visit_peterborough_2021-08.txt"
+TEXT_LETTER = HERE.parent / "text" / "focused-visit_peterborough_2021-08.txt"
 SCHOOL_REPORT = HERE.parent / "unsupported" / "other_rough-hay-primary-school-walsall_2016-11.pdf"
 
 

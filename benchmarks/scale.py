@@ -265,8 +265,8 @@ def render(results_dir: Path) -> str:
     for r in loaded:
         re_ingest = r.get("reingest_j2", {}).get("seconds")
         lines.append(
-            f"| x{r['scale']} | {r.get('text_floor_s', 0):.1f} | {re_ingest if re_ingest is None else round(re_ingest, 1)} "
-            f"| {r.get('quads', '-')} | {r.get('export_turtle_s', 0):.1f} / {r.get('server_export_turtle_s', 0):.1f} "
+            f"| x{r['scale']} | {r.get('text_floor_s', 0):.1f} | {'-' if re_ingest is None else f'{re_ingest:.2f}'} "
+            f"| {r.get('quads') or r.get('ingest_j2', {}).get('quads', '-')} | {r.get('export_turtle_s', 0):.1f} / {r.get('server_export_turtle_s', 0):.1f} "
             f"| {r.get('oxigraph_load_s', 0):.1f} | {r.get('rdflib_load_s', 0):.1f} |"
         )
     for r in loaded:

@@ -22,7 +22,7 @@ REGENERATE = "python -m ofsted_kg.accuracy --write docs/accuracy.md"
 
 @pytest.fixture(scope="session")
 def report(request: pytest.FixtureRequest) -> accuracy.Report:
-    cache = request.config.cache
+    cache = getattr(request.config, "cache", None)  # absent under -p no:cacheprovider
     cache_dir = Path(cache.mkdir("ofsted-kg-extract")) if cache is not None else None
     return accuracy.run(GOLD, ROOT, cache_dir=cache_dir)
 

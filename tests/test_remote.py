@@ -163,6 +163,15 @@ def test_credentials_from_env_url_and_netrc(tmp_path: Path) -> None:
 # --- transport: a scripted server ------------------------------------------------------------
 
 
+TRUNCATED = {
+    -1: (
+        b'{"head": {"vars": ["s"]}, "results": {"bindings": [{"s": {"type": "uri", "val',
+        "application/sparql-results+json",
+    ),
+    -2: (b'<http://ex/a> <http://ex/p> "unterminated', "text/turtle"),
+}
+
+
 class Scripted(ThreadingHTTPServer):
     def __init__(self, statuses: list[int]) -> None:
         super().__init__(("127.0.0.1", 0), Handler)
@@ -179,11 +188,14 @@ class Handler(BaseHTTPRequestHandler):
         self.server.seen.append(dict(self.headers))
         status = self.server.statuses.pop(0) if self.server.statuses else 200
         body = json.dumps({"head": {}, "boolean": True}).encode()
-        if status != 200:
+        content_type = "application/sparql-results+json"
+        if status in TRUNCATED:  # the answer breaks off, as when a server hits its query timeout
+            body, content_type, status = TRUNCATED[status] + (200,)
+        elif status != 200:
             # A careless server echoing the Authorization header back in its error page.
             body = f"error; you sent {self.headers.get('Authorization')}".encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -229,6 +241,16 @@ def test_5xx_is_retried_with_a_bounded_count(scripted: Scripted) -> None:
     with pytest.raises(StoreError, match="HTTP 400"):
         store.ask("ASK { ?s ?p ?o }")
     assert len(scripted.seen) == 1  # a client error is not retried
+
+
+def test_broken_off_answers_are_store_errors(scripted: Scripted) -> None:
+    store = scripted_store(scripted, {})
+    scripted.statuses[:] = [-1]
+    with pytest.raises(StoreError, match="incomplete or malformed"):
+        store.select("SELECT ?s WHERE { ?s ?p ?o }")
+    scripted.statuses[:] = [-2]
+    with pytest.raises(StoreError, match="incomplete or malformed"):
+        list(store.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
 
 
 def test_basic_and_bearer_credentials_are_sent(scripted: Scripted) -> None:

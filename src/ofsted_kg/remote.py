@@ -28,7 +28,7 @@ from SPARQLWrapper.Wrapper import QueryResult
 from . import credentials as creds_mod
 from .backend import EXPORT_FORMATS, Backend, SelectResult, StoreError
 from .profiles import Endpoints, ProfileError, get_profile, resolve
-from .remote_http import HttpClient, HttpStatusError
+from .remote_http import HttpClient, HttpStatusError, display_url
 from .sparql_bindings import BindingError, bind, iri_sparql
 
 log = logging.getLogger(__name__)
@@ -132,12 +132,20 @@ class RemoteStore(Backend):
         response = self.http.open(request)
         return QueryResult((response, fmt))
 
-    def select(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> SelectResult:
-        result = self._query(sparql, bindings, JSON)
+    def _convert(self, result: QueryResult) -> dict:
+        """The JSON results, or StoreError when the answer broke off (server timeout, dropped link)."""
         try:
-            data = result.convert()
+            return result.convert()
+        except (ValueError, OSError) as exc:  # JSONDecodeError is a ValueError; read timeouts are OSErrors
+            raise StoreError(
+                f"{display_url(self.endpoints.query_url)}: incomplete or malformed query results "
+                f"({type(exc).__name__}; the server may have hit its query timeout)"
+            ) from None
         finally:
             result.response.close()
+
+    def select(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> SelectResult:
+        data = self._convert(self._query(sparql, bindings, JSON))
         variables = list(data.get("head", {}).get("vars", []))
         rows = [
             {name: json_term(row[name]) if name in row else None for name in variables}
@@ -146,17 +154,16 @@ class RemoteStore(Backend):
         return SelectResult(variables=variables, rows=rows)
 
     def ask(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> bool:
-        result = self._query(sparql, bindings, JSON)
-        try:
-            return bool(result.convert()["boolean"])
-        finally:
-            result.response.close()
+        data = self._convert(self._query(sparql, bindings, JSON))
+        if "boolean" not in data:
+            raise StoreError(f"{display_url(self.endpoints.query_url)}: not an ASK result")
+        return bool(data["boolean"])
 
     def construct(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Iterator[tuple]:
         result = self._query(sparql, bindings, TURTLE)
         with result.response as response:
             fmt = _rdf_format(response.headers.get("Content-Type"))
-            for triple in ox.parse(response, format=fmt):
+            for triple in _parse_stream(response, fmt, self.endpoints.query_url):
                 yield ox_term(triple.subject), ox_term(triple.predicate), ox_term(triple.object)
 
     # --- graphs --------------------------------------------------------------------------
@@ -227,11 +234,12 @@ class RemoteStore(Backend):
             request.add_header("Accept", _NTRIPLES)
             with self.http.open(request) as response:
                 fmt = _rdf_format(response.headers.get("Content-Type"))
-                yield from ox.parse(response, format=fmt)
+                yield from _parse_stream(response, fmt, request.full_url)
             return
         result = self._query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph}, TURTLE)
         with result.response as response:
-            yield from ox.parse(response, format=_rdf_format(response.headers.get("Content-Type")))
+            fmt = _rdf_format(response.headers.get("Content-Type"))
+            yield from _parse_stream(response, fmt, self.endpoints.query_url)
 
     def export(self, out: IO[bytes], fmt: str, graphs: Iterable[URIRef] | None = None) -> None:
         if fmt not in EXPORT_FORMATS:
@@ -255,6 +263,15 @@ class RemoteStore(Backend):
             ox.serialize(items, out, ox_format, **kwargs)
         except OSError as exc:
             raise StoreError(f"export: {exc}") from None
+
+
+def _parse_stream(response: IO[bytes], fmt: ox.RdfFormat, url: str) -> Iterator[ox.Triple]:
+    try:
+        yield from ox.parse(response, format=fmt)
+    except (SyntaxError, OSError) as exc:
+        raise StoreError(
+            f"{display_url(url)}: incomplete or malformed RDF from the server ({type(exc).__name__})"
+        ) from None
 
 
 def _rdf_format(content_type: str | None) -> ox.RdfFormat:

@@ -300,6 +300,8 @@ def test_put_replaces_exactly_one_document(store: RemoteStore) -> None:
     store.drop_graph(G1)
     store.drop_graph(G1)  # dropping an absent graph is quiet
     assert store.graphs() == [G2] and not store.has_graph(G1) and store.has_graph(G2)
+    store.replace_graph(G1, b"")  # an empty document still marks itself loaded, as embedded
+    assert store.has_graph(G1) and store.graphs() == [G1, G2]
 
 
 @pytest.mark.parametrize("loader", ["gsp", "update"])

@@ -186,8 +186,14 @@ class RemoteStore(Backend):
             request.add_header("Content-Type", "application/x-www-form-urlencoded")
         self.http.open(request).close()
 
+    def _graph_pattern(self) -> str:
+        # Oxigraph keeps empty named graphs (an empty document still marks itself loaded, as in
+        # the embedded store) and matches them with an empty GRAPH pattern; elsewhere that form
+        # is not portable, so a graph counts when it holds a triple.
+        return "{}" if self.profile.name == "oxigraph" else "{ ?s ?p ?o }"
+
     def has_graph(self, graph: URIRef) -> bool:
-        return self.ask("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(graph)})
+        return self.ask(f"ASK {{ GRAPH ?g {self._graph_pattern()} }}", {"g": URIRef(graph)})
 
     def replace_graph(self, graph: URIRef, ntriples: bytes) -> None:
         if self.endpoints.gsp_url is not None:
@@ -220,10 +226,7 @@ class RemoteStore(Backend):
         self._update(f"DROP SILENT GRAPH {iri_sparql(str(graph))}")
 
     def graphs(self) -> list[URIRef]:
-        # Oxigraph lists named graphs (even empty ones) cheaply with an empty GRAPH pattern;
-        # elsewhere that form is not portable, so ask for graphs holding a triple.
-        pattern = "{}" if self.profile.name == "oxigraph" else "{ ?s ?p ?o }"
-        result = self.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {pattern} }}")
+        result = self.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {self._graph_pattern()} }}")
         return sorted(URIRef(row["g"]) for row in result.rows if isinstance(row["g"], URIRef))
 
     # --- export --------------------------------------------------------------------------

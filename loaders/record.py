@@ -23,7 +23,9 @@ DocumentType = Literal[
 DOCUMENT_TYPES: tuple[str, ...] = DocumentType.__args__  # type: ignore[attr-defined]
 
 # Finding kinds; the ontology's okg:FindingKind concepts carry these as skos:notation.
-FindingKind = Literal["headline", "area_for_improvement", "area_for_priority_action", "strength", "main_finding"]
+FindingKind = Literal[
+    "headline", "area_for_improvement", "area_for_priority_action", "strength", "main_finding"
+]
 FINDING_KINDS: tuple[str, ...] = FindingKind.__args__  # type: ignore[attr-defined]
 
 Polarity = Literal["strength", "concern", "mixed", "neutral"]

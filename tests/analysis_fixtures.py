@@ -48,26 +48,75 @@ class Doc:
 
 SUP = "supervision-and-management-oversight"
 DOCS = (
-    Doc("a" * 64, "E06000031", "2021-07-13", "focused_visit", ("Jenny Turnross", "Mark Ossowski"), (
-        F("area_for_improvement", "concern", (SUP,),
-          "The quality and impact of management oversight and supervision of social workers' practice."),
-        F("main_finding", "concern", ("return-home-interviews",),
-          "Return home interviews are not always offered to children who go missing from care."),
-        F("main_finding", "strength", ("care-leavers",),
-          "Personal advisers know care leavers well and keep in touch with them regularly."),
-    )),
-    Doc("b" * 64, "E06000031", "2023-04-18", "focused_visit", ("Jenny Turnross", "Lisa Walsh"), (
-        F("area_for_improvement", "concern", (SUP,),
-          "Management oversight and supervision of social workers is not consistently effective in progressing plans."),
-        F("main_finding", "concern", ("return-home-interviews",),
-          "Return home interviews are not consistently offered when children go missing from home or care."),
-    )),
-    Doc("c" * 64, "E10000016", "2019-01-15", "focused_visit", ("Lisa Walsh", "Mark Ossowski"), (
-        F("area_for_improvement", "concern", (SUP,),
-          "The effectiveness of supervision and management oversight in progressing children's plans."),
-        F("main_finding", "strength", ("care-leavers",),
-          "Care leavers speak highly of their personal advisers, who keep in touch with them regularly."),
-    )),
+    Doc(
+        "a" * 64,
+        "E06000031",
+        "2021-07-13",
+        "focused_visit",
+        ("Jenny Turnross", "Mark Ossowski"),
+        (
+            F(
+                "area_for_improvement",
+                "concern",
+                (SUP,),
+                "The quality and impact of management oversight and supervision of social workers' practice.",
+            ),
+            F(
+                "main_finding",
+                "concern",
+                ("return-home-interviews",),
+                "Return home interviews are not always offered to children who go missing from care.",
+            ),
+            F(
+                "main_finding",
+                "strength",
+                ("care-leavers",),
+                "Personal advisers know care leavers well and keep in touch with them regularly.",
+            ),
+        ),
+    ),
+    Doc(
+        "b" * 64,
+        "E06000031",
+        "2023-04-18",
+        "focused_visit",
+        ("Jenny Turnross", "Lisa Walsh"),
+        (
+            F(
+                "area_for_improvement",
+                "concern",
+                (SUP,),
+                "Management oversight and supervision of social workers is not consistently effective in progressing plans.",
+            ),
+            F(
+                "main_finding",
+                "concern",
+                ("return-home-interviews",),
+                "Return home interviews are not consistently offered when children go missing from home or care.",
+            ),
+        ),
+    ),
+    Doc(
+        "c" * 64,
+        "E10000016",
+        "2019-01-15",
+        "focused_visit",
+        ("Lisa Walsh", "Mark Ossowski"),
+        (
+            F(
+                "area_for_improvement",
+                "concern",
+                (SUP,),
+                "The effectiveness of supervision and management oversight in progressing children's plans.",
+            ),
+            F(
+                "main_finding",
+                "strength",
+                ("care-leavers",),
+                "Care leavers speak highly of their personal advisers, who keep in touch with them regularly.",
+            ),
+        ),
+    ),
 )
 
 

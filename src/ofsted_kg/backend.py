@@ -72,6 +72,9 @@ class Backend(ABC):
     def export(self, out: IO[bytes], fmt: str, graphs: Iterable[URIRef] | None = None) -> None:
         """Stream the store (or the given graphs) to `out` in an EXPORT_FORMATS format."""
 
+    def flush(self) -> None:  # noqa: B027 - optional hook
+        """Push buffered writes to durable storage (bounds the memory of a long ingest)."""
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release files, locks or connections."""
 

@@ -260,6 +260,8 @@ def ingest(
                     store_failures = 0
                     summary.loaded.append(result.path)
                     log.debug("loaded %s", result.path)
+                    if len(summary.loaded) % FLUSH_EVERY == 0:
+                        backend.flush()
             bar.update(1)
     finally:
         bar.close()
@@ -272,6 +274,11 @@ def ingest(
                 backend.drop_graph(graph)
                 summary.pruned.append(str(graph))
     return summary
+
+
+# RocksDB holds written data in memory until flushed: without this, ingest's memory grew with
+# the number of documents (measured on x10: 836 MB without, 212 MB flushing every 50).
+FLUSH_EVERY = 50
 
 
 def _write(backend: Backend, built: Built) -> None:

@@ -222,6 +222,9 @@ class EmbeddedStore(Backend):
             # A repeated @prefix block between graphs is valid Turtle.
             self._store.dump(out, format=rdf_format, from_graph=graph, prefixes=prefixes)
 
+    def flush(self) -> None:
+        self._store.flush()
+
     def close(self) -> None:
         store = getattr(self, "_store", None)
         if store is not None:

@@ -44,7 +44,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--endpoint-profile",
         default=os.environ.get("OFSTED_KG_ENDPOINT_PROFILE", "oxigraph"),
-        help="server kind for --endpoint: its paths and quirks (default oxigraph)",
+        help="server kind for --endpoint: its paths and quirks (default oxigraph; see docs/remote.md)",
+    )
+    for name, env, what in (
+        ("--query-url", "OFSTED_KG_QUERY_URL", "SPARQL query"),
+        ("--update-url", "OFSTED_KG_UPDATE_URL", "SPARQL update"),
+        ("--gsp-url", "OFSTED_KG_GSP_URL", "Graph Store Protocol"),
+    ):
+        parser.add_argument(
+            name,
+            metavar="URL",
+            default=os.environ.get(env),
+            help=f"the endpoint's {what} URL, if not the profile's (${env})",
+        )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=float(os.environ.get("OFSTED_KG_TIMEOUT", "60")),
+        help="seconds per request to an endpoint (default 60, or $OFSTED_KG_TIMEOUT)",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):

@@ -17,6 +17,10 @@ class StoreSettings:
     store: str = DEFAULT_STORE
     endpoint: str | None = None
     endpoint_profile: str = DEFAULT_PROFILE
+    query_url: str | None = None  # these three override the profile's paths
+    update_url: str | None = None
+    gsp_url: str | None = None
+    timeout: float = 60.0  # seconds per request to an endpoint
 
     @classmethod
     def from_env(cls) -> StoreSettings:
@@ -37,6 +41,10 @@ def settings_from(args_or_settings: object) -> StoreSettings:
         store=getattr(args_or_settings, "store", None) or DEFAULT_STORE,
         endpoint=getattr(args_or_settings, "endpoint", None) or None,
         endpoint_profile=getattr(args_or_settings, "endpoint_profile", None) or DEFAULT_PROFILE,
+        query_url=getattr(args_or_settings, "query_url", None),
+        update_url=getattr(args_or_settings, "update_url", None),
+        gsp_url=getattr(args_or_settings, "gsp_url", None),
+        timeout=getattr(args_or_settings, "timeout", None) or 60.0,
     )
 
 
@@ -52,7 +60,16 @@ def open_backend(args_or_settings: object = None, *, must_exist: bool = False) -
             remote = importlib.import_module("ofsted_kg.remote")
         except ImportError as exc:
             raise StoreError(f"remote endpoints are not available in this installation ({exc})") from exc
-        return remote.RemoteStore.from_settings(settings.endpoint, settings.endpoint_profile)
+        from .profiles import GSP_URL_ENV, QUERY_URL_ENV, UPDATE_URL_ENV
+
+        urls = {
+            QUERY_URL_ENV: settings.query_url or "",
+            UPDATE_URL_ENV: settings.update_url or "",
+            GSP_URL_ENV: settings.gsp_url or "",
+        }
+        return remote.RemoteStore.from_settings(
+            settings.endpoint, settings.endpoint_profile, timeout=settings.timeout, urls=urls
+        )
     from .store import EmbeddedStore
 
     if must_exist and not os.path.isdir(settings.store):

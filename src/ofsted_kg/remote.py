@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import urllib.request
 from collections.abc import Iterable, Iterator, Mapping
 from typing import IO
@@ -103,11 +104,22 @@ class RemoteStore(Backend):
         )
 
     @classmethod
-    def from_settings(cls, endpoint: str, profile: str | None = None, timeout: float = 60.0) -> RemoteStore:
-        """The store at `endpoint` (base URL) under the named profile; credentials from env/netrc."""
+    def from_settings(
+        cls,
+        endpoint: str,
+        profile: str | None = None,
+        timeout: float = 60.0,
+        urls: Mapping[str, str] | None = None,
+    ) -> RemoteStore:
+        """The store at `endpoint` (base URL) under the named profile; credentials from env/netrc.
+
+        `urls` overrides the profile's paths, keyed like the environment variables
+        (OFSTED_KG_QUERY_URL, OFSTED_KG_UPDATE_URL, OFSTED_KG_GSP_URL); options beat the environment.
+        """
         try:
             url, found = creds_mod.load(endpoint)
-            return cls(resolve(url, get_profile(profile)), found, timeout=timeout)
+            env = {**os.environ, **{k: v for k, v in (urls or {}).items() if v}}
+            return cls(resolve(url, get_profile(profile), env=env), found, timeout=timeout)
         except (ProfileError, creds_mod.CredentialsError) as exc:
             raise StoreError(str(exc)) from None
 

@@ -96,6 +96,7 @@ class EmbeddedStore(Backend):
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)  # `--store out/kg.db` just works
             self._store = ox.Store(str(self.path))
         except OSError as exc:
             if "lock" in str(exc).lower():

@@ -1,9 +1,8 @@
 """One document in, one Record out: load, detect the kind, dispatch to that kind's parser, enrich.
 
-Each parser is a module in this package with `parse(report: ReportText, source: SourceInfo) -> Record`.
-Modules are imported lazily by name, so a kind whose module is not written yet is simply
-"unsupported yet" rather than an import error. After parsing, `loaders.themes.classify(record)`
-(when that module exists) fills each finding's themes and polarity.
+Each parser is a module in this package with `parse(report: ReportText, source: SourceInfo) -> Record`,
+imported on first use (a batch of focused visits never pays for the SIF parser). After parsing,
+`loaders.themes.classify(record)` fills each finding's themes and polarity.
 
 Errors: every failure is a loaders.errors.DocumentError with a one-line reason —
 UnsupportedDocument for documents that are not children's services inspections (or kinds with no
@@ -18,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import detect as detect_mod
+from . import themes
 from .document import LoadedDocument, ReportText, load, load_bytes
 from .errors import DocumentError, ExtractionFailed, UnsupportedDocument
 from .record import Record, SourceInfo
@@ -40,34 +40,12 @@ PARSER_MODULES: dict[str, str] = {
 }
 
 
-def _import(module: str):  # -> ModuleType | None
-    name = f"{__package__}.{module}"
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name == name:  # the module itself is absent: that kind is simply not supported yet
-            return None
-        log.warning("%s could not be imported (%s); treating it as absent", name, exc)
-        return None
-    except ImportError as exc:  # a sibling module half-written or broken must not stop every extraction
-        log.warning("%s could not be imported (%s); treating it as absent", name, exc)
-        return None
-
-
 def parser_for(kind: str) -> Parser | None:
-    """The parse function registered for a detected kind, or None if it has none (yet)."""
+    """The parse function registered for a detected kind, or None if it has none."""
     module_name = PARSER_MODULES.get(kind)
     if module_name is None:
         return None
-    module = _import(module_name)
-    return getattr(module, "parse", None) if module else None
-
-
-def _enrich(record: Record) -> None:
-    themes = _import("themes")
-    classify = getattr(themes, "classify", None) if themes else None
-    if classify is not None:
-        classify(record)
+    return importlib.import_module(f"{__package__}.{module_name}").parse
 
 
 def extract_loaded(doc: LoadedDocument) -> Record:
@@ -98,7 +76,7 @@ def extract_loaded(doc: LoadedDocument) -> Record:
         record.source = doc.source
     if not record.text:
         record.text = doc.report.text
-    _enrich(record)
+    themes.classify(record)
     return record
 
 

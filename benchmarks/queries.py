@@ -18,28 +18,12 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from rdflib import Dataset, URIRef
+from rdflib import Dataset
 from rdflib.term import Identifier
 
 from ofsted_kg.backend import Backend
 from ofsted_kg.named_queries import NamedQuery, named_queries
-
-PREFIXES = """
-PREFIX okg: <https://w3id.org/ofsted-kg/ontology#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
-ANCHOR = """SELECT ?i WHERE { ?f okg:aboutInspection ?i ; okg:theme ?t . ?i prov:wasAssociatedWith ?p }
-GROUP BY ?i ORDER BY DESC(COUNT(DISTINCT ?f)) ?i LIMIT 1"""
-SAMPLES = {
-    "inspection": "SELECT ?v WHERE { BIND(?i AS ?v) }",
-    "authority": "SELECT ?v WHERE { ?i okg:inspectedAuthority ?v }",
-    "authority_name": "SELECT ?v WHERE { ?i okg:inspectedAuthority/skos:prefLabel ?v }",
-    "inspector": "SELECT ?v WHERE { ?i prov:wasAssociatedWith ?v } ORDER BY ?v LIMIT 1",
-    "finding": "SELECT ?v WHERE { ?v okg:aboutInspection ?i ; okg:theme ?t } ORDER BY ?v LIMIT 1",
-    "theme": "SELECT ?v WHERE { ?f okg:aboutInspection ?i ; okg:theme ?v } GROUP BY ?v ORDER BY DESC(COUNT(?f)) ?v LIMIT 1",
-    "type": "SELECT ?v WHERE { ?r prov:wasGeneratedBy ?i ; okg:documentType/skos:notation ?v }",
-}
+from ofsted_kg.query_samples import sample_values
 
 
 @dataclass(frozen=True)
@@ -53,34 +37,7 @@ class Latency:
 
 def sample_parameters(backend: Backend) -> dict[str, dict[str, Identifier]]:
     """Bindings for every named query (query name -> variable -> term)."""
-    anchor_rows = backend.select(PREFIXES + ANCHOR).rows
-    if not anchor_rows:
-        return {name: {} for name in named_queries()}
-    anchor = anchor_rows[0]["i"]
-    values: dict[str, Identifier] = {}
-    for name, sample in SAMPLES.items():
-        rows = backend.select(PREFIXES + sample, {"i": anchor}).rows
-        if rows and rows[0]["v"] is not None:
-            values[name] = rows[0]["v"]
-    out: dict[str, dict[str, Identifier]] = {}
-    for qname, query in named_queries().items():
-        given: dict[str, object] = {}
-        for param in query.params:
-            value = values.get(param.name)
-            if value is None:
-                continue
-            if param.type == "string" and isinstance(value, URIRef):
-                label = backend.select(
-                    PREFIXES
-                    + "SELECT ?v WHERE { { ?x skos:notation ?v } UNION { ?x skos:prefLabel ?v } } LIMIT 1",
-                    {"x": value},
-                ).rows
-                if not label:
-                    continue
-                value = label[0]["v"]
-            given[param.name] = str(value)
-        out[qname] = query.bindings(given)
-    return out
+    return {name: query.bindings(sample_values(backend, query)) for name, query in named_queries().items()}
 
 
 def run_once(backend: Backend, query: NamedQuery, bindings: Mapping[str, Identifier]) -> int:

@@ -22,6 +22,7 @@ from ofsted_kg.analysis.related import recompute_related
 from ofsted_kg.backend import Backend
 from ofsted_kg.ingest import Built, Failed, build_document, ingest
 from ofsted_kg.named_queries import NamedQuery, named_queries
+from ofsted_kg.query_samples import sample_values
 from ofsted_kg.remote import RemoteStore
 from ofsted_kg.store import EmbeddedStore
 
@@ -41,24 +42,6 @@ NASTY = ['"', "}", ">", "line\nbreak", "' . } DROP ALL #", '" } ; DROP ALL ; SEL
 BACKENDS = ["embedded", "oxigraph"]
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "letters"
-
-PREFIXES = """
-PREFIX okg: <https://w3id.org/ofsted-kg/ontology#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
-# Sample values for each parameter, all taken from one inspection (?i) so that they co-occur.
-ANCHOR = """SELECT ?i WHERE { ?f okg:aboutInspection ?i ; okg:theme ?t . ?i prov:wasAssociatedWith ?p }
-GROUP BY ?i ORDER BY DESC(COUNT(DISTINCT ?f)) ?i LIMIT 1"""
-SAMPLES = {
-    "inspection": "SELECT ?v WHERE { BIND(?i AS ?v) }",
-    "authority": "SELECT ?v WHERE { ?i okg:inspectedAuthority ?v }",
-    "authority_name": "SELECT ?v WHERE { ?i okg:inspectedAuthority/skos:prefLabel ?v }",
-    "inspector": "SELECT ?v WHERE { ?i prov:wasAssociatedWith ?v } ORDER BY ?v LIMIT 1",
-    "finding": "SELECT ?v WHERE { ?v okg:aboutInspection ?i ; okg:theme ?t } ORDER BY ?v LIMIT 1",
-    "theme": "SELECT ?v WHERE { ?f okg:aboutInspection ?i ; okg:theme ?v } GROUP BY ?v ORDER BY DESC(COUNT(?f)) ?v LIMIT 1",
-    "type": "SELECT ?v WHERE { ?r prov:wasGeneratedBy ?i ; okg:documentType/skos:notation ?v }",
-}
 
 
 def letter_paths() -> list[Path]:
@@ -95,29 +78,6 @@ def stores(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     embedded.close()
 
 
-def sample_bindings(backend: Backend, query: NamedQuery) -> dict[str, str]:
-    """A value present in the data for every parameter (IRIs, or notations/labels for strings)."""
-    values: dict[str, str] = {}
-    anchor = backend.select(PREFIXES + ANCHOR).rows[0]["i"]
-    for param in query.params:
-        sample = SAMPLES.get(param.name)
-        rows = backend.select(PREFIXES + sample, {"i": anchor}).rows if sample else []
-        if not rows:
-            continue
-        value = rows[0]["v"]
-        if param.type == "string" and isinstance(value, URIRef):
-            labels = backend.select(
-                PREFIXES
-                + "SELECT ?v WHERE { { ?x skos:notation ?v } UNION { ?x skos:prefLabel ?v } } LIMIT 1",
-                {"x": value},
-            ).rows
-            if not labels:
-                continue
-            value = labels[0]["v"]
-        values[param.name] = str(value)
-    return values
-
-
 def canonical(term: Identifier | None) -> str:
     if term is None:
         return "UNBOUND"
@@ -144,7 +104,7 @@ def quads(backend: Backend) -> tuple[int, list[URIRef]]:
 @pytest.mark.parametrize("name", sorted(named_queries()))
 def test_named_query_same_rows_on_every_backend(stores: dict[str, Backend], name: str) -> None:
     query = named_queries()[name]
-    params = sample_bindings(stores["embedded"], query)
+    params = sample_values(stores["embedded"], query)
     missing = [p.name for p in query.params if not p.optional and p.name not in params]
     assert not missing, f"no sample value for required parameters {missing}"
     answers = {key: rows_of(backend, query, params) for key, backend in stores.items()}

@@ -56,3 +56,16 @@ def span_text(record: Record, start: int, end: int) -> str:
     text = re.sub("[\uf000-\uf0ff\u25aa\u25cf\u25fc\u2022]", " ", record.text[start:end])
     text = re.sub(r"(?:^|\n\n)[-–]\s+", " ", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def assert_matches_gold(record: Record, expected: dict[str, Any]) -> None:
+    """The public fields, inspectors, improvement points (normalised), kind and framework."""
+    got = record.to_json()
+    for field in COMPARED_FIELDS:
+        assert got[field] == expected[field], field
+    assert got["inspectors"] == expected["inspectors"]
+    assert [normalise(p) for p in got["improvement_points"]] == [
+        normalise(p) for p in expected["improvement_points"]
+    ]
+    assert record.inspection_kind == expected["inspection_kind"]
+    assert record.framework == expected["framework"]

@@ -97,6 +97,78 @@ def test_where_group_found_past_strings_comments_iris_and_templates() -> None:
     assert bound.index("VALUES") < bound.index("{ SELECT")
 
 
+A = URIRef("http://ex/a")
+
+
+def blocks(text: str) -> list[str]:
+    """The text following each VALUES keyword up to the next `}` (one entry per block)."""
+    return [part.split("}")[0] for part in text.split("VALUES")[1:]]
+
+
+def test_pushdown_into_subqueries_that_project_and_bind_the_variable() -> None:
+    query = "SELECT ?s ?n WHERE { { SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s } }"
+    bound = bind(query, {"s": A})
+    assert len(blocks(bound)) == 2
+    inner = bound.index("WHERE { ?s ?p ?o") if "WHERE { ?s ?p ?o" in bound else bound.rindex("WHERE {")
+    assert "VALUES" in bound[inner:]
+    assert bind(query, {"s": A}, pushdown=False).count("VALUES") == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # not projected: the inner ?s is another variable
+        "SELECT ?s WHERE { ?s ?p ?x { SELECT ?x WHERE { ?s ?q ?x } } }",
+        # projected under another name
+        "SELECT ?s WHERE { { SELECT (?t AS ?s) WHERE { ?t ?p ?o } } }",
+        # LIMIT: which rows survive would change
+        "SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 1 } }",
+        "SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s OFFSET 2 } }",
+        # bound only in an OPTIONAL, a UNION branch or by BIND inside the subquery
+        "SELECT ?s WHERE { { SELECT ?o ?s WHERE { ?x ?p ?o OPTIONAL { ?s ?q ?o } } } }",
+        "SELECT ?s WHERE { { SELECT ?s WHERE { { ?s ?p ?o } UNION { ?o ?p ?x } } } }",
+        "SELECT ?s WHERE { { SELECT ?s WHERE { ?x ?p ?o BIND(?x AS ?s) } } }",
+        # a variable inside FILTER NOT EXISTS or MINUS does not bind it
+        "SELECT ?s WHERE { { SELECT ?s ?o WHERE { ?x ?p ?o FILTER NOT EXISTS { ?s ?p ?o } } } }",
+        # braces and SELECT inside strings, IRIs and comments are not subqueries
+        'SELECT ?s WHERE { ?s ?p "{ SELECT ?s WHERE { ?s ?p ?o } }" . ?s <http://ex/SELECT> ?o # { SELECT ?s WHERE { ?s ?p ?o } }\n }',
+    ],
+)
+def test_no_pushdown_where_it_could_change_rows(query: str) -> None:
+    assert bind(query, {"s": A}).count("VALUES") == 1
+
+
+def test_pushdown_follows_a_chain_only_while_every_level_projects() -> None:
+    chained = "SELECT ?s WHERE { { SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } } } } }"
+    assert bind(chained, {"s": A}).count("VALUES") == 3
+    broken = "SELECT ?s WHERE { { SELECT ?o WHERE { ?s ?p ?o { SELECT ?s WHERE { ?s ?q ?o } } } } ?s ?r ?o }"
+    assert bind(broken, {"s": A}).count("VALUES") == 1
+    # Of two bound variables, each subquery gets the ones it projects.
+    two = "SELECT ?s ?o WHERE { { SELECT ?s WHERE { ?s ?p [] } } { SELECT ?s ?o WHERE { ?s ?p ?o } } }"
+    found = blocks(bind(two, {"s": A, "o": Literal("x")}))
+    assert [b.count("?") for b in found] == [2, 1, 2]
+
+
+def test_pushdown_gives_the_same_rows_on_data() -> None:
+    store = ox.Store()
+    store.update(
+        "INSERT DATA { <http://ex/a> <http://ex/p> 1, 2 . <http://ex/b> <http://ex/p> 3 . "
+        "<http://ex/a> <http://ex/q> <http://ex/b> }"
+    )
+    queries = [
+        "SELECT ?s ?n WHERE { { SELECT ?s (SUM(?o) AS ?n) WHERE { ?s <http://ex/p> ?o } GROUP BY ?s } }",
+        "SELECT ?s ?t WHERE { { SELECT ?s ?t WHERE { ?s <http://ex/q> ?t } } UNION { SELECT ?s WHERE { ?s <http://ex/p> 3 } } }",
+        "SELECT * WHERE { { SELECT * WHERE { ?s <http://ex/p> ?o } } }",
+    ]
+    for query in queries:
+        for value in (A, URIRef("http://ex/b"), URIRef("http://ex/none")):
+            pushed, outer = (
+                sorted(str(row) for row in store.query(bind(query, {"s": value}, pushdown=p)))
+                for p in (True, False)
+            )
+            assert pushed == outer, (query, value)
+
+
 def test_every_named_query_binds_into_a_valid_query() -> None:
     empty = ox.Store()
     for name, query in named_queries().items():
@@ -108,6 +180,11 @@ def test_every_named_query_binds_into_a_valid_query() -> None:
         empty.query(text)
         outer = where_group_start(query.text)
         assert text[outer:].lstrip().startswith("VALUES"), name
+    # The queries written for it get their parameters inside their subqueries too.
+    recurring = named_queries()["select_recurring_weaknesses"]
+    bindings = {p.name: URIRef("http://ex/x") for p in recurring.params}
+    # outer, the pair subquery, its earlier and later sides, its two date tables
+    assert bind(recurring.text, bindings).count("VALUES (") == 1 + 1 + 2 + 2
 
 
 # --- profiles and credentials -------------------------------------------------------------

@@ -8,12 +8,24 @@ value holding `"`, `}`, `>` or a newline stays inside its term and cannot change
 
 The outer WHERE is found by a small scanner that skips comments, strings and IRIs, so braces or
 the word WHERE inside them do not mislead it.
+
+The same block is also pushed into each subquery that projects a bound variable (and, inside it,
+into its own subqueries while every enclosing level projects the variable). SPARQL evaluates a
+subquery before joining it with the outer bindings, and Oxigraph does not push them in itself, so
+without this a bound query still computes its subqueries for the whole store (measured:
+select_recurring_weaknesses for one authority and theme, 350 -> 150 ms at x1, and the gap grows
+with the store). Pushing is exact only where it cannot change the subquery's rows for that value,
+so it is done only when the subquery projects the variable plainly (not `(... AS ?v)`, no
+`BIND(... AS ?v)` inside), has no LIMIT or OFFSET, and binds the variable in every solution (in a
+triple pattern of its top-level group, or through such a subquery of its own). Anything else is
+left to the outer join, as before.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from typing import NamedTuple
 
 from rdflib.term import BNode, Identifier, Literal, URIRef
 
@@ -125,10 +137,193 @@ def where_group_start(sparql: str) -> int:
     raise BindingError("query has no WHERE group to bind parameters into")
 
 
-def bind(sparql: str, bindings: Mapping[str, Identifier | str] | None) -> str:
-    """The query with `bindings` as a VALUES block opening its outer WHERE group."""
+def bind(sparql: str, bindings: Mapping[str, Identifier | str] | None, *, pushdown: bool = True) -> str:
+    """The query with `bindings` as a VALUES block opening its outer WHERE group and, when
+    `pushdown`, the WHERE group of every subquery where the same restriction is exact."""
     if not bindings:
         return sparql
-    block = values_block(bindings)
+    names = {name.lstrip("?$"): value for name, value in bindings.items()}
     at = where_group_start(sparql)
-    return f"{sparql[:at]} {block} {sparql[at:]}"
+    inserts = [(at, values_block(bindings))]
+    if pushdown:
+        inserts += _pushed_blocks(sparql, at, names)
+    for position, block in sorted(inserts, reverse=True):
+        sparql = f"{sparql[:position]} {block} {sparql[position:]}"
+    return sparql
+
+
+# -- pushdown into subqueries -----------------------------------------------------------------
+
+
+class _Token(NamedTuple):
+    kind: str  # "var", "word", "punct" or "other" (IRIs, strings, numbers, operators)
+    text: str
+    start: int
+    end: int
+
+
+_WORD_AT = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(?::[^\s{}()\[\];,]*)?|:[^\s{}()\[\];,]*")
+_VAR_AT = re.compile(r"[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+")
+_NOT_CERTAIN = {"OPTIONAL", "MINUS", "EXISTS", "UNION", "SERVICE"}
+
+
+def _tokenize(sparql: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    i, n = 0, len(sparql)
+    while i < n:
+        ch = sparql[i]
+        if ch.isspace():
+            i += 1
+        elif ch == "#":
+            newline = sparql.find("\n", i)
+            i = n if newline < 0 else newline + 1
+        elif ch in "\"'":
+            end = _skip_string(sparql, i)
+            tokens.append(_Token("other", sparql[i:end], i, end))
+            i = end
+        elif ch == "<" and (match := _IRIREF_AT.match(sparql, i)):
+            tokens.append(_Token("other", match.group(0), i, match.end()))
+            i = match.end()
+        elif ch in "?$" and (match := _VAR_AT.match(sparql, i)):
+            tokens.append(_Token("var", match.group(0)[1:], i, match.end()))
+            i = match.end()
+        elif (ch.isalpha() or ch in "_:") and (match := _WORD_AT.match(sparql, i)):
+            tokens.append(_Token("word", match.group(0), i, match.end()))
+            i = match.end()
+        else:
+            tokens.append(_Token("punct" if ch in "{}()[]" else "other", ch, i, i + 1))
+            i += 1
+    return tokens
+
+
+def _keyword(token: _Token) -> str:
+    return token.text.upper() if token.kind == "word" and ":" not in token.text else ""
+
+
+def _close_of(tokens: list[_Token], opener: int) -> int:
+    """Index of the token closing the bracket at tokens[opener]."""
+    pair = {"{": "}", "(": ")", "[": "]"}[tokens[opener].text]
+    depth = 0
+    for i in range(opener, len(tokens)):
+        if tokens[i].text == tokens[opener].text and tokens[i].kind == "punct":
+            depth += 1
+        elif tokens[i].text == pair and tokens[i].kind == "punct":
+            depth -= 1
+            if depth == 0:
+                return i
+    raise BindingError("unbalanced brackets in query")
+
+
+def _is_subquery(tokens: list[_Token], opener: int) -> bool:
+    return opener + 1 < len(tokens) and _keyword(tokens[opener + 1]) == "SELECT"
+
+
+def _subqueries(tokens: list[_Token], opener: int, closer: int) -> Iterator[tuple[int, int]]:
+    """(opening, closing brace) of each subquery in this group, at any group depth, not inside
+    another subquery."""
+    i = opener + 1
+    while i < closer:
+        if tokens[i].text == "{" and tokens[i].kind == "punct" and _is_subquery(tokens, i):
+            end = _close_of(tokens, i)
+            yield i, end
+            i = end
+        i += 1
+
+
+class _Subquery(NamedTuple):
+    projected: set[str]  # plainly projected variables ("*" for SELECT *)
+    where_open: int
+    where_close: int
+    limited: bool  # LIMIT or OFFSET: a restriction inside would change which rows survive
+
+
+def _parse_subquery(tokens: list[_Token], opener: int, closer: int) -> _Subquery:
+    projected: set[str] = set()
+    i, parens = opener + 2, 0
+    while not (tokens[i].text == "{" and tokens[i].kind == "punct" and parens == 0):
+        tok = tokens[i]
+        if tok.text == "(":
+            parens += 1
+        elif tok.text == ")":
+            parens -= 1
+        elif parens == 0 and tok.kind == "var":
+            projected.add(tok.text)
+        elif parens == 0 and tok.text == "*":
+            projected.add("*")
+        i += 1
+    where_close = _close_of(tokens, i)
+    limited = any(_keyword(t) in ("LIMIT", "OFFSET") for t in tokens[where_close:closer])
+    return _Subquery(projected, i, where_close, limited)
+
+
+def _assigned(tokens: list[_Token], opener: int, closer: int) -> set[str]:
+    """Variables given a value by `AS ?v` (BIND or a projection) anywhere in this range."""
+    return {
+        tokens[i + 1].text
+        for i in range(opener, closer - 1)
+        if _keyword(tokens[i]) == "AS" and tokens[i + 1].kind == "var"
+    }
+
+
+def _certainly_bound(tokens: list[_Token], opener: int, closer: int) -> set[str]:
+    """Variables bound in every solution of this group: those in its top-level triple patterns,
+    or certainly bound by a plain nested group, a GRAPH group or a subquery that projects them.
+    Conservative: OPTIONAL, MINUS, UNION, EXISTS, SERVICE and VALUES contribute nothing."""
+    bound: set[str] = set()
+    i, parens = opener + 1, 0
+    while i < closer:
+        tok = tokens[i]
+        if tok.kind == "punct" and tok.text in "([":
+            parens += tok.text == "("
+        elif tok.kind == "punct" and tok.text in ")]":
+            parens -= tok.text == ")"
+        elif _keyword(tok) == "VALUES":
+            i = _close_of(tokens, next(j for j in range(i, closer) if tokens[j].text == "{"))
+        elif tok.kind == "var" and parens == 0:
+            bound.add(tok.text)
+        elif tok.text == "{" and tok.kind == "punct":
+            end = _close_of(tokens, i)
+            before = [_keyword(tokens[j]) for j in range(max(opener + 1, i - 3), i)]
+            after = _keyword(tokens[end + 1]) if end + 1 < closer else ""
+            if not (_NOT_CERTAIN & {*before, after}):
+                if _is_subquery(tokens, i):
+                    sub = _parse_subquery(tokens, i, end)
+                    inner = _certainly_bound(tokens, sub.where_open, sub.where_close)
+                    if "*" not in sub.projected:
+                        inner &= sub.projected
+                    bound |= inner - _assigned(tokens, i, end)
+                else:
+                    bound |= _certainly_bound(tokens, i, end)
+            i = end
+        i += 1
+    return bound
+
+
+def _pushed_blocks(sparql: str, at: int, names: Mapping[str, Identifier | str]) -> list[tuple[int, str]]:
+    try:
+        tokens = _tokenize(sparql)
+        opener = next(i for i, tok in enumerate(tokens) if tok.start == at - 1)
+        pushes = list(_pushdowns(tokens, opener, _close_of(tokens, opener), names))
+    except (BindingError, StopIteration, IndexError):
+        # A query this scanner cannot follow keeps the outer block only: always correct.
+        return []
+    return [(position, values_block(subset)) for position, subset in pushes]
+
+
+def _pushdowns(
+    tokens: list[_Token], opener: int, closer: int, names: Mapping[str, Identifier | str]
+) -> Iterator[tuple[int, dict[str, Identifier | str]]]:
+    """(insert position, bindings) for each subquery of the group where pushing is exact."""
+    for start, end in _subqueries(tokens, opener, closer):
+        sub = _parse_subquery(tokens, start, end)
+        if sub.limited:
+            continue
+        safe = _certainly_bound(tokens, sub.where_open, sub.where_close) - _assigned(tokens, start, end)
+        subset = {
+            name: value
+            for name, value in names.items()
+            if name in safe and (name in sub.projected or "*" in sub.projected)
+        }
+        if subset:
+            yield tokens[sub.where_open].end, subset
+            yield from _pushdowns(tokens, sub.where_open, sub.where_close, subset)

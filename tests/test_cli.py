@@ -52,7 +52,9 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     assert f"ofsted-kg: {folder / 'empty.pdf'}: " in result.stderr
     assert f"ofsted-kg: {folder / 'scan.pdf'}: " in result.stderr
     assert "Traceback" not in result.stderr
-    assert lines[-1] == "ofsted-kg: loaded 2, skipped 0 (unchanged), failed 2"
+    assert (
+        lines[-1] == "ofsted-kg: loaded 2, skipped 0 (unchanged), failed 2, recounted 2 authority summaries"
+    )
     return store, folder
 
 

@@ -11,7 +11,7 @@ import rdflib.namespace as ns
 from ofsted_kg.loaders.graph import record_to_graph
 from ofsted_kg.loaders.record import Record
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import SH
+from rdflib.namespace import RDF, SH
 
 from ofsted_kg import iris
 from ofsted_kg.namespace import OA, OKG, PROV
@@ -226,9 +226,12 @@ def _store_with(tmp_path: Path, graphs: dict[URIRef, Graph]) -> str:
 
     tmp_path.mkdir(parents=True, exist_ok=True)
     path = str(tmp_path / "store")
+    from ofsted_kg.summary import refresh_summaries
+
     with EmbeddedStore(path) as store:
         for name, graph in graphs.items():
             store.replace_graph(name, graph.serialize(format="nt", encoding="utf-8"))
+        refresh_summaries(store)  # as ingest does after loading
     return path
 
 
@@ -240,15 +243,53 @@ def test_validate_command_passes_a_good_store_and_fails_a_broken_one(
     built = record_to_graph(example)
     good = _store_with(tmp_path / "good", {built.graph_iri: built.document, iris.SHARED_GRAPH: built.shared})
     assert main(["--store", good, "validate", "--no-reasoner"]) == 0
-    assert "SHACL: 1 of 1 report graphs conform" in capsys.readouterr().out
+    assert "SHACL: 2 of 2 report and summary graphs conform" in capsys.readouterr().out
 
     broken = document(example)
     broken.add((iris.inspection(example.source.sha256), OKG.inspectedAuthority, iris.authority("E06000032")))
     bad = _store_with(tmp_path / "bad", {built.graph_iri: broken})
     assert main(["--store", bad, "validate", "--no-reasoner"]) == 1
     captured = capsys.readouterr()
-    assert "SHACL: 0 of 1 report graphs conform" in captured.out
+    # The report fails; the two authorities' summaries of it conform to their own shapes.
+    assert "SHACL: 2 of 3 report and summary graphs conform" in captured.out
     assert "exactly one okg:inspectedAuthority" in captured.err
+
+
+def test_validate_command_fails_a_summary_out_of_date_or_malformed(
+    tmp_path: Path, example: Record, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ofsted_kg.cli import main
+    from ofsted_kg.store import EmbeddedStore
+    from ofsted_kg.summary import refresh_summaries
+
+    built = record_to_graph(example)
+    path = _store_with(tmp_path / "kg", {built.graph_iri: built.document, iris.SHARED_GRAPH: built.shared})
+    authority = built.document.value(iris.inspection(example.source.sha256), OKG.inspectedAuthority)
+    summary = iris.summary_graph(authority)
+    with EmbeddedStore(path) as store:
+        store.drop_graph(built.graph_iri)  # the report gone, its summary not recounted
+    assert main(["--store", path, "validate", "--no-reasoner"]) == 1
+    assert f"{summary}: out of date" in capsys.readouterr().err
+    with EmbeddedStore(path) as store:
+        store.replace_graph(built.graph_iri, built.document.serialize(format="nt", encoding="utf-8"))
+        refresh_summaries(store, everything=True)
+        # A tally that counts nothing: malformed, whatever the reports say.
+        node, theme = URIRef(f"{iris.summary(authority)}/theme/x"), OKG.SupervisionAndManagementOversight
+        kept = store.construct("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": summary})
+        extra = [
+            (node, RDF.type, OKG.ThemeTally),
+            (node, OKG.inSummary, iris.summary(authority)),
+            (node, OKG.tallyAuthority, authority),
+            (node, OKG.tallyTheme, theme),
+            (node, OKG.findingCount, Literal(0)),
+            (node, OKG.inspectionCount, Literal(0)),
+        ]
+        zeroed = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in [*kept, *extra])
+        store.replace_graph(summary, zeroed.encode("utf-8"))
+    assert main(["--store", path, "validate", "--no-reasoner"]) == 1
+    captured = capsys.readouterr()
+    assert "SHACL: 1 of 2 report and summary graphs conform" in captured.out
+    assert "okg:findingCount, an integer >= 1" in captured.err
 
 
 @pytest.mark.slow
@@ -298,7 +339,7 @@ def test_validate_command_checks_an_exported_file(
     good = tmp_path / "good.ttl"
     good.write_text((built.document + built.shared).serialize(format="turtle"), encoding="utf-8")
     assert main(["validate", "--no-reasoner", "--file", str(good)]) == 0
-    assert "SHACL: 1 of 1 report graphs conform" in capsys.readouterr().out
+    assert "SHACL: 1 of 1 report and summary graphs conform" in capsys.readouterr().out
     broken = built.document + built.shared
     broken.set((iris.evidence(example.source.sha256, 1), OKG.page, Literal(0)))
     bad = tmp_path / "bad.nt"

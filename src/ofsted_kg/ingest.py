@@ -27,6 +27,7 @@ from rdflib.namespace import DCTERMS
 
 from . import iris
 from .backend import Backend, StoreError
+from .summary import refresh_summaries
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ class IngestSummary:
     failed: list[tuple[str, str]] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)  # graphs of older versions of a loaded file
     pruned: list[str] = field(default_factory=list)  # graphs of documents no longer present
+    summarised: list[str] = field(default_factory=list)  # authorities whose summary was recounted
 
     @property
     def ok(self) -> bool:
@@ -273,6 +275,10 @@ def ingest(
             if graph not in current:
                 backend.drop_graph(graph)
                 summary.pruned.append(str(graph))
+    # Last, so that a summary never counts a report that is not (yet) in the store; also repairs
+    # summaries left out of date by an interrupted run, even when nothing new was loaded.
+    summary.summarised.extend(str(a) for a in refresh_summaries(backend))
+    backend.flush()
     return summary
 
 

@@ -20,6 +20,7 @@ SHARED_GRAPH = URIRef(BASE + "graph/shared")
 ONTOLOGY_GRAPH = URIRef(BASE + "graph/ontology")
 RELATED_GRAPH = URIRef(BASE + "graph/analysis/related")
 REPORT_GRAPH_PREFIX = BASE + "graph/report/"
+SUMMARY_GRAPH_PREFIX = BASE + "graph/summary/"
 
 
 def slug(text: str) -> str:
@@ -134,3 +135,26 @@ def related_link(finding_a: str, finding_b: str) -> URIRef:
     a, b = sorted((str(finding_a), str(finding_b)))
     key = "--".join(s.rsplit("/report/", 1)[-1].replace("/finding/", "-") for s in (a, b))
     return URIRef(f"{BASE}related/{key}")
+
+
+# -- derived summaries: one graph per authority, keyed like the authority ----------------------
+
+
+def _local(iri: URIRef) -> str:
+    return re.split(r"[/#]", str(iri))[-1]
+
+
+def summary_graph(authority_iri: URIRef) -> URIRef:
+    return URIRef(SUMMARY_GRAPH_PREFIX + _local(authority_iri))
+
+
+def summary(authority_iri: URIRef) -> URIRef:
+    return URIRef(f"{authority_iri}/summary")
+
+
+def theme_tally(authority_iri: URIRef, theme: URIRef) -> URIRef:
+    return URIRef(f"{summary(authority_iri)}/theme/{slug(_local(theme))}")
+
+
+def theme_polarity_tally(authority_iri: URIRef, theme: URIRef, polarity: URIRef) -> URIRef:
+    return URIRef(f"{theme_tally(authority_iri, theme)}/{slug(_local(polarity))}")

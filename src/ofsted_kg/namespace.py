@@ -36,6 +36,7 @@ class OKG(DefinedNamespace):
     AreaSENDInspection: URIRef  # area SEND inspection
     AssessmentAndPlanning: URIRef  # assessment and planning
     AuditAndQualityAssurance: URIRef  # audit and quality assurance
+    AuthoritySummary: URIRef  # authority summary
     CareLeaversAccommodation: URIRef  # care leavers' accommodation
     CareLeaversSupport: URIRef  # support for care leavers
     CaseRecording: URIRef  # case recording
@@ -156,7 +157,9 @@ class OKG(DefinedNamespace):
     Software: URIRef  # software
     SupervisionAndManagementOversight: URIRef  # supervision and management oversight
     ThemeMatch: URIRef  # theme match
+    ThemePolarityTally: URIRef  # theme and polarity tally
     ThemeScheme: URIRef  # finding themes
+    ThemeTally: URIRef  # theme tally
     UnaccompaniedChildren: URIRef  # unaccompanied children
     WorkforceAndCaseloads: URIRef  # workforce and caseloads
     YouthJustice: URIRef  # youth justice
@@ -167,15 +170,18 @@ class OKG(DefinedNamespace):
     endDate: URIRef  # end date
     evidence: URIRef  # evidence
     excludedLabel: URIRef  # excluded label
+    findingCount: URIRef  # finding count
     findingKind: URIRef  # finding kind
     framework: URIRef  # framework
     grade: URIRef  # grade
     gssCode: URIRef  # GSS code
     hasJudgement: URIRef  # has judgement
     hasPartner: URIRef  # has partner
+    inSummary: URIRef  # in summary
     inspectedAuthority: URIRef  # inspected authority
     inspectedPartnership: URIRef  # inspected partnership
     inspectedService: URIRef  # inspected service
+    inspectionCount: URIRef  # inspection count
     inspectionKind: URIRef  # inspection kind
     isLead: URIRef  # is lead
     judgementArea: URIRef  # judgement area
@@ -206,6 +212,11 @@ class OKG(DefinedNamespace):
     startDate: URIRef  # start date
     statisticalNeighbour: URIRef  # statistical neighbour
     succeededBy: URIRef  # succeeded by
+    summarises: URIRef  # summarises
+    summaryOf: URIRef  # summary of
+    tallyAuthority: URIRef  # tally authority
+    tallyPolarity: URIRef  # tally polarity
+    tallyTheme: URIRef  # tally theme
     text: URIRef  # text
     theme: URIRef  # theme
     themeMatch: URIRef  # theme match

@@ -63,5 +63,7 @@ def run(args: argparse.Namespace) -> int:
             parts.append(f"replaced {len(summary.replaced)} older version(s)")
         if args.prune:
             parts.append(f"pruned {len(summary.pruned)}")
+        if summary.summarised:
+            parts.append(f"recounted {len(summary.summarised)} authority summaries")
         print("ofsted-kg: " + ", ".join(parts), file=sys.stderr)
     return 1 if summary.failed else 0

@@ -1,5 +1,8 @@
 """`ofsted-kg validate`: SHACL on every report graph of the store, and HermiT on the ontology.
 
+Each authority summary graph is checked too, against its shapes and against the reports in the
+store (a summary that does not count exactly those is out of date: a failure).
+
 With --file, an exported RDF file is checked instead, split into one graph per report. Exit 0
 when everything conforms and the ontology is consistent; 1 otherwise (or when the file cannot be
 read); 3 when the store or endpoint cannot be reached.
@@ -71,11 +74,12 @@ def run(args: argparse.Namespace) -> int:
     failed: list[URIRef] = []
     checked = 0
 
-    def check(graph: URIRef, data: Graph) -> None:
+    def check(graph: URIRef, data: Graph | str) -> None:
+        """SHACL on one graph's triples; a string instead is a failure found another way."""
         nonlocal checked
         checked += 1
-        if not len(data):
-            print(f"{graph}: no such graph (or empty)", file=sys.stderr)
+        if isinstance(data, str) or not len(data):
+            print(f"{graph}: {data or 'no such graph (or empty)'}", file=sys.stderr)
             failed.append(graph)
             return
         outcome = validator.run(data)
@@ -98,14 +102,14 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_STORE
     if not checked:
         print("ofsted-kg validate: no report graphs to check (nothing ingested yet?)", file=sys.stderr)
-    print(f"SHACL: {checked - len(failed)} of {checked} report graphs conform")
+    print(f"SHACL: {checked - len(failed)} of {checked} report and summary graphs conform")
     ok = not failed
     if not args.no_reasoner:
         ok = _reason(shared) and ok
     return EXIT_OK if ok else EXIT_FAILURES
 
 
-def _check_store(args: argparse.Namespace, check: Callable[[URIRef, Graph], None]) -> Graph:
+def _check_store(args: argparse.Namespace, check: Callable[[URIRef, Graph | str], None]) -> Graph:
     """Validate the store's report graphs (or those asked for); the shared graph for the reasoner."""
     from ofsted_kg.connect import open_backend
 
@@ -113,7 +117,28 @@ def _check_store(args: argparse.Namespace, check: Callable[[URIRef, Graph], None
         graphs = [URIRef(g) for g in args.graph] if args.graph else report_graphs(backend)
         for graph in graphs:
             check(graph, graph_triples(backend, graph))
+        if not args.graph:
+            for graph in summary_graphs(backend):
+                check(graph, graph_triples(backend, graph))
+            _check_summaries_current(backend, check)
         return Graph() if args.no_reasoner else graph_triples(backend, iris.SHARED_GRAPH)
+
+
+def summary_graphs(backend: Backend) -> list[URIRef]:
+    return sorted(g for g in backend.graphs() if str(g).startswith(iris.SUMMARY_GRAPH_PREFIX))
+
+
+def _check_summaries_current(backend: Backend, check: Callable[[URIRef, Graph | str], None]) -> None:
+    """An authority summary that does not count exactly the reports in the store (an interrupted
+    ingest) makes the summary-reading queries wrong: a failure, repaired by `ofsted-kg ingest`."""
+    from ofsted_kg.summary import coverage
+
+    for authority in coverage(backend).out_of_date():
+        check(
+            iris.summary_graph(authority),
+            "out of date (it does not count exactly the reports in the store on this authority); "
+            "run `ofsted-kg ingest` to recount it",
+        )
 
 
 def _check_file(path: Path, check: Callable[[URIRef, Graph], None]) -> Graph | None:

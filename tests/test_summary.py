@@ -121,3 +121,18 @@ def test_summaries_follow_the_reports(tmp_path: Path, letters: Path) -> None:
         (letters / "kent-newer.pdf").unlink()
         ingest(store, [letters], jobs=1, progress=False, prune=True)
         assert summary_graphs(store) == {iris.summary_graph(PETERBOROUGH_IRI)}
+
+
+def test_ingest_with_no_paths_repairs_summaries(tmp_path: Path, letters: Path) -> None:
+    from ofsted_kg.cli import main
+
+    store_path = tmp_path / "kg.db"
+    with EmbeddedStore(store_path) as store:
+        ingest(store, [letters], jobs=1, progress=False)
+        store.drop_graph(iris.report_graph(file_sha256(letters / KENT)))
+        assert coverage(store).out_of_date() == [KENT_IRI]
+    assert main(["--store", str(store_path), "ingest"]) == 0
+    with EmbeddedStore(store_path) as store:
+        assert coverage(store).out_of_date() == []
+        assert iris.summary_graph(KENT_IRI) not in store.graphs()  # no Kent report left
+    assert main(["--store", str(store_path), "ingest", "--prune"]) == 2  # would empty the store

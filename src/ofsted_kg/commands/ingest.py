@@ -15,9 +15,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "ingest",
         help="load letters and reports (files or folders) into the store",
         description="Load PDF or plain-text Ofsted letters and reports into the store. Documents already "
-        "in the store (same content hash) are skipped; a changed file replaces its older version.",
+        "in the store (same content hash) are skipped; a changed file replaces its older version. Last, "
+        "the summaries of authorities whose reports changed are recounted; with no PATH, that is all it "
+        "does (it repairs summaries an interrupted run left out of date).",
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (*.pdf, *.txt)")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (*.pdf, *.txt)")
     parser.add_argument(
         "--jobs", "-j", type=_positive, default=None, help="worker processes (default: all cores)"
     )
@@ -38,6 +40,10 @@ def _positive(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.prune and not args.paths:
+        # Pruning against no folders would empty the store: refuse rather than guess.
+        print("ofsted-kg ingest: --prune needs the PATHs the store should mirror", file=sys.stderr)
+        return 2
     try:
         with open_backend(args) as backend:
             summary = ingest(

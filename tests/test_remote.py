@@ -138,6 +138,18 @@ def test_no_pushdown_where_it_could_change_rows(query: str) -> None:
     assert bind(query, {"s": A}).count("VALUES") == 1
 
 
+def test_pushdown_into_union_branches_and_optionals_that_bind_the_variable() -> None:
+    union = "SELECT ?s WHERE { { ?s ?p ?o } UNION { ?o ?p ?s } UNION { ?o ?p ?x } }"
+    assert bind(union, {"s": A}).count("VALUES") == 3  # not the branch without ?s
+    optional = "SELECT ?s ?n WHERE { ?s ?p ?o OPTIONAL { ?s <http://ex/name> ?n } }"
+    assert bind(optional, {"s": A}).count("VALUES") == 2
+    # Below an OPTIONAL, MINUS or EXISTS whose group does not bind it: left alone.
+    nested = "SELECT ?s WHERE { ?s ?p ?o OPTIONAL { ?o ?q ?r OPTIONAL { ?s ?t ?r } } }"
+    assert bind(nested, {"s": A}).count("VALUES") == 1
+    minus = "SELECT ?s WHERE { ?s ?p ?o MINUS { ?s ?q ?o } FILTER NOT EXISTS { ?s ?r ?o } }"
+    assert bind(minus, {"s": A}).count("VALUES") == 1
+
+
 def test_pushdown_follows_a_chain_only_while_every_level_projects() -> None:
     chained = "SELECT ?s WHERE { { SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } } } } }"
     assert bind(chained, {"s": A}).count("VALUES") == 3
@@ -159,6 +171,12 @@ def test_pushdown_gives_the_same_rows_on_data() -> None:
         "SELECT ?s ?n WHERE { { SELECT ?s (SUM(?o) AS ?n) WHERE { ?s <http://ex/p> ?o } GROUP BY ?s } }",
         "SELECT ?s ?t WHERE { { SELECT ?s ?t WHERE { ?s <http://ex/q> ?t } } UNION { SELECT ?s WHERE { ?s <http://ex/p> 3 } } }",
         "SELECT * WHERE { { SELECT * WHERE { ?s <http://ex/p> ?o } } }",
+        "SELECT ?s ?o WHERE { { ?s <http://ex/p> ?o } UNION { ?s <http://ex/q> ?o } UNION { ?o <http://ex/q> ?s } }",
+        "SELECT ?s ?o ?t WHERE { ?s <http://ex/p> ?o OPTIONAL { ?s <http://ex/q> ?t } }",
+        # ?s bound only inside a nested OPTIONAL: pushing would turn dropped rows into kept ones
+        "SELECT ?x ?o ?s WHERE { ?x <http://ex/p> ?o { ?x <http://ex/p> ?o OPTIONAL { ?s <http://ex/q> ?x } } }",
+        "SELECT ?x ?s WHERE { ?x <http://ex/q> ?t OPTIONAL { ?t <http://ex/p> ?o OPTIONAL { ?s <http://ex/q> ?t } } }",
+        "SELECT ?s ?o WHERE { ?s <http://ex/p> ?o MINUS { ?s <http://ex/p> 1 } }",
     ]
     for query in queries:
         for value in (A, URIRef("http://ex/b"), URIRef("http://ex/none")):
@@ -183,8 +201,11 @@ def test_every_named_query_binds_into_a_valid_query() -> None:
     # The queries written for it get their parameters inside their subqueries too.
     recurring = named_queries()["select_recurring_weaknesses"]
     bindings = {p.name: URIRef("http://ex/x") for p in recurring.params}
-    # outer, the pair subquery, its earlier and later sides, its two date tables
-    assert bind(recurring.text, bindings).count("VALUES (") == 1 + 1 + 2 + 2
+    # outer, the pair subquery, its earlier and later sides, its two date tables (and OPTIONALs)
+    assert bind(recurring.text, bindings).count("VALUES (") >= 1 + 1 + 2 + 2
+    # Each UNION branch of construct_inspection (the second one was read for every inspection).
+    construct = named_queries()["construct_inspection"]
+    assert bind(construct.text, {"inspection": URIRef("http://ex/i")}).count("VALUES (") == 4
 
 
 # --- profiles and credentials -------------------------------------------------------------

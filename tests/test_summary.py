@@ -136,3 +136,31 @@ def test_ingest_with_no_paths_repairs_summaries(tmp_path: Path, letters: Path) -
         assert coverage(store).out_of_date() == []
         assert iris.summary_graph(KENT_IRI) not in store.graphs()  # no Kent report left
     assert main(["--store", str(store_path), "ingest", "--prune"]) == 2  # would empty the store
+
+
+def summary_quads(store: EmbeddedStore) -> set[str]:
+    return {
+        f"{g} {s.n3()} {p.n3()} {o.n3()}"
+        for g in summary_graphs(store)
+        for s, p, o in store.construct("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": g})
+    }
+
+
+def test_a_fresh_load_sums_the_workers_counts_as_a_recount_would(
+    tmp_path: Path, letters: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Documents loaded in this run are summed from what the workers counted (no recount from the
+    store); the summaries are exactly those a recount from the store writes."""
+    import ofsted_kg.summary as summary_module
+
+    # Peterborough twice over (the second copy is the same report) and Kent.
+    shutil.copy(letters / PETERBOROUGH[0], letters / "copy-of-peterborough.pdf")
+    with EmbeddedStore(tmp_path / "kg.db") as store:
+        with monkeypatch.context() as patched:
+            patched.setattr(summary_module, "recount", lambda *a: pytest.fail("recounted from the store"))
+            ingest(store, [letters], jobs=2, progress=False)
+        summed = summary_quads(store)
+        assert len(summed) > 100
+        refresh_summaries(store, everything=True)  # every authority recounted from the store
+        assert summary_quads(store) == summed
+        assert_summaries_match_counting(store)

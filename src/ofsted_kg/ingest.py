@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -27,7 +28,7 @@ from rdflib.namespace import DCTERMS
 
 from . import iris
 from .backend import Backend, StoreError
-from .summary import refresh_summaries
+from .summary import DocumentCounts, LoadedCounts, document_counts, refresh_summaries
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ class Built:
     sha256: str
     document: bytes  # N-Triples of the document's own graph
     shared: bytes  # N-Triples for the shared graph (authority, inspectors)
+    counts: DocumentCounts | None = None  # its contribution to its authority's summary
 
 
 @dataclass(frozen=True)
@@ -124,14 +126,22 @@ def build_document(path: str) -> Built | Failed:
 
     try:
         record = extract_path(path)
-        document, shared = document_ntriples(record)
+        document, shared, counts = _document_output(record)
     except DocumentError as exc:
         return Failed(path, exc.reason)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
         log.debug("extracting %s failed", path, exc_info=True)
         return Failed(path, f"internal error while loading ({type(exc).__name__}: {_one_line(exc)})")
     sha = record.source.sha256 if record.source else file_sha256(Path(path))
-    return Built(path, sha, document, shared)
+    return Built(path, sha, document, shared, counts)
+
+
+def _document_output(record: object) -> tuple[bytes, bytes, DocumentCounts | None]:
+    from .loaders.graph import record_to_graph
+
+    built = record_to_graph(record)
+    document, shared = built.ntriples()
+    return document, shared, document_counts(chain(built.document_triples, built.shared_triples))
 
 
 def document_ntriples(record: object) -> tuple[bytes, bytes]:
@@ -243,6 +253,7 @@ def ingest(
     ensure_base_graphs(backend, force=force, refresh_ontology=bool(to_load))
 
     bar = _progress_bar(len(to_load), enabled=progress)
+    counted = LoadedCounts()
     try:
         store_failures = 0
         for result in _run(builder, to_load, jobs):
@@ -261,6 +272,8 @@ def ingest(
                 else:
                     store_failures = 0
                     summary.loaded.append(result.path)
+                    if result.counts is not None:
+                        counted.add(result.counts)
                     log.debug("loaded %s", result.path)
                     if len(summary.loaded) % FLUSH_EVERY == 0:
                         backend.flush()
@@ -277,7 +290,7 @@ def ingest(
                 summary.pruned.append(str(graph))
     # Last, so that a summary never counts a report that is not (yet) in the store; also repairs
     # summaries left out of date by an interrupted run, even when nothing new was loaded.
-    summary.summarised.extend(str(a) for a in refresh_summaries(backend))
+    summary.summarised.extend(str(a) for a in refresh_summaries(backend, loaded=counted))
     backend.flush()
     return summary
 

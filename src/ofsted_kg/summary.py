@@ -83,6 +83,102 @@ def tally(
     )
 
 
+@dataclass(frozen=True)
+class DocumentCounts:
+    """One document's contribution to its authority's summary, counted in the worker from the
+    triples it writes (so a fresh load needs no recount from the store). Findings and inspections
+    are the document's own, so the counts of several documents add up exactly."""
+
+    authority: URIRef
+    report: URIRef
+    themes: tuple[tuple[URIRef, int], ...]  # theme -> findings with it
+    theme_polarities: tuple[tuple[URIRef, URIRef, int], ...]  # theme, polarity -> findings
+
+
+def document_counts(triples: Iterable[tuple[URIRef, URIRef, object]]) -> DocumentCounts | None:
+    """The counts `select_finding_themes` + `tally` would give for this document alone; None for
+    a document with no report or no authority."""
+    authority_of: dict[URIRef, URIRef] = {}
+    about: dict[URIRef, URIRef] = {}
+    themes: dict[URIRef, set[URIRef]] = defaultdict(set)
+    polarity: dict[URIRef, URIRef] = {}
+    reports: list[URIRef] = []
+    for s, p, o in triples:
+        if p == OKG.inspectedAuthority:
+            authority_of[s] = o  # type: ignore[assignment]
+        elif p == OKG.aboutInspection:
+            about[s] = o  # type: ignore[assignment]
+        elif p == OKG.theme:
+            themes[s].add(o)  # type: ignore[arg-type]
+        elif p == OKG.polarity:
+            polarity[s] = o  # type: ignore[assignment]
+        elif p == RDF.type and o == OKG.Report:
+            reports.append(s)
+    if len(reports) != 1 or len(set(authority_of.values())) != 1:
+        return None
+    authority = next(iter(authority_of.values()))
+    by_theme: dict[URIRef, int] = defaultdict(int)
+    by_polarity: dict[tuple[URIRef, URIRef], int] = defaultdict(int)
+    for finding, found in themes.items():
+        if about.get(finding) not in authority_of:
+            continue
+        for theme in found:
+            by_theme[theme] += 1
+            by_polarity[(theme, polarity.get(finding, OKG.Polarity_neutral))] += 1
+    return DocumentCounts(
+        authority=authority,
+        report=reports[0],
+        themes=tuple(sorted(by_theme.items())),
+        theme_polarities=tuple((t, p, n) for (t, p), n in sorted(by_polarity.items())),
+    )
+
+
+class LoadedCounts:
+    """The counts of the documents one ingest run wrote, summed per authority as they arrive
+    (memory: a few hundred numbers per authority, whatever the number of documents)."""
+
+    def __init__(self) -> None:
+        self._reports: dict[URIRef, set[URIRef]] = defaultdict(set)
+        self._findings: dict[URIRef, dict[URIRef, int]] = defaultdict(lambda: defaultdict(int))
+        self._inspections: dict[URIRef, dict[URIRef, int]] = defaultdict(lambda: defaultdict(int))
+        self._polarities: dict[URIRef, dict[tuple[URIRef, URIRef], int]] = defaultdict(
+            lambda: defaultdict(int)
+        )
+
+    def add(self, counts: DocumentCounts) -> None:
+        authority = counts.authority
+        if counts.report in self._reports[authority]:
+            return  # the same content twice in one run is one report in the store
+        self._reports[authority].add(counts.report)
+        for theme, count in counts.themes:
+            self._findings[authority][theme] += count
+            self._inspections[authority][theme] += 1  # one inspection per document
+        for theme, polarity, count in counts.theme_polarities:
+            self._polarities[authority][(theme, polarity)] += count
+
+    def reports(self, authority: URIRef) -> set[URIRef]:
+        return set(self._reports.get(authority, ()))
+
+    def tally(self, authority: URIRef) -> AuthorityTally:
+        findings, inspections = self._findings[authority], self._inspections[authority]
+        return AuthorityTally(
+            authority=authority,
+            reports=tuple(sorted(self._reports[authority])),
+            themes=tuple(ThemeCount(t, findings[t], inspections[t]) for t in sorted(findings)),
+            theme_polarities=tuple(
+                ThemePolarityCount(t, p, n) for (t, p), n in sorted(self._polarities[authority].items())
+            ),
+        )
+
+
+def merge(authority: URIRef, documents: Iterable[DocumentCounts]) -> AuthorityTally:
+    """An authority's tally from the counts of all its documents."""
+    loaded = LoadedCounts()
+    for document in documents:
+        loaded.add(document)
+    return loaded.tally(authority)
+
+
 def summary_triples(counts: AuthorityTally) -> Triples:
     """The RDF of one authority's summary, as its summary graph holds it (written as N-Triples
     directly: an rdflib Graph cost more than the counting)."""
@@ -148,10 +244,19 @@ def recount(backend: Backend, authority: URIRef, reports: Iterable[URIRef]) -> A
     return tally(authority, reports, rows)
 
 
-def refresh_summaries(backend: Backend, *, everything: bool = False) -> list[URIRef]:
+def refresh_summaries(
+    backend: Backend,
+    *,
+    everything: bool = False,
+    loaded: LoadedCounts | None = None,
+) -> list[URIRef]:
     """Recount the summary of every authority whose reports changed (all of them with
     `everything`); drop the summaries of authorities with no report left. Returns the
-    authorities whose summary was written or dropped."""
+    authorities whose summary was written or dropped.
+
+    `loaded` holds the counts of the documents this run wrote, by authority: an authority all of
+    whose reports in the store are among them is summed from those counts; any other is recounted
+    from the store (`select_finding_themes`)."""
     state = coverage(backend)
     stale = sorted(set(state.in_store) | set(state.summarised)) if everything else state.out_of_date()
     for authority in stale:
@@ -160,7 +265,11 @@ def refresh_summaries(backend: Backend, *, everything: bool = False) -> list[URI
         if not reports:
             backend.drop_graph(graph)
             continue
-        backend.replace_graph(graph, summary_ntriples(recount(backend, authority, reports)))
+        if loaded is not None and reports == loaded.reports(authority):
+            counts = loaded.tally(authority)
+        else:
+            counts = recount(backend, authority, reports)
+        backend.replace_graph(graph, summary_ntriples(counts))
     if stale:
         log.debug("authority summaries recounted: %d", len(stale))
     return stale

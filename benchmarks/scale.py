@@ -146,6 +146,7 @@ def baselines(dump: Path, store_path: Path, work: Path, limit_s: int) -> dict:
     store.flush()
     figures["oxigraph_load_s"] = time.perf_counter() - start
     del store
+    figures["oxigraph_bulk_load_s"] = bulk_load_seconds(dump, work / f"{store_path.name}-bulk")
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     dataset = Dataset(default_union=True)
     start = time.perf_counter()
@@ -159,6 +160,36 @@ def baselines(dump: Path, store_path: Path, work: Path, limit_s: int) -> dict:
         k: asdict(v) if isinstance(v, bench_queries.Latency) else v for k, v in results.items()
     }
     figures["rdflib_limit_s"] = limit_s
+    return figures
+
+
+def bulk_load_seconds(dump: Path, target: Path) -> float:
+    """Seconds for pyoxigraph's bulk loader (no transaction: for a first import) into a fresh store."""
+    start = time.perf_counter()
+    store = ox.Store(str(target))
+    store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    del store
+    return time.perf_counter() - start
+
+
+def load_comparison(dump: Path, work: Path) -> dict:
+    """The same N-Quads loaded three ways in this process: pyoxigraph transactional load and bulk
+    load into on-disk stores, and rdflib's in-memory Dataset."""
+    data = dump.read_bytes()
+    figures: dict = {"quads_file": str(dump), "bytes": len(data)}
+    start = time.perf_counter()
+    store = ox.Store(str(work / "load-compare.db"))
+    store.load(data, format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    figures["oxigraph_load_s"] = time.perf_counter() - start
+    figures["quads"] = len(store)
+    del store
+    figures["oxigraph_bulk_load_s"] = bulk_load_seconds(dump, work / "load-compare-bulk.db")
+    start = time.perf_counter()
+    dataset = Dataset(default_union=True)
+    dataset.parse(data=data, format="nquads")
+    figures["rdflib_load_s"] = time.perf_counter() - start
     return figures
 
 
@@ -237,11 +268,27 @@ def _ms(entry: object) -> str:
     return str(entry) if entry else "-"
 
 
+def _count(value: object) -> str:
+    return f"{value:,}" if isinstance(value, int) else "-"
+
+
+def _ratio(slow: object, fast: object) -> str:
+    """How many times faster `fast` is than `slow` (p50s), or why there is no ratio."""
+    if not isinstance(fast, dict):
+        return "-"
+    if isinstance(slow, str) and slow.startswith("over"):
+        return f"> {float(slow.split()[1]) * 1000 / max(fast['p50_ms'], 0.01):,.0f}x"
+    if not isinstance(slow, dict):
+        return "-"
+    return f"{slow['p50_ms'] / max(fast['p50_ms'], 0.01):,.1f}x"
+
+
 def render(results_dir: Path) -> str:
-    """Markdown tables from the JSON results of earlier runs."""
+    """Markdown tables from the JSON results of earlier runs (ratios against the baselines)."""
     lines = [
-        "| scale | docs | pages | jobs | ingest s | docs/s | pages/s | triples/s | peak RSS main / worker MB |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| scale | docs loaded | pages | jobs | ingest s | docs/s | pages/s | quads/s | "
+        "vs reading the text alone | peak RSS main / worker MB |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     runs = sorted(results_dir.glob("scale-x*.json"), key=lambda p: int(p.stem.split("x")[-1]))
     loaded = [json.loads(p.read_text()) for p in runs]
@@ -251,39 +298,53 @@ def render(results_dir: Path) -> str:
             if not ing:
                 continue
             secs = ing["seconds"]
+            floor = r.get("text_floor_s")
             lines.append(
-                f"| x{r['scale']} | {ing['loaded']} (+{ing['failed']} failed) | {r['pages']} | {jobs} | {secs:.1f} | "
-                f"{ing['loaded'] / secs:.2f} | {r['pages'] / secs:.1f} | {ing['quads'] / secs:,.0f} | "
-                f"{ing['rss_main_mb']:.0f} / {ing['rss_worker_mb']:.0f} |"
+                f"| x{r['scale']} | {ing['loaded']:,} (+{ing['failed']} rejected) | {r['pages']:,} | {jobs} | "
+                f"{secs:.1f} | {ing['loaded'] / secs:.1f} | {r['pages'] / secs:.0f} | {ing['quads'] / secs:,.0f} | "
+                f"{secs / floor if floor else 0:.1f}x | {ing['rss_main_mb']:.0f} / {ing['rss_worker_mb']:.0f} |"
             )
     lines += [
         "",
-        "| scale | text floor s | re-ingest s (unchanged) | quads | export Turtle s (embedded / server) "
-        "| oxigraph load s | rdflib load s |",
-        "|---|---|---|---|---|---|---|",
+        "| scale | quads | text floor s | re-ingest, unchanged | export Turtle s (embedded / server) "
+        "| load s: pyoxigraph / rdflib (ratio) |",
+        "|---|---|---|---|---|---|",
     ]
     for r in loaded:
-        re_ingest = r.get("reingest_j2", {}).get("seconds")
+        first = r.get("ingest_j2", {}).get("seconds")
+        again = r.get("reingest_j2", {}).get("seconds")
+        reingest = (
+            "-" if again is None or not first else f"{again:.2f} s ({100 * again / first:.1f}% of first)"
+        )
+        ox_load, rdf_load = r.get("oxigraph_load_s"), r.get("rdflib_load_s")
+        load = (
+            f"{ox_load:.1f} / {rdf_load:.1f} ({rdf_load / ox_load:.1f}x)"
+            if ox_load and rdf_load
+            else (f"{ox_load:.1f} / -" if ox_load else "-")
+        )
         lines.append(
-            f"| x{r['scale']} | {r.get('text_floor_s', 0):.1f} | {'-' if re_ingest is None else f'{re_ingest:.2f}'} "
-            f"| {r.get('quads') or r.get('ingest_j2', {}).get('quads', '-')} | {r.get('export_turtle_s', 0):.1f} / {r.get('server_export_turtle_s', 0):.1f} "
-            f"| {r.get('oxigraph_load_s', 0):.1f} | {r.get('rdflib_load_s', 0):.1f} |"
+            f"| x{r['scale']} | {_count(r.get('quads') or r.get('ingest_j2', {}).get('quads'))} "
+            f"| {r.get('text_floor_s', 0):.1f} | {reingest} "
+            f"| {r.get('export_turtle_s', 0):.1f} / {r.get('server_export_turtle_s', 0):.1f} "
+            f"| {load} |"
         )
     for r in loaded:
         if "embedded_queries" not in r:
             continue
         lines += [
             "",
-            f"Named queries at x{r['scale']}: p50 / p95 ms (rows)",
+            f"Named queries at x{r['scale']}: p50 / p95 ms, rows with the sample parameters",
             "",
-            "| query | rows | embedded | Oxigraph server | rdflib in memory |",
-            "|---|---|---|---|---|",
+            "| query | rows | embedded | Oxigraph server | rdflib in memory | rdflib / embedded |",
+            "|---|---|---|---|---|---|",
         ]
         server = {q["query"]: q for q in r.get("server_queries", [])}
         rdf = r.get("rdflib_queries", {})
         for q in r["embedded_queries"]:
+            name = q["query"]
             lines.append(
-                f"| {q['query']} | {q['rows']} | {_ms(q)} | {_ms(server.get(q['query']))} | {_ms(rdf.get(q['query']))} |"
+                f"| {name} | {q['rows']:,} | {_ms(q)} | {_ms(server.get(name))} | {_ms(rdf.get(name))} "
+                f"| {_ratio(rdf.get(name), q)} |"
             )
     return "\n".join(lines)
 
@@ -306,9 +367,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--from-store", type=Path, help="the x10 store to replicate")
     parser.add_argument("--table", action="store_true", help="print markdown tables of the results in --out")
+    parser.add_argument(
+        "--load-compare", type=Path, metavar="NQ", help="only compare loading this N-Quads file three ways"
+    )
     args = parser.parse_args(argv)
     if args.table:
         print(render(args.out))
+        return 0
+    if args.load_compare:
+        args.work.mkdir(parents=True, exist_ok=True)
+        figures = load_comparison(args.load_compare, args.work)
+        (args.out / f"load-{args.load_compare.stem}.json").write_text(json.dumps(figures, indent=1))
+        print(json.dumps(figures, indent=1))
         return 0
     args.work.mkdir(parents=True, exist_ok=True)
     args.out.mkdir(parents=True, exist_ok=True)

@@ -80,6 +80,31 @@ def from_ox(term: object) -> Identifier | None:
     raise TypeError(f"unexpected term from the store: {term!r}")
 
 
+class _Converter:
+    """from_ox for one result set, making each distinct IRI into a URIRef once: results repeat
+    predicates and subjects, and URIRef's validation cost more than the query (a whole
+    inspection's 8,563 triples: ~2x faster)."""
+
+    def __init__(self) -> None:
+        self._iris: dict[str, URIRef] = {}
+        self._literals: dict[tuple[str, str | None, str], Literal] = {}
+
+    def __call__(self, term: object) -> Identifier | None:
+        if isinstance(term, ox.NamedNode):
+            value = term.value
+            iri = self._iris.get(value)
+            if iri is None:
+                iri = self._iris[value] = URIRef(value)
+            return iri
+        if isinstance(term, ox.Literal):
+            key = (term.value, term.language, term.datatype.value)
+            literal = self._literals.get(key)
+            if literal is None:
+                literal = self._literals[key] = from_ox(term)  # type: ignore[assignment]
+            return literal
+        return from_ox(term)
+
+
 def _ntriples_for_update(ntriples: bytes) -> str:
     """Re-serialise N-Triples through pyoxigraph so the text placed in INSERT DATA is canonical.
 
@@ -173,15 +198,17 @@ class EmbeddedStore(Backend):
         if not isinstance(result, ox.QuerySolutions):
             raise ValueError("not a SELECT query")
         variables = [v.value for v in result.variables]
-        rows = [{name: from_ox(solution[name]) for name in variables} for solution in result]
+        convert = _Converter()
+        rows = [dict(zip(variables, map(convert, solution), strict=True)) for solution in result]
         return SelectResult(variables=variables, rows=rows)
 
     def construct(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Iterator[tuple]:
         result = self._query(sparql, bindings)
         if not isinstance(result, ox.QueryTriples):
             raise ValueError("not a CONSTRUCT or DESCRIBE query")
+        convert = _Converter()
         for triple in result:
-            yield (from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object))
+            yield (convert(triple.subject), convert(triple.predicate), convert(triple.object))
 
     def ask(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> bool:
         result = self._query(sparql, bindings)

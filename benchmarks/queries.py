@@ -23,7 +23,7 @@ from rdflib.term import Identifier
 
 from ofsted_kg.backend import Backend
 from ofsted_kg.named_queries import NamedQuery, named_queries
-from ofsted_kg.query_samples import sample_values
+from ofsted_kg.query_samples import anchor_inspection, sample_values
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,10 @@ class Latency:
 
 def sample_parameters(backend: Backend) -> dict[str, dict[str, Identifier]]:
     """Bindings for every named query (query name -> variable -> term)."""
-    return {name: query.bindings(sample_values(backend, query)) for name, query in named_queries().items()}
+    anchor = anchor_inspection(backend)
+    return {
+        name: query.bindings(sample_values(backend, query, anchor)) for name, query in named_queries().items()
+    }
 
 
 def run_once(backend: Backend, query: NamedQuery, bindings: Mapping[str, Identifier]) -> int:
@@ -53,8 +56,15 @@ def percentile(values: list[float], fraction: float) -> float:
     return statistics.quantiles(ordered, n=100, method="inclusive")[round(fraction * 100) - 1]
 
 
-def measure(backend: Backend, runs: int = 20, warmup: int = 1) -> list[Latency]:
-    params = sample_parameters(backend)
+def measure(
+    backend: Backend,
+    runs: int = 20,
+    warmup: int = 1,
+    params: Mapping[str, Mapping[str, Identifier]] | None = None,
+) -> list[Latency]:
+    """p50/p95 of every named query with the sample parameters (computed here unless given, e.g.
+    the same ones for the server as for the embedded store)."""
+    params = params if params is not None else sample_parameters(backend)
     results = []
     for name, query in named_queries().items():
         rows = 0

@@ -32,13 +32,19 @@ SAMPLES = {
 _LABEL = PREFIXES + "SELECT ?v WHERE { { ?x skos:notation ?v } UNION { ?x skos:prefLabel ?v } } LIMIT 1"
 
 
-def sample_values(backend: Backend, query: NamedQuery) -> dict[str, str]:
-    """A value present in the data for each of the query's parameters (IRIs, or a concept's
-    notation / an authority's label where the parameter is a string); {} for an empty store."""
+def anchor_inspection(backend: Backend) -> URIRef | None:
+    """The inspection the samples come from (an aggregate over every finding: compute it once)."""
     anchors = backend.select(PREFIXES + ANCHOR).rows
-    if not anchors:
+    return anchors[0]["i"] if anchors else None  # type: ignore[return-value]
+
+
+def sample_values(backend: Backend, query: NamedQuery, anchor: URIRef | None = None) -> dict[str, str]:
+    """A value present in the data for each of the query's parameters (IRIs, or a concept's
+    notation / an authority's label where the parameter is a string); {} for an empty store.
+    Pass `anchor` (from `anchor_inspection`) when sampling for several queries."""
+    anchor = anchor or anchor_inspection(backend)
+    if anchor is None:
         return {}
-    anchor = anchors[0]["i"]
     values: dict[str, str] = {}
     for param in query.params:
         sample = SAMPLES.get(param.name)

@@ -344,7 +344,7 @@ def render(results_dir: Path) -> str:
     lines += [
         "",
         "| scale | quads | text floor s | re-ingest, unchanged | export Turtle s (embedded / server) "
-        "| load s: pyoxigraph / rdflib (ratio) |",
+        "| whole dump in one load, s: pyoxigraph on disk / rdflib (ratio) |",
         "|---|---|---|---|---|---|",
     ]
     for r in loaded:

@@ -4,7 +4,9 @@ Workers (a process pool) turn a file into N-Triples bytes for its document graph
 shared graph; only bytes cross the process boundary. The main process is the only writer: each
 document is one `replace_graph` transaction, so an interrupted run (Ctrl-C, kill -9) leaves
 whole documents or none, and re-running finishes the job. A document whose report graph is
-already in the store is skipped without being read beyond its hash.
+already in the store is skipped without being read beyond its hash. Last, the authority
+summaries whose reports changed are recounted (`ofsted_kg.summary`): from the counts the workers
+made for documents loaded in this run, from the store otherwise.
 """
 
 from __future__ import annotations

@@ -51,10 +51,6 @@ TYPES = {
 }
 
 
-def focused_visits(folder: Path = EXAMPLES) -> list[Path]:
-    return sorted(folder.glob(TYPES["focused_visit"]))
-
-
 def pdfium_extract(files: list[Path]) -> tuple[float, int]:
     """Seconds to pull the text of every page with pypdfium2 alone, and the page count."""
     pages = 0

@@ -146,37 +146,6 @@ def _document_output(record: object) -> tuple[bytes, bytes, DocumentCounts | Non
     return document, shared, document_counts(chain(built.document_triples, built.shared_triples))
 
 
-def document_ntriples(record: object) -> tuple[bytes, bytes]:
-    """The record's document graph and shared triples as N-Triples bytes."""
-    from .loaders.graph import record_to_graph
-
-    built = record_to_graph(record)
-    if hasattr(built, "ntriples"):
-        return built.ntriples()
-    document, shared = _split_graphs(built)
-    return _ntriples(document), _ntriples(shared)
-
-
-def _split_graphs(built: object) -> tuple[object, object]:
-    """(document graph, shared triples) from what loaders.graph.record_to_graph returns."""
-    if isinstance(built, tuple) and len(built) == 2:
-        return built[0], built[1]
-    for document_attr, shared_attr in (("document", "shared"), ("graph", "shared")):
-        if hasattr(built, document_attr) and hasattr(built, shared_attr):
-            return getattr(built, document_attr), getattr(built, shared_attr)
-    raise TypeError(f"unexpected result from record_to_graph: {type(built).__name__}")
-
-
-def _ntriples(graph: object) -> bytes:
-    if graph is None:
-        return b""
-    if isinstance(graph, bytes):
-        return graph
-    if isinstance(graph, str):
-        return graph.encode("utf-8")
-    return graph.serialize(format="nt", encoding="utf-8")  # type: ignore[attr-defined]
-
-
 # -- the base graphs -------------------------------------------------------------------------------
 
 
@@ -198,7 +167,7 @@ def ontology_ntriples() -> tuple[bytes, str]:
 def authorities_ntriples() -> bytes:
     from .loaders.graph import authorities_graph
 
-    return _ntriples(authorities_graph())
+    return authorities_graph().serialize(format="nt", encoding="utf-8")
 
 
 def ensure_base_graphs(backend: Backend, *, force: bool = False, refresh_ontology: bool = False) -> None:

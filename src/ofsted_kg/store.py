@@ -1,7 +1,7 @@
 """The embedded store: pyoxigraph's on-disk (RocksDB) quad store behind the Backend interface.
 
 Queries see the union of all named graphs as their default graph. Terms cross the boundary as
-rdflib terms; `to_ox` / `from_ox` convert them. Parameters are bound by a VALUES block of
+rdflib terms; `from_ox` converts results. Parameters are bound by a VALUES block of
 escaped terms opening the query's WHERE group (ofsted_kg.sparql_bindings), exactly as on a
 remote store, so a named query gives the same rows on every backend.
 """
@@ -44,21 +44,6 @@ EXPORT_PREFIXES = {
 }
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def to_ox(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as a pyoxigraph term (raises ValueError on an invalid IRI)."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot bind a {type(term).__name__} as an RDF term")
 
 
 def from_ox(term: object) -> Identifier | None:

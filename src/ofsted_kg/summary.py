@@ -171,14 +171,6 @@ class LoadedCounts:
         )
 
 
-def merge(authority: URIRef, documents: Iterable[DocumentCounts]) -> AuthorityTally:
-    """An authority's tally from the counts of all its documents."""
-    loaded = LoadedCounts()
-    for document in documents:
-        loaded.add(document)
-    return loaded.tally(authority)
-
-
 def summary_triples(counts: AuthorityTally) -> Triples:
     """The RDF of one authority's summary, as its summary graph holds it (written as N-Triples
     directly: an rdflib Graph cost more than the counting)."""

@@ -35,7 +35,6 @@ _VARNAME = re.compile(r"^[A-Za-z0-9_\u00C0-\uFFFF]+$")
 _IRI_FORBIDDEN = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 _LANG = re.compile(r"^[A-Za-z]+(-[A-Za-z0-9]+)*$")
 _IRIREF_AT = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_NAME_CHAR = re.compile(r"[A-Za-z0-9_:\-.?$]")
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 
@@ -102,40 +101,28 @@ def _skip_string(text: str, i: int) -> int:
 
 def where_group_start(sparql: str) -> int:
     """Index just after the `{` that opens the query's outer WHERE group."""
-    i, depth, n = 0, 0, len(sparql)
-    saw_where = False
+    tokens = _tokenize(sparql)
+    return tokens[_where_opener(tokens)].end
+
+
+def _where_opener(tokens: list[_Token]) -> int:
+    """Index of the token opening the outer WHERE group (comments, strings and IRIs are already
+    tokens of their own, so braces or the word WHERE inside them do not mislead it)."""
+    depth, saw_where = 0, False
     form: str | None = None
-    while i < n:
-        ch = sparql[i]
-        if ch == "#":
-            newline = sparql.find("\n", i)
-            i = n if newline < 0 else newline + 1
-            continue
-        if ch in "\"'":
-            i = _skip_string(sparql, i)
-            continue
-        if ch == "<":
-            match = _IRIREF_AT.match(sparql, i)
-            i = match.end() if match else i + 1
-            continue
-        if ch == "{":
+    for i, tok in enumerate(tokens):
+        if tok.kind == "punct" and tok.text == "{":
             if depth == 0 and (saw_where or form in ("SELECT", "ASK")):
-                return i + 1
+                return i
             depth += 1
-        elif ch == "}":
+        elif tok.kind == "punct" and tok.text == "}":
             depth -= 1
-        elif ch.isalpha() and (i == 0 or not _NAME_CHAR.match(sparql[i - 1])):
-            word = re.match(r"[A-Za-z_][A-Za-z0-9_\-]*", sparql[i:]).group(0)  # type: ignore[union-attr]
-            following = sparql[i + len(word) : i + len(word) + 1]
-            if following != ":" and depth == 0:
-                upper = word.upper()
-                if upper == "WHERE":
-                    saw_where = True
-                elif form is None and upper in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-                    form = upper
-            i += len(word)
-            continue
-        i += 1
+        elif depth == 0:
+            keyword = _keyword(tok)
+            if keyword == "WHERE":
+                saw_where = True
+            elif form is None and keyword in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+                form = keyword
     raise BindingError("query has no WHERE group to bind parameters into")
 
 
@@ -145,10 +132,11 @@ def bind(sparql: str, bindings: Mapping[str, Identifier | str] | None, *, pushdo
     if not bindings:
         return sparql
     names = {name.lstrip("?$"): value for name, value in bindings.items()}
-    at = where_group_start(sparql)
-    inserts = [(at, values_block(bindings))]
+    tokens = _tokenize(sparql)
+    opener = _where_opener(tokens)
+    inserts = [(tokens[opener].end, values_block(bindings))]
     if pushdown:
-        inserts += _pushed_blocks(sparql, at, names)
+        inserts += _pushed_blocks(tokens, opener, names)
     for position, block in sorted(inserts, reverse=True):
         sparql = f"{sparql[:position]} {block} {sparql[position:]}"
     return sparql
@@ -255,44 +243,60 @@ def _assigned(tokens: list[_Token], opener: int, closer: int) -> set[str]:
     }
 
 
+def _elements(tokens: list[_Token], opener: int, closer: int) -> Iterator[tuple[int, int]]:
+    """The top level of the group tokens[opener..closer], outside parentheses: (index, index of
+    its last token) for each token, a nested `{...}` group being one element; VALUES data and
+    groups inside parentheses (EXISTS in a FILTER) are skipped."""
+    i, parens = opener + 1, 0
+    while i < closer:
+        tok, end = tokens[i], i
+        if tok.kind == "punct" and tok.text in "()":
+            parens += 1 if tok.text == "(" else -1
+        elif _keyword(tok) == "VALUES":
+            end = _close_of(tokens, next(j for j in range(i, closer) if tokens[j].text == "{"))
+        elif tok.kind == "punct" and tok.text == "{":
+            end = _close_of(tokens, i)
+            if parens == 0:
+                yield i, end
+        elif parens == 0:
+            yield i, end
+        i = end + 1
+
+
+def _keywords_before(tokens: list[_Token], opener: int, i: int) -> set[str]:
+    """The keywords among the (up to) three tokens before tokens[i] in its group: OPTIONAL,
+    MINUS, UNION, GRAPH, SERVICE [SILENT] <iri>, [NOT] EXISTS..."""
+    return {_keyword(tokens[j]) for j in range(max(opener + 1, i - 3), i)}
+
+
 def _certainly_bound(tokens: list[_Token], opener: int, closer: int) -> set[str]:
     """Variables bound in every solution of this group: those in its top-level triple patterns,
     or certainly bound by a plain nested group, a GRAPH group or a subquery that projects them.
     Conservative: OPTIONAL, MINUS, UNION, EXISTS, SERVICE and VALUES contribute nothing."""
     bound: set[str] = set()
-    i, parens = opener + 1, 0
-    while i < closer:
+    for i, end in _elements(tokens, opener, closer):
         tok = tokens[i]
-        if tok.kind == "punct" and tok.text in "([":
-            parens += tok.text == "("
-        elif tok.kind == "punct" and tok.text in ")]":
-            parens -= tok.text == ")"
-        elif _keyword(tok) == "VALUES":
-            i = _close_of(tokens, next(j for j in range(i, closer) if tokens[j].text == "{"))
-        elif tok.kind == "var" and parens == 0:
+        if tok.kind == "var":
             bound.add(tok.text)
-        elif tok.text == "{" and tok.kind == "punct":
-            end = _close_of(tokens, i)
-            before = [_keyword(tokens[j]) for j in range(max(opener + 1, i - 3), i)]
+        elif tok.kind == "punct" and tok.text == "{":
             after = _keyword(tokens[end + 1]) if end + 1 < closer else ""
-            if not (_NOT_CERTAIN & {*before, after}):
-                if _is_subquery(tokens, i):
-                    sub = _parse_subquery(tokens, i, end)
-                    inner = _certainly_bound(tokens, sub.where_open, sub.where_close)
-                    if "*" not in sub.projected:
-                        inner &= sub.projected
-                    bound |= inner - _assigned(tokens, i, end)
-                else:
-                    bound |= _certainly_bound(tokens, i, end)
-            i = end
-        i += 1
+            if _NOT_CERTAIN & (_keywords_before(tokens, opener, i) | {after}):
+                continue
+            if _is_subquery(tokens, i):
+                sub = _parse_subquery(tokens, i, end)
+                inner = _certainly_bound(tokens, sub.where_open, sub.where_close)
+                if "*" not in sub.projected:
+                    inner &= sub.projected
+                bound |= inner - _assigned(tokens, i, end)
+            else:
+                bound |= _certainly_bound(tokens, i, end)
     return bound
 
 
-def _pushed_blocks(sparql: str, at: int, names: Mapping[str, Identifier | str]) -> list[tuple[int, str]]:
+def _pushed_blocks(
+    tokens: list[_Token], opener: int, names: Mapping[str, Identifier | str]
+) -> list[tuple[int, str]]:
     try:
-        tokens = _tokenize(sparql)
-        opener = next(i for i, tok in enumerate(tokens) if tok.start == at - 1)
         pushes = list(_pushdowns(tokens, opener, _close_of(tokens, opener), names))
     except (BindingError, StopIteration, IndexError):
         # A query this scanner cannot follow keeps the outer block only: always correct.
@@ -313,20 +317,11 @@ def _pushdowns(
     SERVICE groups are left alone. Each group that gets the block starts with it in turn, so the
     same reasoning recurses into it.
     """
-    i, parens = opener + 1, 0
-    while i < closer:
+    for i, end in _elements(tokens, opener, closer):
         tok = tokens[i]
-        if tok.kind == "punct" and tok.text in "()":
-            parens += 1 if tok.text == "(" else -1
-        elif _keyword(tok) == "VALUES":
-            i = _close_of(tokens, next(j for j in range(i, closer) if tokens[j].text == "{"))
-        elif tok.kind == "punct" and tok.text == "{":
-            end = _close_of(tokens, i)
-            before = {_keyword(tokens[j]) for j in range(max(opener + 1, i - 3), i)}
-            if parens == 0 and not ({"MINUS", "EXISTS", "SERVICE"} & before):
+        if tok.kind == "punct" and tok.text == "{":
+            if not ({"MINUS", "EXISTS", "SERVICE"} & _keywords_before(tokens, opener, i)):
                 yield from _push_into(tokens, i, end, names)
-            i = end
-        i += 1
 
 
 def _push_into(

@@ -22,7 +22,6 @@ import hashlib
 import io
 import json
 import re
-import resource
 import subprocess
 import sys
 import time
@@ -142,20 +141,12 @@ def baselines(dump: Path, store_path: Path, work: Path, limit_s: int) -> dict:
     """The same triples loaded and queried with rdflib in memory, and loaded into pyoxigraph."""
     figures: dict = {}
     data = dump.read_bytes()
-    fresh = work / f"{store_path.name}-reload"
-    start = time.perf_counter()
-    store = ox.Store(str(fresh))
-    store.load(data, format=ox.RdfFormat.N_QUADS)
-    store.flush()
-    figures["oxigraph_load_s"] = time.perf_counter() - start
-    del store
+    figures["oxigraph_load_s"], _ = load_seconds(data, work / f"{store_path.name}-reload")
     figures["oxigraph_bulk_load_s"] = bulk_load_seconds(dump, work / f"{store_path.name}-bulk")
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     dataset = Dataset(default_union=True)
     start = time.perf_counter()
     dataset.parse(data=data, format="nquads")
     figures["rdflib_load_s"] = time.perf_counter() - start
-    figures["rdflib_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - rss_before
     with EmbeddedStore(store_path) as backend:
         params = bench_queries.sample_parameters(backend)
     results = bench_queries.rdflib_measure(dataset, params, runs=1, limit_s=limit_s)
@@ -164,6 +155,18 @@ def baselines(dump: Path, store_path: Path, work: Path, limit_s: int) -> dict:
     }
     figures["rdflib_limit_s"] = limit_s
     return figures
+
+
+def load_seconds(data: bytes, target: Path) -> tuple[float, int]:
+    """Seconds for one transactional load of the N-Quads into a fresh on-disk store, and its quads."""
+    start = time.perf_counter()
+    store = ox.Store(str(target))
+    store.load(data, format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    seconds = time.perf_counter() - start
+    quads = len(store)
+    del store
+    return seconds, quads
 
 
 def bulk_load_seconds(dump: Path, target: Path) -> float:
@@ -177,17 +180,11 @@ def bulk_load_seconds(dump: Path, target: Path) -> float:
 
 
 def load_comparison(dump: Path, work: Path) -> dict:
-    """The same N-Quads loaded three ways in this process: pyoxigraph transactional load and bulk
-    load into on-disk stores, and rdflib's in-memory Dataset."""
+    """The same N-Quads loaded in this process into pyoxigraph (one transaction, bulk, in memory,
+    one transaction per graph as ingest writes) and into rdflib's in-memory Dataset (whole, per graph)."""
     data = dump.read_bytes()
     figures: dict = {"quads_file": str(dump), "bytes": len(data)}
-    start = time.perf_counter()
-    store = ox.Store(str(work / "load-compare.db"))
-    store.load(data, format=ox.RdfFormat.N_QUADS)
-    store.flush()
-    figures["oxigraph_load_s"] = time.perf_counter() - start
-    figures["quads"] = len(store)
-    del store
+    figures["oxigraph_load_s"], figures["quads"] = load_seconds(data, work / "load-compare.db")
     figures["oxigraph_bulk_load_s"] = bulk_load_seconds(dump, work / "load-compare-bulk.db")
     start = time.perf_counter()
     memory = ox.Store()

@@ -131,8 +131,17 @@ def lookup(gss_code: str) -> AuthorityInfo | None:
     return _by_code().get(gss_code.strip().upper())
 
 
+# Reorganisations of the legacy authorities in the reference lookup (GSS -> successors' GSS).
+SUCCESSORS: dict[str, tuple[str, ...]] = {
+    "E10000006": ("E06000063", "E06000064"),  # Cumbria -> Cumberland, Westmorland and Furness (2023)
+    "E10000021": ("E06000061", "E06000062"),  # Northamptonshire -> North, West Northamptonshire (2021)
+    "E06000029": ("E06000058",),  # Poole -> Bournemouth, Christchurch and Poole (2019)
+}
+
+
 @functools.lru_cache(maxsize=1)
-def _name_index() -> dict[str, AuthorityInfo]:
+def name_index() -> dict[str, AuthorityInfo]:
+    """Every normalised reference name and alias -> its authority."""
     by_name = {info.name: info for info in all_authorities()}
     index: dict[str, AuthorityInfo] = {}
     for info in all_authorities():
@@ -156,7 +165,7 @@ def resolve_info(name: str) -> AuthorityInfo | None:
     text = normalise(name)
     if not text:
         return None
-    index = _name_index()
+    index = name_index()
     if text in index:
         return index[text]
     padded = f" {text} "

@@ -48,12 +48,6 @@ INSPECTORATES: dict[str, tuple[str, str]] = {
     "hmicfrs": ("His Majesty's Inspectorate of Constabulary and Fire & Rescue Services", "HMICFRS"),
     "hmi_probation": ("His Majesty's Inspectorate of Probation", "HMI Probation"),
 }
-# Reorganisations of the legacy authorities in the reference lookup (GSS -> successors' GSS).
-SUCCESSORS: dict[str, tuple[str, ...]] = {
-    "E10000006": ("E06000063", "E06000064"),  # Cumbria -> Cumberland, Westmorland and Furness (2023)
-    "E10000021": ("E06000061", "E06000062"),  # Northamptonshire -> North, West Northamptonshire (2021)
-    "E06000029": ("E06000058",),  # Poole -> Bournemouth, Christchurch and Poole (2019)
-}
 
 
 class RecordGraphError(ValueError):
@@ -413,7 +407,7 @@ def authorities_graph() -> Graph:
         g.add((a, OKG.area, iris.gss_area(info.gss_code)))
         for neighbour in info.statistical_neighbours:
             g.add((a, OKG.statisticalNeighbour, iris.authority(neighbour)))
-        for successor in SUCCESSORS.get(info.gss_code, ()):
+        for successor in authorities.SUCCESSORS.get(info.gss_code, ()):
             g.add((a, OKG.succeededBy, iris.authority(successor)))
         g.add((a, ORG.hasUnit, unit))
         g.add((unit, RDF.type, OKG.ChildrensServices))

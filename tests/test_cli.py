@@ -174,7 +174,7 @@ def test_queries_lists_names_and_descriptions() -> None:
     result = ofsted_kg("queries", "--format", "json")
     assert result.returncode == 0
     listed = {q["name"]: q for q in json.loads(result.stdout)}
-    assert listed["select_findings_for_authority"]["parameters"] == "authority:string!"
+    assert listed["select_findings_for_authority"]["parameters"] == "authority:authority_name!"
     assert all(q["description"] for q in listed.values())
 
 

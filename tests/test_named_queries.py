@@ -66,7 +66,12 @@ def test_the_required_queries_exist() -> None:
 @pytest.mark.parametrize("name", [n for n in sorted(named_queries()) if named_queries()[n].form == "SELECT"])
 def test_every_select_runs_with_typed_rows(kg: api.KnowledgeGraph, name: str) -> None:
     query = named_queries()[name]
-    sample = {"string": "Peterborough", "iri": str(iris.authority("E06000031"))}
+    sample = {
+        "string": "Peterborough",
+        "iri": str(iris.authority("E06000031")),
+        "authority": "peterborough",
+        "authority_name": "peterborough",
+    }
     params = {p.name: sample[p.type] for p in query.params if not p.optional}
     rows = kg.query(name, **params)
     assert isinstance(rows, list)
@@ -112,7 +117,11 @@ def test_findings_for_authority_by_name_or_gss(kg: api.KnowledgeGraph, records) 
     texts = {f.text for r in peterborough for f in r.findings}
     assert {r.text for r in by_name} == texts
     assert all(isinstance(r.sequence, int) for r in by_name if r.sequence is not None)
-    assert kg.query("select_findings_for_authority", authority="Nowhere") == []
+    by_lower_case = kg.query("select_findings_for_authority", authority="peterborough")
+    assert sorted(r.finding for r in by_lower_case) == sorted(r.finding for r in by_name)
+    # An authority nobody is called is a usage error naming the nearest, not 0 silent rows.
+    with pytest.raises(QueryUsageError, match="no authority called 'Nowhere'"):
+        kg.query("select_findings_for_authority", authority="Nowhere")
 
 
 def test_improvement_points_and_theme_counts_agree(kg: api.KnowledgeGraph, records) -> None:

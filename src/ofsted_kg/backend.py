@@ -18,6 +18,10 @@ from typing import IO
 
 from rdflib.term import Identifier, URIRef
 
+from .errors import StoreError
+
+__all__ = ["EXPORT_FORMATS", "Backend", "SelectResult", "StoreError"]
+
 # Export formats: name -> (rdflib/oxigraph format key, whether it carries graph names).
 EXPORT_FORMATS = {
     "turtle": "turtle",
@@ -32,10 +36,6 @@ EXPORT_FORMATS = {
 class SelectResult:
     variables: list[str]
     rows: list[dict[str, Identifier | None]]  # missing (unbound) values are None
-
-
-class StoreError(Exception):
-    """The store or endpoint could not be reached or refused the operation (exit code 3)."""
 
 
 class Backend(ABC):

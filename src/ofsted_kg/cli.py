@@ -15,12 +15,7 @@ import pkgutil
 import sys
 
 from . import __version__, commands
-
-EXIT_OK = 0
-EXIT_FAILURES = 1
-EXIT_USAGE = 2
-EXIT_STORE = 3
-EXIT_INTERRUPTED = 130
+from .errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, OfstedKGError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return int(args.func(args) or 0)
+    except OfstedKGError as exc:
+        # The one place an error becomes an exit code (errors.py gives each type its code).
+        print(f"ofsted-kg: {' '.join(str(exc).split())}", file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

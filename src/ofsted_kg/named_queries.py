@@ -7,7 +7,9 @@ Each .rq file opens with a header comment block:
     # param authority: string required — what the parameter means
     # param theme: string — an optional parameter: left unbound when not given
 
-Parameter types (case-insensitive): `string`, `iri`, `date`, `integer`, `boolean`; a parameter is
+Parameter types (case-insensitive): `string`, `iri`, `date`, `integer`, `boolean`, and `authority`
+(the authority's IRI) or `authority_name` (its reference name), both given as anything
+`ofsted_kg.resolver` understands ("peterborough", "Hull", E06000031, 80537, 874); a parameter is
 optional unless marked `required` (an unbound variable matches everything). Values are converted to rdflib
 terms here and handed to the backend as bindings; they never reach the query text.
 """
@@ -30,8 +32,9 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from .backend import Backend
+from .errors import UsageError
 
-PARAM_TYPES = ("string", "iri", "date", "integer", "boolean")
+PARAM_TYPES = ("string", "iri", "date", "integer", "boolean", "authority", "authority_name")
 _HEADER_RE = re.compile(r"^#\s*(title|description|table)\s*:\s*(.+?)\s*$")
 _PARAM_RE = re.compile(
     r"^#\s*param\s+(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>\w+)(?:\s+(?P<need>optional|required))?\s*(?:[—–-]+\s*(?P<doc>.*?))?\s*$"
@@ -41,7 +44,7 @@ _FORM_RE = re.compile(
 )
 
 
-class QueryUsageError(ValueError):
+class QueryUsageError(UsageError):
     """An unknown query, or a missing, unknown or malformed parameter (exit code 2)."""
 
 
@@ -57,6 +60,8 @@ class Param:
         if isinstance(value, (URIRef, Literal)) and not isinstance(value, BNode):
             return value
         text = value.isoformat() if isinstance(value, dt.date) else str(value)
+        if self.type in ("authority", "authority_name"):
+            return self._authority(text)
         try:
             if self.type == "iri":
                 if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", text):
@@ -75,6 +80,18 @@ class Param:
                 f"parameter {self.name}: {text!r} is not a valid {self.type} ({exc})"
             ) from exc
         return Literal(text)
+
+    def _authority(self, text: str) -> Identifier:
+        from . import iris
+        from .resolver import UnknownAuthority, resolve_authority
+
+        if text.startswith(iris.BASE + "authority/"):
+            text = text.rsplit("/", 1)[-1]  # the authority's own IRI: its GSS code
+        try:
+            info = resolve_authority(text)
+        except UnknownAuthority as exc:
+            raise QueryUsageError(f"parameter {self.name}: {exc}") from exc
+        return iris.authority(info.gss_code) if self.type == "authority" else Literal(info.name)
 
 
 @dataclass(frozen=True)

@@ -95,11 +95,14 @@ class FakeOfsted:
         publications: list[SitePublication],
         providers: dict[str, str] | None = None,
         robots: str = "User-agent: *\nDisallow: /private/\n",
+        moved: dict[str, str] | None = None,
     ) -> None:
         names = {info.urn: info.name for info in all_authorities()}
         self.publications = list(publications)
         self.providers = providers or {p.urn: names[p.urn] for p in publications}
         self.robots = robots
+        # URN -> provider-page category other than 44: the listing links there, /provider/44/URN is 404.
+        self.moved = moved or {}
         self.behaviours: dict[str, Behaviour] = {}
         self.hits: list[Hit] = []
         self._lock = threading.Lock()
@@ -144,7 +147,7 @@ class FakeOfsted:
         shown = providers[start : start + min(rows, 100)]
         items = "\n".join(
             f"""      <li class="search-result">
-        <h3 class="search-result__title"><a href="/provider/44/{urn}">{html.escape(name)}</a></h3>
+        <h3 class="search-result__title"><a href="/provider/{self.moved.get(urn, "44")}/{urn}">{html.escape(name)}</a></h3>
         <address class="search-result__address">{html.escape(name)}</address>
         <p class="search-result__provider-type">Local Authority Children's Services</p>
       </li>"""
@@ -248,9 +251,9 @@ def _handler(site: FakeOfsted) -> type[BaseHTTPRequestHandler]:
                 start = int(query.get("start", ["0"])[0])
                 rows = int(query.get("rows", ["10"])[0])
                 return site.listing(start, rows), page
-            match = re.fullmatch(r"/provider/44/(\w+)", path)
-            if match:
-                return site.provider_page(match[1]), page
+            match = re.fullmatch(r"/provider/(\w+)/(\w+)", path)
+            if match and site.moved.get(match[2], "44") == match[1]:
+                return site.provider_page(match[2]), page
             match = re.fullmatch(r"/v1/file/(\w+)", path)
             if match:
                 return site.file(match[1]), "application/pdf"

@@ -70,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     level = logging.ERROR if args.quiet else (logging.DEBUG if args.verbose > 1 else logging.INFO)
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
+    # httpx logs every request at INFO: only with -vv (fetch logs its retries itself).
+    logging.getLogger("httpx").setLevel(logging.DEBUG if args.verbose > 1 else max(level, logging.WARNING))
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE

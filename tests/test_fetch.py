@@ -19,10 +19,9 @@ import pytest
 from ofsted_site import FakeOfsted, SitePublication, corpus_publications, fake_ofsted
 from servers import free_port
 
-from ofsted_kg import __version__
+from ofsted_kg import __version__, api
 from ofsted_kg.errors import SiteUnavailable
 from ofsted_kg.fetch import FetchSettings, fetch, read_manifest
-from ofsted_kg.fetch.sync import sync
 from ofsted_kg.ingest import ingest
 from ofsted_kg.store import EmbeddedStore
 
@@ -460,6 +459,9 @@ def test_sync_fetches_then_ingests_only_what_is_new(site: FakeOfsted, tmp_path: 
 
 
 def test_sync_from_python(site: FakeOfsted, tmp_path: Path) -> None:
-    with EmbeddedStore(tmp_path / "store.db") as store:
-        result = sync(store, tmp_path / "cache", authorities=["Barnet"], settings=settings(site), jobs=1)
-    assert result.ok and len(result.fetch.downloaded) == 2 and len(result.ingest.loaded) == 2
+    with api.open(tmp_path / "store.db") as kg:
+        result = kg.sync(
+            tmp_path / "cache", authorities=["Barnet"], settings=settings(site), jobs=1, progress=False
+        )
+        assert result.ok and len(result.fetch.downloaded) == 2 and len(result.ingest.loaded) == 2
+        assert {str(r.gss) for r in kg.sparql(REPORT_AUTHORITIES)} == {"E09000003"}

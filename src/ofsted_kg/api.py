@@ -6,6 +6,7 @@ with api.open("ofsted-kg.db") as kg:          # or api.open(endpoint="http://127
     rows = kg.query("select_findings_for_authority", authority="Peterborough")
     rows[0].text, rows[0].published           # typed: str, datetime.date ...
     kg.export("ofsted-kg.ttl")
+    kg.sync("ofsted-kg-cache", authorities=["Peterborough"])  # fetch from Ofsted, then ingest
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import builtins
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Identifier
@@ -23,6 +24,9 @@ from .backend import Backend
 from .connect import DEFAULT_PROFILE, DEFAULT_STORE, StoreSettings, open_backend
 from .ingest import IngestSummary, ingest
 from .named_queries import NamedQuery, get_query, named_queries, parse_query, run_select, typed_rows
+
+if TYPE_CHECKING:  # fetch is imported when used: opening a store never pays for its HTTP client
+    from .fetch.sync import SyncResult
 
 _SUFFIX_FORMATS = {
     ".ttl": "turtle",
@@ -52,6 +56,20 @@ class KnowledgeGraph:
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
         return ingest(self.backend, paths, jobs=jobs, progress=progress, prune=prune, force=force)
+
+    def sync(
+        self,
+        cache: str | os.PathLike[str] = "ofsted-kg-cache",
+        *,
+        jobs: int | None = None,
+        progress: bool = True,
+        **fetch_options: Any,
+    ) -> SyncResult:
+        """Fetch Ofsted's new publications into `cache`, then ingest them: `ofsted-kg sync`.
+        `fetch_options` are those of `ofsted_kg.fetch.fetch` (authorities, since, types, settings)."""
+        from .fetch.sync import sync
+
+        return sync(self.backend, cache, jobs=jobs, progress=progress, **fetch_options)
 
     def queries(self) -> dict[str, NamedQuery]:
         """The named queries shipped with ofsted-kg, by name."""

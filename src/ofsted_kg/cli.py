@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--timeout",
         type=float,
         default=float(os.environ.get("OFSTED_KG_TIMEOUT", "60")),
-        help="seconds per request to an endpoint (default 60, or $OFSTED_KG_TIMEOUT)",
+        help="seconds per request to an endpoint or to Ofsted's site (default 60, or $OFSTED_KG_TIMEOUT)",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):

@@ -20,8 +20,9 @@ from ofsted_site import FakeOfsted, SitePublication, corpus_publications, fake_o
 from servers import free_port
 
 from ofsted_kg import __version__, api
-from ofsted_kg.errors import SiteUnavailable
+from ofsted_kg.errors import SiteUnavailable, UsageError
 from ofsted_kg.fetch import FetchSettings, fetch, read_manifest
+from ofsted_kg.fetch.cache import locked
 from ofsted_kg.ingest import ingest
 from ofsted_kg.store import EmbeddedStore
 
@@ -132,6 +133,20 @@ def test_a_rerun_downloads_nothing(site: FakeOfsted, tmp_path: Path) -> None:
     third = fetch(cache, authorities=["80537"], settings=settings(site))
     assert [row.url for row in third.downloaded] == ["https://files.ofsted.gov.uk/v1/file/50199999"]
     assert len(read_manifest(cache)) == 4
+
+    # A file deleted from the cache is fetched again, to the place the manifest gives it.
+    gone = read_manifest(cache)[0]
+    (cache / gone.path).unlink()
+    fourth = fetch(cache, authorities=["80537"], settings=settings(site))
+    assert [row.path for row in fourth.downloaded] == [gone.path] and fourth.already == 3
+    assert sha256(cache / gone.path) == gone.sha256 and len(read_manifest(cache)) == 4
+
+
+def test_one_fetch_at_a_time_per_cache(site: FakeOfsted, tmp_path: Path) -> None:
+    with locked(tmp_path):
+        with pytest.raises(UsageError, match="another ofsted-kg fetch is using this cache folder"):
+            fetch(tmp_path, authorities=["Peterborough"], settings=settings(site))
+    assert site.hits == [] and not (tmp_path / "manifest.tsv").exists()
 
 
 def test_authority_since_and_type_filters(site: FakeOfsted, tmp_path: Path) -> None:

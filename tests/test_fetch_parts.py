@@ -13,7 +13,7 @@ import pytest
 from ofsted_kg.loaders.authorities import all_authorities
 from ofsted_site import EXAMPLES, FakeOfsted, corpus_publications
 
-from ofsted_kg.errors import InputRejected
+from ofsted_kg.errors import InputRejected, UsageError
 from ofsted_kg.fetch import cache, site
 from ofsted_kg.fetch.client import _retry_after
 from ofsted_kg.fetch.manifest import COLUMNS, ManifestRow, manifest_path, read_manifest, write_manifest
@@ -237,3 +237,26 @@ def test_stale_part_files_are_removed(tmp_path):
     keep.write_bytes(b"%PDF-1.4\n%%EOF")
     assert cache.remove_stale_parts(tmp_path) == [stale]
     assert not stale.exists() and keep.exists()
+
+
+def test_listing_links_that_are_not_provider_pages_are_ignored():
+    page = b"""<html><body>
+      <a href="/provider/44/80537">Peterborough City Council</a>
+      <a href="/provider/44/80537">View</a>
+      <a href="/search?level_1_types=3">Children's social care</a>
+      <a href="https://reports.ofsted.gov.uk/provider/44/80487/">Barnet</a>
+      <a href="/provider/44/80487/reports?x=1">Reports</a>
+    </body></html>"""
+    found = site.parse_listing(page, "http://mirror/search", "http://mirror")
+    assert [(p.urn, p.name, p.url) for p in found] == [
+        ("80537", "Peterborough City Council", "http://mirror/provider/44/80537"),
+        ("80487", "Barnet", "http://mirror/provider/44/80487/"),
+    ]
+
+
+def test_a_file_where_the_cache_folder_should_be_is_a_usage_error(tmp_path):
+    occupied = tmp_path / "cache"
+    occupied.write_text("not a folder")
+    with pytest.raises(UsageError, match="cannot be the cache folder"):
+        with cache.locked(occupied):
+            pass

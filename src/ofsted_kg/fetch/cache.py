@@ -120,7 +120,10 @@ def write_atomically(path: Path, data: bytes) -> None:
 @contextmanager
 def locked(cache: Path) -> Iterator[None]:
     """Hold the cache's lock for a fetch: two fetches into one folder would race for its manifest."""
-    cache.mkdir(parents=True, exist_ok=True)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{cache}: cannot be the cache folder ({exc.strerror or exc})") from None
     try:
         import fcntl
     except ImportError:  # not POSIX: no advisory locks; one fetch at a time is then up to the user

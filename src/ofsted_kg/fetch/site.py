@@ -63,6 +63,8 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 _NONVISUAL = re.compile(r"^(?P<head>.+?)\s*-\s*(?P<date>\d{1,2}\s+[A-Za-z]+\s+\d{4})$")
 _FORMAT = re.compile(r"^(?P<label>.+?)\s*,\s*(?P<format>[A-Za-z]{2,5})$")
+# The scrapers take any href containing /provider/ and its last segment as the URN.
+_PROVIDER_PATH = re.compile(r"/provider/(?:[^/]+/)?(?P<urn>[A-Za-z0-9]+)/?$")
 _FILE_PATH = re.compile(r"/v1/file/(?P<id>[A-Za-z0-9_-]+)/?$")
 _DOCUMENT_FORMATS = {"pdf", "word", "doc", "docx", "odt", "rtf", "html", "xlsx", "xls", "csv", "ods"}
 
@@ -138,12 +140,10 @@ def parse_listing(html: str | bytes, url: str, reports_url: str) -> list[Provide
     found: dict[str, ProviderLink] = {}
     for anchor in soup.find_all("a", href=True):
         href = str(anchor["href"])
-        if "/provider/" not in href:
+        match = _PROVIDER_PATH.search(urlsplit(href).path)
+        if match is None:
             continue
-        path = urlsplit(href).path.rstrip("/")
-        urn = path.rsplit("/", 1)[-1]
-        if not urn.isalnum():
-            continue
+        urn = match["urn"]
         name = " ".join(anchor.get_text(" ", strip=True).split())
         if urn not in found or (name and not found[urn].name):
             found[urn] = ProviderLink(urn=urn, name=name, url=rebase(href, url, reports_url))

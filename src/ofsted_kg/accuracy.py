@@ -645,8 +645,10 @@ LIMITATIONS = (
     " sub-bullets) is scored with the themes of the whole finding.",
     "- The lexicon and cue lists were tuned against the first 222 labelled findings. The last 50"
     " (ILACS and SIF headlines, area SEND strengths) were labelled before the classifier saw them:"
-    " on those alone it first scored themes precision 0.82, recall 0.81 and polarity accuracy 0.72,"
-    " which is the fairer estimate for unseen text, especially long headline paragraphs.",
+    " on those alone it first scored themes precision 0.82, recall 0.81 and polarity accuracy 0.72."
+    " The fresh labels above are the fairer estimate for unseen text: their precision is well below"
+    " the tuning set's, mostly from topics a finding names in passing (leaders, education, health,"
+    " assessment) that the labeller did not count as what the finding is about.",
     "",
     "Cases found in this run:",
 )

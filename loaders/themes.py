@@ -208,8 +208,11 @@ class Lexicon:
         regex = self._buckets.get(key)
         if regex is None and key in self._members:
             terms = self.terms
-            # Longest label first so that, at one position, the longest alternative wins.
-            members = sorted(self._members[key], key=lambda m: (-len(m[1]), m[1], m[0]))
+            # Longest label first so that, at one position, the longest alternative wins (a gap
+            # counts for nothing: "sufficiency of placements" is preferred to its gap form).
+            members = sorted(
+                self._members[key], key=lambda m: (-len(m[1].replace(f" {GAP}", "")), m[1], m[0])
+            )
             alternatives = []
             for n, (i, variant) in enumerate(members):
                 term = terms[i]

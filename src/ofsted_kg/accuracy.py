@@ -692,12 +692,25 @@ def fresh_section(report: Report) -> list[str]:
         f"| polarity accuracy, end to end | {_fmt(was) if was is not None else '–'} | "
         f"{_fmt(report.overall['polarity_fresh'].f1)} |"
     )
-    if len(report.fresh_splits) > 1:
-        lines += ["", "Per slice (now):", "", "| slice | findings | themes P | themes R | polarity |"]
-        lines.append("|---|---|---|---|---|")
+    if len(report.fresh_splits) > 1 or meta.get("rounds"):
+        lines += [
+            "",
+            "Per slice and round (the classifier on the labelled text; 'now' is this run, end to end):",
+            "",
+            "| slice | findings | lexicon | themes P | themes R | polarity |",
+            "|---|---|---|---|---|---|",
+        ]
         for split, scores in sorted(report.fresh_splits.items()):
+            n = scores["polarity"].support
+            for round_ in meta.get("rounds", []):
+                was = round_["scores"].get(split)
+                if was:
+                    lines.append(
+                        f"| {split} | {n} | {round_['name']} | {_fmt(was['themes.precision'])} | "
+                        f"{_fmt(was['themes.recall'])} | {_fmt(was['polarity.f1'])} |"
+                    )
             lines.append(
-                f"| {split} | {scores['polarity'].support} | {_fmt(scores['themes'].precision)} | "
+                f"| {split} | {n} | now | {_fmt(scores['themes'].precision)} | "
                 f"{_fmt(scores['themes'].recall)} | {_fmt(scores['polarity'].f1)} |"
             )
     before_themes = {name: Score(*counts) for name, counts in before.get("by_theme", {}).items()}

@@ -260,7 +260,8 @@ class Report:
     documents: int = 0
     labelled_findings: int = 0  # the tuning labels
     fresh_findings: int = 0
-    fresh_by_theme: dict[str, Score] = field(default_factory=dict)  # end to end, fresh labels
+    # split -> theme -> score, end to end on the fresh labels
+    fresh_by_theme: dict[str, dict[str, Score]] = field(default_factory=dict)
     # split -> "themes" | "themes_classifier" | "polarity" -> score: each fresh slice on its own
     fresh_splits: dict[str, dict[str, Score]] = field(default_factory=dict)
     fresh: dict[str, Any] = field(default_factory=dict)  # the fresh label file's meta object
@@ -449,7 +450,7 @@ def evaluate(
             split["themes_classifier"].add(set_score(sorted(set(label.themes)), alone))
             split["polarity"].add(Score(tp=1) if right else Score(fp=1, fn=1))
             for theme in sorted(set(label.themes) | set(got_themes)):
-                score = report.fresh_by_theme.setdefault(theme, Score())
+                score = report.fresh_by_theme.setdefault(label.split, {}).setdefault(theme, Score())
                 score.add(
                     set_score(
                         [theme] if theme in label.themes else [], [theme] if theme in got_themes else []
@@ -670,18 +671,17 @@ def fresh_section(report: Report) -> list[str]:
         counted = report.fresh_splits.get(split, {}).get("polarity", Score()).support
         state = f"{counted} labelled findings" if counted else "reserved, no findings labelled yet"
         lines.append(f"- `{split}` ({state}): " + ", ".join(f"`{d}`" for d in documents))
+    # Before and now on the same slice: the one measured before any change.
+    split = before.get("slice", "fresh-a")
+    now_scores = report.fresh_splits.get(split, {})
     if before:
         lines += ["", f"Before: {before.get('what', '')}".rstrip()]
-    lines += [
-        "",
-        "| score | before | now |",
-        "|---|---|---|",
-    ]
-    for name, title in (
-        ("themes_fresh", "themes, end to end"),
-        ("themes_fresh_classifier", "themes, classifier alone"),
+    lines += ["", f"On `{split}`:", "", "| score | before | now |", "|---|---|---|"]
+    for name, key, title in (
+        ("themes_fresh", "themes", "themes, end to end"),
+        ("themes_fresh_classifier", "themes_classifier", "themes, classifier alone"),
     ):
-        score = report.overall[name]
+        score = now_scores.get(key, Score())
         for metric in ("precision", "recall", "f1"):
             was = before_scores.get(f"{name}.{metric}")
             lines.append(
@@ -690,7 +690,7 @@ def fresh_section(report: Report) -> list[str]:
     was = before_scores.get("polarity_fresh.f1")
     lines.append(
         f"| polarity accuracy, end to end | {_fmt(was) if was is not None else '–'} | "
-        f"{_fmt(report.overall['polarity_fresh'].f1)} |"
+        f"{_fmt(now_scores.get('polarity', Score()).f1)} |"
     )
     if len(report.fresh_splits) > 1 or meta.get("rounds"):
         lines += [
@@ -700,31 +700,32 @@ def fresh_section(report: Report) -> list[str]:
             "| slice | findings | lexicon | themes P | themes R | polarity |",
             "|---|---|---|---|---|---|",
         ]
-        for split, scores in sorted(report.fresh_splits.items()):
+        for slice_name, scores in sorted(report.fresh_splits.items()):
             n = scores["polarity"].support
             for round_ in meta.get("rounds", []):
-                was = round_["scores"].get(split)
+                was = round_["scores"].get(slice_name)
                 if was:
                     lines.append(
-                        f"| {split} | {n} | {round_['name']} | {_fmt(was['themes.precision'])} | "
+                        f"| {slice_name} | {n} | {round_['name']} | {_fmt(was['themes.precision'])} | "
                         f"{_fmt(was['themes.recall'])} | {_fmt(was['polarity.f1'])} |"
                     )
             lines.append(
-                f"| {split} | {n} | now | {_fmt(scores['themes'].precision)} | "
+                f"| {slice_name} | {n} | now | {_fmt(scores['themes'].precision)} | "
                 f"{_fmt(scores['themes'].recall)} | {_fmt(scores['polarity'].f1)} |"
             )
     before_themes = {name: Score(*counts) for name, counts in before.get("by_theme", {}).items()}
     lines += [
         "",
-        f"Per theme, end to end (themes with at least {FRESH_THEME_MIN_SUPPORT} fresh labels or"
+        f"Per theme on `{split}`, end to end (themes with at least {FRESH_THEME_MIN_SUPPORT} labels or"
         " predictions, before or now; the rest pooled):",
         "",
         "| theme | labelled | P before | R before | P now | R now |",
         "|---|---|---|---|---|---|",
     ]
     pooled_now, pooled_before = Score(), Score()
-    for theme in sorted(set(report.fresh_by_theme) | set(before_themes)):
-        now = report.fresh_by_theme.get(theme, Score())
+    by_theme = report.fresh_by_theme.get(split, {})
+    for theme in sorted(set(by_theme) | set(before_themes)):
+        now = by_theme.get(theme, Score())
         was_theme = before_themes.get(theme, Score())
         sizes = (now.support, now.tp + now.fp, was_theme.tp + was_theme.fp)
         if max(sizes) < FRESH_THEME_MIN_SUPPORT:

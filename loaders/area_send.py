@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from . import authorities, dates
+from . import authorities, dates, visit_focus
 from .document import BULLET_RE, ReportText, TextLine
 from .errors import ExtractionFailed
 from .record import Authority, Finding, Inspector, Record, SourceInfo
@@ -99,6 +99,8 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
             judgements["area_send_outcome"] = grade
             break
     timing = " ".join(re.sub(r"\s+", " ", m.group()) for m in TIMING_RE.finditer(outcome_text)) or None
+    outcome_start, outcome_end = outcome_bounds or (0, min(2000, len(text)))
+    expected = visit_focus.next_inspections(text, visit[1], outcome_start, outcome_end, report.page_at)
 
     findings = _findings(report, headings, outcome_bounds)
     priority = [f for f in findings if f.kind == "area_for_priority_action"]
@@ -121,6 +123,7 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
         inspection_kind="full",
         visit_focus=timing,
         partner_bodies=_partner_bodies(report, headings),
+        next_inspections=expected,
     )
 
 

@@ -24,10 +24,11 @@ Judgement calls (also in the gold files' notes):
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
-from . import authorities, dates, people
+from . import authorities, dates, people, visit_focus
 from .document import BULLET_RE, ReportText
 from .errors import ExtractionFailed
 from .record import Finding, Inspector, Recipient, Record, SourceInfo, Span
@@ -50,8 +51,13 @@ _CLOSING_RE = re.compile(
 _SIGN_OFF_RE = re.compile(r"^(?:Yours sincerely|Your sincerely|Yours faithfully),?$")
 _TITLE_RE = re.compile(r"^Focused visit (?:to|of)\b", re.IGNORECASE)
 _FOCUS_RE = re.compile(
-    r"^(?:Inspectors (?:looked at|considered|reviewed|evaluated|focused on)|The focus of (?:this|the) visit was)\b"
+    r"^(?:Inspectors (?:looked at|considered|reviewed|evaluated|focused on)|The focus of (?:this|the) visit was"
+    r"|This visit looked at)\b"
 )
+# Sentences after the focus sentence that narrow it (Harrow 2018: "Specifically, they considered...").
+_FOCUS_MORE_RE = re.compile(r"^(?:Specifically|In particular|They also (?:considered|looked at))\b")
+# 2020-21 letters without a narrower focus: the visit's subject is the pandemic practice review.
+_COVID_FOCUS_RE = re.compile(r"leading Ofsted’?'?s work into how England’?'?s social care system")
 _INSPECTORS_RE = re.compile(
     r"inspectors?\s+(?:for\s+this\s+visit\s+)?(?:were|was)\b|carried\s+out\s+by\b", re.IGNORECASE
 )
@@ -133,6 +139,31 @@ def _framework(visit_start: str | None) -> str:
     if visit_start and visit_start >= "2023-01-01":
         return "ilacs-2023"
     return "ilacs-2018"
+
+
+def _focus(intro: list[Block]) -> list[str]:
+    """The printed focus: the sentence stating it (usually a paragraph of its own, sometimes inside
+    the opening paragraph), sentences narrowing it, and a bulleted list it introduces; failing
+    that, a 2020-21 letter's statement of the pandemic review it was part of."""
+    for i, block in enumerate(intro):
+        sentences = _sentences(block.text)
+        for j, sentence in enumerate(sentences):
+            if not _FOCUS_RE.match(sentence):
+                continue
+            parts = [sentence]
+            parts += itertools.takewhile(_FOCUS_MORE_RE.match, sentences[j + 1 :])
+            if block.text.rstrip().endswith(":") and j == len(sentences) - 1:
+                for bullet in intro[i + 1 :]:
+                    stripped, is_bullet = _strip_bullet(bullet)
+                    if not is_bullet:
+                        break
+                    parts.append(stripped.text)
+            return parts
+    for block in intro:
+        for sentence in _sentences(block.text):
+            if _COVID_FOCUS_RE.search(sentence):
+                return [sentence]
+    return []
 
 
 def _sentences(text: str) -> list[str]:
@@ -261,17 +292,7 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
             m = re.search(r"focused visit (?:on .*? )?to (?:the )?(.+?)(?: on | between |\.|$)", block.text)
             if m and (authority := authorities.resolve(m.group(1))):
                 break
-    focus_parts: list[str] = []
-    for i, block in enumerate(intro):
-        if _FOCUS_RE.match(block.text):
-            focus_parts.append(_sentences(block.text)[0])
-            if block.text.rstrip().endswith(":"):
-                for bullet in intro[i + 1 :]:
-                    stripped, is_bullet = _strip_bullet(bullet)
-                    if not is_bullet:
-                        break
-                    focus_parts.append(stripped.text)
-            break
+    focus_parts = _focus(intro)
     signatory = _signatory(blocks)
     inspectors = _inspectors(intro, signatory)
 
@@ -327,4 +348,5 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
         title=title,
         framework=_framework(visit.start if visit else published),
         visit_focus=" ".join(focus_parts) or None,
+        visit_focus_areas=visit_focus.focus_areas(" ".join(focus_parts)),
     )

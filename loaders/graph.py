@@ -234,6 +234,18 @@ class _Builder:
             g.add((i, OKG.visitFocus, Literal(rec.visit_focus)))
         if rec.series_number is not None:
             g.add((i, OKG.seriesNumber, Literal(rec.series_number)))
+        for area in rec.visit_focus_areas:
+            g.add((i, OKG.visitFocusArea, _concept(OKG.VisitFocusScheme, area, "visit focus area")))
+        for n, due in enumerate(rec.next_inspections, start=1):
+            node = iris.next_inspection(self.sha, n)
+            g.add((i, OKG.nextInspection, node))
+            g.add((node, RDF.type, OKG.ExpectedInspection))
+            g.add((node, OKG.expectedKind, Literal(due.kind)))
+            g.add((node, OKG.dueFrom, _date(due.due_from, "due from")))
+            g.add((node, OKG.dueBy, _date(due.due_by, "due by")))
+            g.add((node, OKG.statedInterval, Literal(due.interval)))
+            g.add((node, OKG.approximate, Literal(due.approximate)))
+            g.add((node, OKG.statement, Literal(due.statement)))
         inspectorates = {"ofsted"} | {person.inspectorate for person in rec.inspectors}
         if rec.document_type == "area_send_inspection":
             inspectorates.add("cqc")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from . import authorities, dates, people
+from . import authorities, dates, people, visit_focus
 from .document import ReportText
 from .errors import ExtractionFailed
 from .letter_parts import LetterParts, address_lines, addressee, letter_parts
@@ -79,6 +79,7 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
     headings = find_headings(report, HEADINGS)
     findings = _findings(report, headings, parts.body_end)
     recipient = _recipient(report, parts)
+    focus = _focus(report, headings, parts.body_end)
     return Record(
         document_type="monitoring_visit",
         authority=authority,
@@ -95,7 +96,8 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
         title=title_text,
         framework=_framework(ranges[0].start),
         inspection_kind="monitoring",
-        visit_focus=_focus(report, headings, parts.body_end),
+        visit_focus=focus,
+        visit_focus_areas=visit_focus.focus_areas(focus),
         series_number=series_number,
     )
 

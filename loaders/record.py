@@ -79,6 +79,19 @@ class Finding:
     responsible_body: str | None = None  # area SEND priority actions: who must act
 
 
+@dataclass(frozen=True)
+class ExpectedInspection:
+    """An inspection the report says will follow this one, within a stated interval."""
+
+    kind: str  # "full_inspection" | "monitoring_inspection"
+    interval: str  # as stated, an ISO 8601 duration: "P3Y", "P18M"
+    approximate: bool  # "within approximately ..."
+    due_from: str  # ISO date: the inspection's last day
+    due_by: str  # ISO date: that day plus the interval
+    statement: str  # the sentence, whitespace collapsed
+    span: Span  # where the sentence is in the report text
+
+
 @dataclass
 class SourceInfo:
     path: str  # as given by the user; only the file name reaches the graph
@@ -109,6 +122,10 @@ class Record:
     series_number: int | None = None  # monitoring visits: which visit in the series
     partner_bodies: list[str] = field(default_factory=list)  # area SEND ICB, JTAI agencies
     extra_dates: list[tuple[str, str]] = field(default_factory=list)  # further visit date sets
+    # okg:VisitFocusScheme notations of what a focused or monitoring visit looked at (visit_focus coded);
+    # like visit_focus, these feed the graph and are not in the JSON contract.
+    visit_focus_areas: list[str] = field(default_factory=list)
+    next_inspections: list[ExpectedInspection] = field(default_factory=list)  # area SEND: stated timing
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape, keys in the documented order."""

@@ -94,6 +94,11 @@ def association(sha256: str, inspector_name: str) -> URIRef:
     return URIRef(f"{BASE}inspection/{report_key(sha256)}/association/{slug(inspector_name)}")
 
 
+def next_inspection(sha256: str, position: int) -> URIRef:
+    """The n-th (1-based) following inspection a report states, in the order it states them."""
+    return URIRef(f"{BASE}inspection/{report_key(sha256)}/next/{position}")
+
+
 def judgement(sha256: str, area: str) -> URIRef:
     return URIRef(f"{BASE}inspection/{report_key(sha256)}/judgement/{slug(area)}")
 

@@ -59,6 +59,7 @@ class OKG(DefinedNamespace):
     DomesticAbuse: URIRef  # domestic abuse
     EarlyHelp: URIRef  # early help
     EducationAndVirtualSchool: URIRef  # education and the virtual school
+    ExpectedInspection: URIRef  # expected inspection
     ExtractionRun: URIRef  # extraction run
     FamilyTimeAndRelationships: URIRef  # family time and relationships
     Finding: URIRef  # finding
@@ -161,15 +162,32 @@ class OKG(DefinedNamespace):
     ThemeScheme: URIRef  # finding themes
     ThemeTally: URIRef  # theme tally
     UnaccompaniedChildren: URIRef  # unaccompanied children
+    VisitFocusScheme: URIRef  # visit focus areas
+    VisitFocus_care_leavers: URIRef  # care leavers
+    VisitFocus_children_in_care: URIRef  # children in care
+    VisitFocus_children_in_need_and_child_protection: URIRef  # children in need and children on child protection plans
+    VisitFocus_covid_19_practice: URIRef  # child-centred practice during the COVID-19 pandemic
+    VisitFocus_disabled_children: URIRef  # disabled children
+    VisitFocus_extra_familial_risk: URIRef  # extra-familial risk and exploitation
+    VisitFocus_front_door: URIRef  # the front door
+    VisitFocus_help_and_protection: URIRef  # children who need help and protection
+    VisitFocus_leadership: URIRef  # the impact of leaders
+    VisitFocus_permanence: URIRef  # permanence
+    VisitFocus_pre_proceedings: URIRef  # pre-proceedings and the Public Law Outline
+    VisitFocus_supported_accommodation_and_unregistered_homes: URIRef  # older children in supported accommodation or unregistered homes
     WorkforceAndCaseloads: URIRef  # workforce and caseloads
     YouthJustice: URIRef  # youth justice
     aboutInspection: URIRef  # about inspection
+    approximate: URIRef  # approximate
     area: URIRef  # area
     conductedBy: URIRef  # conducted by
     documentType: URIRef  # document type
+    dueBy: URIRef  # due by
+    dueFrom: URIRef  # due from
     endDate: URIRef  # end date
     evidence: URIRef  # evidence
     excludedLabel: URIRef  # excluded label
+    expectedKind: URIRef  # expected kind
     findingCount: URIRef  # finding count
     findingKind: URIRef  # finding kind
     framework: URIRef  # framework
@@ -190,6 +208,7 @@ class OKG(DefinedNamespace):
     matchedTerm: URIRef  # matched term
     matchedTheme: URIRef  # matched theme
     mediaType: URIRef  # media type
+    nextInspection: URIRef  # next inspection
     ofstedURN: URIRef  # Ofsted URN
     page: URIRef  # page
     pageCount: URIRef  # page count
@@ -210,6 +229,8 @@ class OKG(DefinedNamespace):
     sharedTheme: URIRef  # shared theme
     similarity: URIRef  # similarity
     startDate: URIRef  # start date
+    statedInterval: URIRef  # stated interval
+    statement: URIRef  # statement
     statisticalNeighbour: URIRef  # statistical neighbour
     succeededBy: URIRef  # succeeded by
     summarises: URIRef  # summarises
@@ -223,6 +244,7 @@ class OKG(DefinedNamespace):
     validFrom: URIRef  # valid from
     validUntil: URIRef  # valid until
     visitFocus: URIRef  # visit focus
+    visitFocusArea: URIRef  # visit focus area
 
 
 class OA(DefinedNamespace):

@@ -19,17 +19,12 @@ from typing import IO
 from rdflib.term import Identifier, URIRef
 
 from .errors import StoreError
+from .rdf_io import RDF_FORMATS
 
 __all__ = ["EXPORT_FORMATS", "Backend", "SelectResult", "StoreError"]
 
-# Export formats: name -> (rdflib/oxigraph format key, whether it carries graph names).
-EXPORT_FORMATS = {
-    "turtle": "turtle",
-    "trig": "trig",
-    "nt": "nt",
-    "nq": "nq",
-    "jsonld": "jsonld",
-}
+# Export formats: the names of ofsted_kg.rdf_io.RDF_FORMATS.
+EXPORT_FORMATS = tuple(RDF_FORMATS)
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,14 @@ def _defined_namespace(class_name: str, namespace: str, terms: dict[str, str], d
     return lines
 
 
+def declared_prefixes() -> dict[str, str]:
+    """Prefix -> namespace IRI, as the ontology's Turtle files declare them (sorted by prefix)."""
+    graph = Graph(bind_namespaces="none")
+    for name in vocabulary.ontology_files():
+        graph.parse(data=vocabulary.read_ontology_file(name), format="turtle")
+    return {prefix: str(iri) for prefix, iri in sorted(graph.namespaces())}
+
+
 def generate_namespace(graph: Graph | None = None) -> str:
     """The text of src/ofsted_kg/namespace.py for the ontology."""
     graph = graph if graph is not None else vocabulary.ontology_graph()
@@ -101,8 +109,14 @@ def generate_namespace(graph: Graph | None = None) -> str:
         "from rdflib.term import URIRef",
         "",
         "__all__ = [",
-        '    "DCTERMS", "OA", "OKG", "ORG", "OWL", "PROV", "RDF", "RDFS", "SDO", "SH", "SKOS", "TIME", "XSD",',
+        '    "DCTERMS", "OA", "OKG", "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SDO", "SH", "SKOS", "TIME",',
+        '    "XSD",',
         "]",
+        "",
+        "# The prefixes the ontology's Turtle files declare: the one prefix table (ofsted_kg.rdf_io).",
+        "PREFIXES: dict[str, str] = {",
+        *(f'    "{name}": "{iri}",' for name, iri in declared_prefixes().items()),
+        "}",
         "",
         "",
     ]

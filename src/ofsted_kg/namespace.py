@@ -22,8 +22,25 @@ from rdflib.namespace import (
 from rdflib.term import URIRef
 
 __all__ = [
-    "DCTERMS", "OA", "OKG", "ORG", "OWL", "PROV", "RDF", "RDFS", "SDO", "SH", "SKOS", "TIME", "XSD",
+    "DCTERMS", "OA", "OKG", "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SDO", "SH", "SKOS", "TIME",
+    "XSD",
 ]
+
+# The prefixes the ontology's Turtle files declare: the one prefix table (ofsted_kg.rdf_io).
+PREFIXES: dict[str, str] = {
+    "dcterms": "http://purl.org/dc/terms/",
+    "oa": "http://www.w3.org/ns/oa#",
+    "okg": "https://w3id.org/ofsted-kg/ontology#",
+    "org": "http://www.w3.org/ns/org#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "schema": "https://schema.org/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "time": "http://www.w3.org/2006/time#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
 
 
 class OKG(DefinedNamespace):

@@ -82,7 +82,9 @@ class Triples:
         return graph
 
     def ntriples(self) -> bytes:
-        return "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in self._triples).encode("utf-8")
+        return "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in self._triples).encode(
+            "utf-8"
+        )
 
 
 @dataclass

@@ -263,7 +263,9 @@ def test_every_prefix_in_the_queries_is_the_projects(path: Path) -> None:
 
 def test_inspector_names_come_from_schema_name(kg: api.KnowledgeGraph) -> None:
     """The inspectors' names are read through schema:name, not only the rdfs:label fallback."""
-    rows = kg.sparql(rdf_io.sparql_prefixes() + "SELECT ?name WHERE { ?i a okg:Inspector ; schema:name ?name }")
+    rows = kg.sparql(
+        rdf_io.sparql_prefixes() + "SELECT ?name WHERE { ?i a okg:Inspector ; schema:name ?name }"
+    )
     assert rows, "no inspector has a schema:name with the project's schema: prefix"
     visits = {r.inspectorName for r in kg.query("select_inspector_visits")}
     assert visits == {r.name for r in rows}

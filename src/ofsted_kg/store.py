@@ -19,6 +19,7 @@ from rdflib.term import Identifier
 
 from .backend import Backend, SelectResult, StoreError
 from .rdf_io import RDF_FORMATS, TermConverter, prefixes_for
+from .store_lock import Holder, StoreLock, command_line, rocksdb_lock_holder
 
 
 def _ntriples_for_update(ntriples: bytes) -> str:
@@ -32,17 +33,43 @@ def _ntriples_for_update(ntriples: bytes) -> str:
 
 
 class EmbeddedStore(Backend):
-    """A pyoxigraph `Store` in a folder on disk (created if missing)."""
+    """A pyoxigraph `Store` in a folder on disk (created if missing, unless read-only).
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    `read_only` opens it for reading only: no write access to the folder is needed (a read-only
+    filesystem, a folder of someone else's), and any number of readers may share it. Every open
+    first takes the folder's advisory lock (ofsted_kg.store_lock), shared or exclusive.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.read_only = read_only
+        if not read_only:
+            try:
+                self.path.mkdir(parents=True, exist_ok=True)  # `--store out/kg.db` just works
+            except OSError as exc:
+                raise StoreError(f"{self.path}: cannot create the store ({exc.strerror or exc})") from exc
+        self._lock = StoreLock.acquire(self.path, exclusive=not read_only)
+        if read_only and (holder := rocksdb_lock_holder(self.path)) is not None:
+            # A process writing without our lock: reading beside it is undefined in Oxigraph.
+            self._lock.release()
+            raise StoreError(_not_shared(self.path, holder))
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)  # `--store out/kg.db` just works
-            self._store = ox.Store(str(self.path))
+            self._store = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
         except OSError as exc:
-            if "lock" in str(exc).lower():
-                raise StoreError(f"{self.path}: the store is in use by another process (locked)") from exc
-            raise StoreError(f"{self.path}: cannot open the store ({_first_line(exc)})") from exc
+            self._lock.release()
+            raise StoreError(self._open_failure(exc)) from exc
+
+    def _open_failure(self, exc: OSError) -> str:
+        """One line naming the real cause of a failed open."""
+        text = _first_line(exc)
+        lowered = text.lower()
+        if "read-only file system" in lowered:
+            return f"{self.path}: the store is on a read-only filesystem: it can be read (query, export, validate) but not written"
+        if "permission denied" in lowered:
+            return f"{self.path}: permission denied ({text}): it can be read by commands that only read, if its files are readable"
+        if "lock" in lowered:
+            return _not_shared(self.path, rocksdb_lock_holder(self.path))
+        return f"{self.path}: cannot open the store ({text})"
 
     # -- graphs -------------------------------------------------------------------------------
 
@@ -50,6 +77,7 @@ class EmbeddedStore(Backend):
         return self._store.contains_named_graph(ox.NamedNode(str(graph)))
 
     def replace_graph(self, graph: URIRef, ntriples: bytes) -> None:
+        self._check_writable()
         name = ox.NamedNode(str(graph))  # validated IRI: cannot carry '>' or spaces
         if not self._store.contains_named_graph(name):
             # A new graph (the usual case: graph names carry the content hash) is one
@@ -68,6 +96,7 @@ class EmbeddedStore(Backend):
             self._store.add_graph(name)
 
     def add_to_graph(self, graph: URIRef, ntriples: bytes) -> None:
+        self._check_writable()
         try:
             self._store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(graph)))
         except SyntaxError as exc:
@@ -76,6 +105,7 @@ class EmbeddedStore(Backend):
             raise StoreError(f"{self.path}: write failed ({_first_line(exc)})") from exc
 
     def drop_graph(self, graph: URIRef) -> None:
+        self._check_writable()
         self._run_update(f"DROP SILENT GRAPH {ox.NamedNode(str(graph))}")
 
     def graphs(self) -> list[URIRef]:
@@ -86,6 +116,10 @@ class EmbeddedStore(Backend):
         if graph is None:
             return len(self._store)
         return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))))
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.path}: the store was opened read-only; this command cannot write to it")
 
     def _run_update(self, update: str) -> None:
         try:
@@ -167,13 +201,26 @@ class EmbeddedStore(Backend):
             self._store.dump(out, format=rdf_format, from_graph=graph, prefixes=prefixes)
 
     def flush(self) -> None:
-        self._store.flush()
+        if not self.read_only:
+            self._store.flush()
 
     def close(self) -> None:
         store = getattr(self, "_store", None)
         if store is not None:
-            store.flush()
+            if not self.read_only:
+                store.flush()
             del self._store
+        lock = getattr(self, "_lock", None)
+        if lock is not None:
+            lock.release()
+
+
+def _not_shared(path: Path, pid: int | None) -> str:
+    who = Holder(pid, command_line(pid), True).describe() if pid else "another process"
+    return (
+        f"{path}: the store is in use by another process (locked): open read-write by {who}, "
+        "which does not share it"
+    )
 
 
 def _first_line(exc: BaseException) -> str:

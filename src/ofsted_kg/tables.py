@@ -113,7 +113,10 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: i
         floors = [
             min(n, max(_MIN_WIDTH, min(len(h), _HEADER_FLOOR))) for n, h in zip(natural, headers, strict=True)
         ]
-        widths = _fit(natural, width - len(_GAP) * max(len(headers) - 1, 0), floors)
+        room = width - len(_GAP) * max(len(headers) - 1, 0)
+        widths = _fit(natural, room, floors)
+        if sum(widths) > room:  # too many columns to keep headers whole: let them wrap too
+            widths = _fit(widths, room, [min(n, _MIN_WIDTH) for n in natural])
     lines = _lines(headers, widths) + [_GAP.join("-" * w for w in widths)]
     for row in flat:
         lines += _lines(row, widths)

@@ -101,7 +101,8 @@ def run(args: argparse.Namespace) -> int:
     # The store's lock (shared to read, exclusive to write) goes with the process into the
     # server: while it serves, `ingest` into this folder refuses instead of writing data the
     # server would never see, and a read-write server keeps readers out.
-    StoreLock.acquire(store, exclusive=args.allow_update, wait=False).hand_to_exec()
+    lock = StoreLock.acquire(store, exclusive=args.allow_update, wait=False)
+    lock.hand_to_exec()
     if not is_loopback(host):
         print(
             f"ofsted-kg: warning: listening on {host}, reachable from other machines, with no authentication",
@@ -121,4 +122,6 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"ofsted-kg: cannot start {binary}: {exc.strerror or exc}", file=sys.stderr)
         return 3
+    finally:
+        lock.release()  # reached only when exec did not replace this process
     return 0  # not reached: execv replaced this process

@@ -42,7 +42,7 @@ lint: setup-test
 	$(BIN)/ruff format --check .
 
 docs: setup
-	$(BIN)/python -m ofsted_kg.devtools all
+	$(BIN)/python -m tools.devtools all
 
 bench: setup-test
 	$(BIN)/python benchmarks/ingest.py

@@ -32,8 +32,8 @@ from typing import Any
 
 from ofsted_kg.loaders.errors import DocumentError
 
-REPO = Path(__file__).resolve().parents[2]
-GOLD_DIR = REPO / "tests" / "gold"
+# Relative to the current folder: run from a source checkout's root, or give --gold.
+GOLD_DIR = Path("tests") / "gold"
 LABELS_FILE = "findings_labels.jsonl"
 BASELINE_FILE = "baseline.json"
 
@@ -167,8 +167,21 @@ class GoldFinding:
     polarity: str
 
 
-def load_gold(gold_dir: Path = GOLD_DIR, root: Path = REPO) -> list[GoldDocument]:
-    docs = []
+def gold_root(gold_dir: Path, files: Iterable[str]) -> Path:
+    """The folder the gold records' "file" paths are relative to: the gold directory or the
+    nearest folder above it where the first of them exists (a checkout's root for tests/gold)."""
+    first = next(iter(files), None)
+    gold_dir = gold_dir.resolve()
+    if first is not None:
+        for base in (gold_dir, *gold_dir.parents):
+            if (base / first).exists():
+                return base
+    return gold_dir
+
+
+def load_gold(gold_dir: Path = GOLD_DIR, root: Path | None = None) -> list[GoldDocument]:
+    """The gold records; each "file" is resolved against `root` (default: see gold_root)."""
+    records: list[tuple[Path, dict[str, Any]]] = []
     for path in sorted(gold_dir.glob("*.json")):
         if path.name == BASELINE_FILE:
             continue
@@ -178,8 +191,10 @@ def load_gold(gold_dir: Path = GOLD_DIR, root: Path = REPO) -> list[GoldDocument
             raise SystemExit(f"{path}: not valid JSON ({exc})") from None
         if "file" not in data:
             raise SystemExit(f'{path}: gold record has no "file" key')
-        docs.append(GoldDocument(root / data["file"], data))
-    return docs
+        records.append((path, data))
+    if root is None:
+        root = gold_root(gold_dir, (data["file"] for _, data in records))
+    return [GoldDocument(root / data["file"], data) for _, data in records]
 
 
 def load_labels(gold_dir: Path = GOLD_DIR) -> list[GoldFinding]:
@@ -404,9 +419,11 @@ def evaluate(
     return report
 
 
-def run(gold_dir: Path = GOLD_DIR, root: Path = REPO, cache_dir: Path | None = None) -> Report:
-    docs = load_gold(gold_dir, root)
+def run(gold_dir: Path = GOLD_DIR, root: Path | None = None, cache_dir: Path | None = None) -> Report:
     labels = load_labels(gold_dir)
+    if root is None:
+        root = gold_root(gold_dir, (label.file for label in labels))
+    docs = load_gold(gold_dir, root)
     paths = {doc.path for doc in docs} | {root / label.file for label in labels}
     records = extract_all(sorted(paths), cache_dir)
     return evaluate(docs, labels, records)
@@ -615,7 +632,15 @@ def summary(report: Report) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ofsted_kg.accuracy", description=__doc__.split("\n")[0])
-    parser.add_argument("--gold", type=Path, default=GOLD_DIR, help="gold directory (default tests/gold)")
+    parser.add_argument(
+        "--gold", type=Path, default=GOLD_DIR, help="gold directory (default ./tests/gold, as in a checkout)"
+    )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        help="folder the gold records' file paths are relative to (default: the gold directory, "
+        "or the nearest folder above it holding them)",
+    )
     parser.add_argument(
         "--write", type=Path, metavar="FILE", help="write the markdown report (docs/accuracy.md)"
     )
@@ -633,7 +658,7 @@ def main(argv: list[str] | None = None) -> int:
             f"error: {args.gold}: no {LABELS_FILE} (the gold directory of a source checkout)", file=sys.stderr
         )
         return 2
-    report = run(args.gold, cache_dir=args.cache)
+    report = run(args.gold, args.root, cache_dir=args.cache)
     baseline = load_baseline(args.gold)
     print(summary(report))
     scores = report.scores()

@@ -138,10 +138,6 @@ def record_to_graph(record: Record, *, software_version: str = __version__) -> D
     return _Builder(record, software_version).build()
 
 
-def record_to_dataset(record: Record, *, software_version: str = __version__) -> Dataset:
-    return record_to_graph(record, software_version=software_version).dataset()
-
-
 class _Builder:
     def __init__(self, record: Record, software_version: str) -> None:
         assert record.source is not None

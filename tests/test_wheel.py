@@ -154,7 +154,9 @@ def test_installed_accuracy_resolves_gold_files_from_the_gold_directory(wheel: P
     (gold / f"{name}.json").write_text(json.dumps(record), encoding="utf-8")
     labels = [
         {**row, "file": f"letters/{name}.pdf"}
-        for row in map(json.loads, (ROOT / "tests" / "gold" / "findings_labels.jsonl").read_text().splitlines())
+        for row in map(
+            json.loads, (ROOT / "tests" / "gold" / "findings_labels.jsonl").read_text().splitlines()
+        )
         if row["file"].endswith(f"{name}.pdf")
     ]
     (gold / "findings_labels.jsonl").write_text("\n".join(json.dumps(r) for r in labels) + "\n")

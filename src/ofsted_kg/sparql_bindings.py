@@ -166,7 +166,9 @@ def _tokenize(sparql: str) -> list[_Token]:
                 raise BindingError("unbalanced braces in query")
             tokens.append(_Token(ch, ch, i, i + 1))
             i += 1
-        elif (ch.isalpha() or ch == "_") and (i == 0 or not (sparql[i - 1].isalnum() or sparql[i - 1] in ":_")):
+        elif (ch.isalpha() or ch == "_") and (
+            i == 0 or not (sparql[i - 1].isalnum() or sparql[i - 1] in ":_")
+        ):
             match = _WORD_AT.match(sparql, i)
             assert match is not None
             if match.end() < n and sparql[match.end()] == ":":

@@ -463,9 +463,10 @@ def update_baseline(
     if drops and not (allow_lower and reason):
         return baseline, drops
     floors = {name: floor_value(value) for name, value in sorted(scores.items())}
-    new = {"floors": floors, "lowered": list(baseline.get("lowered", []))}
+    lowered: list[dict[str, Any]] = list(baseline.get("lowered", []))
+    new = {"floors": floors, "lowered": lowered}
     if drops:
-        new["lowered"].append(
+        lowered.append(
             {
                 "date": dt.date.today().isoformat(),
                 "reason": reason,

@@ -115,7 +115,7 @@ class RemoteStore(Backend):
     def _convert(self, result: QueryResult) -> dict:
         """The JSON results, or StoreError when the answer broke off (server timeout, dropped link)."""
         try:
-            return result.convert()
+            return result.convert()  # type: ignore[return-value]  # JSON was asked for: a dict
         except (ValueError, OSError) as exc:  # JSONDecodeError is a ValueError; read timeouts are OSErrors
             raise StoreError(
                 f"{display_url(self.endpoints.query_url)}: incomplete or malformed query results "

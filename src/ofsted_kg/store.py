@@ -29,7 +29,7 @@ def _ntriples_for_update(ntriples: bytes) -> str:
     IRI is escaped by oxigraph's own serialiser, so the data cannot break out of the update.
     """
     triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
 
 
 class EmbeddedStore(Backend):
@@ -193,8 +193,8 @@ class EmbeddedStore(Backend):
             return
         # Triple formats: the default graph is not a union for dumps, so merge graph by graph.
         # Blank node labels are store-wide in oxigraph, so concatenated dumps never collide.
-        sources: list[ox.NamedNode | ox.DefaultGraph] = (
-            wanted if wanted is not None else [ox.DefaultGraph(), *self._store.named_graphs()]
+        sources: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = (
+            list(wanted) if wanted is not None else [ox.DefaultGraph(), *self._store.named_graphs()]
         )
         for graph in sources:
             # A repeated @prefix block between graphs is valid Turtle.

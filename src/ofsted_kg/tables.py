@@ -96,8 +96,8 @@ def write_rows(
             cells = [cell_text(x) for x in row]
             writer.writerow(cells if fmt == "csv" else [" ".join(c.split()) for c in cells])
     elif fmt == "table":
-        cells = [[cell_text(x) for x in row] for row in rows]
-        out.write(render_table(variables, cells, table_width(out, width)))
+        texts = [[cell_text(x) for x in row] for row in rows]
+        out.write(render_table(variables, texts, table_width(out, width)))
     else:
         raise UsageError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
 
@@ -163,5 +163,5 @@ def write_triples(
         return
     import pyoxigraph as ox
 
-    triples = (ox.Triple(*(to_ox(t) for t in triple)) for triple in backend.construct(sparql, bindings))
+    triples = (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in backend.construct(sparql, bindings))  # type: ignore[arg-type]
     ox.serialize(triples, out, format=RDF_FORMATS[fmt], prefixes=prefixes_for(fmt))

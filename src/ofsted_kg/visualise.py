@@ -82,7 +82,7 @@ def select_findings(
         return (
             (authority is None or f.authority_name.casefold() == authority.casefold())
             and (theme is None or theme in f.themes)
-            and (since is None or (f.date and f.date >= since))
+            and (since is None or (bool(f.date) and f.date >= since))
         )
 
     core = {f.iri for f in findings if matches(f)}

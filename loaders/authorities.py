@@ -147,13 +147,13 @@ def name_index() -> dict[str, AuthorityInfo]:
     for info in all_authorities():
         index[normalise(info.name)] = info
     for row in _read_csv(PRIMARY_FILE):
-        info = by_name.get(row["local_authority_ons_name"].strip())
-        if not info:
+        named = by_name.get(row["local_authority_ons_name"].strip())
+        if not named:
             continue
         for alias in re.findall(r"[^\[\],]+(?:,\s*[^\[\],]+)*", row["also_known_as"].strip("[] ")):
             for part in alias.split(", ") if "&" not in alias else [alias]:
                 if normalise(part):
-                    index.setdefault(normalise(part), info)
+                    index.setdefault(normalise(part), named)
     for alias, target in {**NAME_ALIASES, **SERVICE_ALIASES}.items():
         if target in by_name:
             index[normalise(alias)] = by_name[target]

@@ -92,9 +92,9 @@ def _blocks(report: ReportText) -> list[Block]:
         cuts = {0, len(para.text)}
         for m in _CUT_BEFORE_RE.finditer(para.text):
             cuts.add(m.start())
-        m = _CUT_AFTER_RE.match(para.text)
-        if m:
-            cuts.add(m.end())
+        after = _CUT_AFTER_RE.match(para.text)
+        if after:
+            cuts.add(after.end())
         points = sorted(cuts)
         for a, b in zip(points, points[1:], strict=False):
             piece = para.text[a:b]

@@ -18,6 +18,7 @@ from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SDO, SKOS, TIME, XSD
 
 from ofsted_kg import __version__, iris, vocabulary
 from ofsted_kg.namespace import OA, OKG
+from ofsted_kg.rdf_io import PREFIXES, nt_term
 
 from . import authorities
 from .record import Finding, Record
@@ -81,22 +82,9 @@ class Triples:
         return graph
 
     def ntriples(self) -> bytes:
-        return "".join(f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in self._triples).encode("utf-8")
-
-
-_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-
-
-def _nt(term: URIRef | Literal) -> str:
-    """A term in N-Triples syntax (IRIs here are minted by ofsted_kg.iris or are vocabulary terms)."""
-    if isinstance(term, Literal):
-        lexical = f'"{str(term).translate(_NT_ESCAPES)}"'
-        if term.language:
-            return f"{lexical}@{term.language}"
-        if term.datatype is not None and term.datatype != XSD.string:
-            return f"{lexical}^^<{term.datatype}>"
-        return lexical
-    return f"<{term}>"
+        return "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in self._triples).encode(
+            "utf-8"
+        )
 
 
 @dataclass
@@ -148,10 +136,6 @@ def record_to_graph(record: Record, *, software_version: str = __version__) -> D
     if record.source is None:
         raise RecordGraphError("the record has no source (file hash): it cannot be identified")
     return _Builder(record, software_version).build()
-
-
-def record_to_dataset(record: Record, *, software_version: str = __version__) -> Dataset:
-    return record_to_graph(record, software_version=software_version).dataset()
 
 
 class _Builder:
@@ -436,15 +420,5 @@ def authorities_graph() -> Graph:
 
 
 def _bind_prefixes(graph: Graph) -> None:
-    for prefix, namespace in (
-        ("okg", str(OKG._NS)),
-        ("oa", str(OA._NS)),
-        ("org", str(ORG)),
-        ("prov", str(PROV)),
-        ("time", str(TIME)),
-        ("schema", str(SDO)),
-        ("dcterms", str(DCTERMS)),
-        ("skos", str(SKOS)),
-        ("id", iris.BASE),
-    ):
+    for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)

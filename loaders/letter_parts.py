@@ -40,7 +40,8 @@ def letter_parts(report: ReportText) -> LetterParts:
             break
     salutation_at = next((i for i, p in enumerate(paras[:15]) if SALUTATION_RE.match(p.text)), None)
     address = paras[first:salutation_at] if salutation_at is not None else []
-    salutation = SALUTATION_RE.match(paras[salutation_at].text)["name"] if salutation_at is not None else None
+    found = SALUTATION_RE.match(paras[salutation_at].text) if salutation_at is not None else None
+    salutation = found["name"] if found else None
     title_at = (salutation_at + 1) if salutation_at is not None else first
     title = paras[title_at] if title_at < len(paras) else None
     body_start = paras[title_at + 1].start if title_at + 1 < len(paras) else len(report.text)

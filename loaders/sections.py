@@ -109,15 +109,6 @@ def clean(text: str) -> str:
     return re.sub(r"\s+", " ", " ".join(p for p in parts if p)).strip()
 
 
-def strip_prefix(text: str, start: int, end: int, prefix: re.Pattern[str]) -> int:
-    """`start` moved past a leading match of `prefix` (a table's header row) and whitespace."""
-    m = prefix.match(text, start, end)
-    if not m:
-        return start
-    a, _ = _trim(text, m.end(), end)
-    return a
-
-
 def finding(
     report: ReportText,
     kind: str,

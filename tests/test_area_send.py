@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -12,20 +11,11 @@ from ofsted_kg.loaders.document import load, load_bytes
 from ofsted_kg.loaders.errors import ExtractionFailed
 from ofsted_kg.loaders.extract import extract_bytes, extract_path
 from ofsted_kg.loaders.sections import clean
+from report_gold import CONTRACT_KEYS, gold_files
+from report_gold import gold as read_gold
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLD_FILES = sorted((ROOT / "tests" / "gold").glob("send-area_*.json"))
-CONTRACT_KEYS = (
-    "document_type",
-    "authority",
-    "published",
-    "visit_start",
-    "visit_end",
-    "inspectors",
-    "recipient",
-    "judgements",
-    "improvement_points",
-)
+GOLD_FILES = gold_files("send-area")
 # Running footers and Ofsted's back-page furniture that must never reach a finding.
 FURNITURE_RE = re.compile(
     r"inspection report:|Local Area Partnership,? \d|Piccadilly Gate|Crown copyright|raising standards|"
@@ -34,15 +24,11 @@ FURNITURE_RE = re.compile(
 )
 
 
-def _gold(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 @pytest.fixture(scope="module")
 def extracted() -> dict[str, tuple[dict, object, object]]:
     out = {}
     for path in GOLD_FILES:
-        gold = _gold(path)
+        gold = read_gold(path)
         doc = load(ROOT / gold["file"])
         out[path.name] = (gold, extract_path(ROOT / gold["file"]), doc)
     return out
@@ -50,7 +36,7 @@ def extracted() -> dict[str, tuple[dict, object, object]]:
 
 def test_every_area_send_example_has_gold() -> None:
     examples = {p.name for p in (ROOT / "examples" / "letters").glob("send-area_*.pdf")}
-    golds = {Path(_gold(p)["file"]).name for p in GOLD_FILES}
+    golds = {Path(read_gold(p)["file"]).name for p in GOLD_FILES}
     assert examples and examples == golds
 
 
@@ -131,7 +117,7 @@ def test_pdf_loaded_from_bytes_keeps_table_rows_apart(name: str) -> None:
     # Positions and rules travel with the report text: a PDF read from bytes (an upload, no path)
     # separates its table rows exactly as one read from a file. These three reports' priority
     # rows run together when read from text alone.
-    gold = _gold(ROOT / "tests" / "gold" / name)
+    gold = read_gold(ROOT / "tests" / "gold" / name)
     data = (ROOT / gold["file"]).read_bytes()
     doc = load_bytes(data, "upload.pdf")
     assert doc.report.rules and all(ln.x is not None for ln in doc.report.lines)
@@ -156,7 +142,7 @@ def _as_copied_text(report) -> str:
 def test_without_positions_rows_fall_back_to_paragraphs() -> None:
     # The report's words as plain text have no positions: the facts outside the tables are
     # unchanged and each table row is still a stretch of the report text.
-    gold = _gold(ROOT / "tests" / "gold" / "send-area_suffolk_2024-01.json")
+    gold = read_gold(ROOT / "tests" / "gold" / "send-area_suffolk_2024-01.json")
     doc = load_bytes(_as_copied_text(load(ROOT / gold["file"]).report).encode(), "suffolk.txt")
     assert not doc.report.rules and all(ln.x is None and ln.y is None for ln in doc.report.lines)
     record = area_send.parse(doc.report, doc.source)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from pathlib import Path
 
 import pytest
-from ofsted_kg.loaders.extract import extract_path
 from ofsted_kg.loaders.record import Record
+from report_gold import extracted, gold_files
+from report_gold import gold as read_gold
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLD_FILES = sorted((ROOT / "tests" / "gold").glob("focused-visit_*.json"))
+GOLD_FILES = gold_files("focused-visit")
 
 
 def _norm(text: str | None) -> str | None:
@@ -22,15 +22,6 @@ def _norm(text: str | None) -> str | None:
     return re.sub(r"\s+", " ", text).strip()
 
 
-@functools.cache
-def _extract(file: str) -> Record:
-    return extract_path(ROOT / file)
-
-
-def _gold(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 def test_every_focused_visit_has_gold() -> None:
     letters = sorted(
         p.name
@@ -38,15 +29,15 @@ def test_every_focused_visit_has_gold() -> None:
         for p in folder.glob("focused-visit_*")
         if p.suffix in {".pdf", ".txt"}
     )
-    covered = sorted(Path(_gold(g)["file"]).name for g in GOLD_FILES)
+    covered = sorted(Path(read_gold(g)["file"]).name for g in GOLD_FILES)
     assert covered == letters
     assert len(letters) == 34
 
 
 @pytest.fixture(params=GOLD_FILES, ids=lambda p: p.stem)
 def case(request: pytest.FixtureRequest) -> tuple[dict, Record]:
-    gold = _gold(request.param)
-    return gold, _extract(gold["file"])
+    gold = read_gold(request.param)
+    return gold, extracted(gold["file"])
 
 
 def test_document_type_and_authority(case: tuple[dict, Record]) -> None:
@@ -131,24 +122,24 @@ def test_priority_actions_in_letters_that_have_them() -> None:
         ("focused-visit_bournemouth-christchurch-and-poole_2020-11.pdf", 2),
         ("focused-visit_barnet_2021-08.pdf", 0),
     ):
-        record = _extract(f"examples/letters/{name}")
+        record = extracted(f"examples/letters/{name}")
         assert sum(f.kind == "area_for_priority_action" for f in record.findings) == expected, name
 
 
 def test_quality_assurance_manager_is_not_an_inspector() -> None:
-    record = _extract("examples/letters/focused-visit_barking-and-dagenham_2018-04.pdf")
+    record = extracted("examples/letters/focused-visit_barking-and-dagenham_2018-04.pdf")
     assert "Sean Tarpey" not in {i.name for i in record.inspectors}
 
 
 def test_numbered_findings_keep_their_number_outside_the_span() -> None:
-    record = _extract("examples/letters/focused-visit_bournemouth-christchurch-and-poole_2020-11.pdf")
+    record = extracted("examples/letters/focused-visit_bournemouth-christchurch-and-poole_2020-11.pdf")
     numbered = [f for f in record.findings if f.kind == "main_finding"]
     assert [f.number for f in numbered[:3]] == [1, 2, 3]
     assert not numbered[0].text[:1].isdigit()
 
 
 def test_essex_subheadings_are_sections_not_findings() -> None:
-    record = _extract("examples/letters/focused-visit_essex_2025-02.pdf")
+    record = extracted("examples/letters/focused-visit_essex_2025-02.pdf")
     texts = {f.text for f in record.findings}
     heading = "Identifying and responding to children’s needs and appropriate thresholds"
     assert heading not in texts
@@ -156,8 +147,8 @@ def test_essex_subheadings_are_sections_not_findings() -> None:
 
 
 def test_text_copy_matches_the_pdf() -> None:
-    pdf = _extract("examples/letters/focused-visit_peterborough_2021-08.pdf")
-    txt = _extract("tests/corpus/text/focused-visit_peterborough_2021-08.txt")
+    pdf = extracted("examples/letters/focused-visit_peterborough_2021-08.pdf")
+    txt = extracted("tests/corpus/text/focused-visit_peterborough_2021-08.txt")
 
     # The text copy was saved with line-end hyphens removed ("prepandemic" for the PDF's "pre-pandemic").
     def words(text: str) -> str | None:
@@ -168,7 +159,7 @@ def test_text_copy_matches_the_pdf() -> None:
 
 
 def test_visit_focus_and_title() -> None:
-    record = _extract("examples/letters/focused-visit_cornwall_2022-02.pdf")
+    record = extracted("examples/letters/focused-visit_cornwall_2022-02.pdf")
     assert record.title == "Focused visit to Cornwall children’s services"
     assert (
         record.visit_focus
@@ -182,7 +173,7 @@ def test_cli_prints_the_record_as_json(capsys: pytest.CaptureFixture[str]) -> No
     file = "examples/letters/focused-visit_cornwall_2022-02.pdf"
     assert main(["-q", "extract", str(ROOT / file)]) == 0
     out = capsys.readouterr().out
-    assert json.loads(out) == _extract(file).to_json()
+    assert json.loads(out) == extracted(file).to_json()
     assert "children’s" in out  # ensure_ascii=False: the letter's own characters
     assert out.startswith('{\n  "document_type": "focused_visit"')
 

@@ -35,8 +35,8 @@ from typing import Any
 
 from ofsted_kg.loaders.errors import DocumentError
 
-REPO = Path(__file__).resolve().parents[2]
-GOLD_DIR = REPO / "tests" / "gold"
+# Relative to the current folder: run from a source checkout's root, or give --gold.
+GOLD_DIR = Path("tests") / "gold"
 LABELS_FILE = "findings_labels.jsonl"
 FRESH_LABELS_FILE = "findings_labels_fresh.jsonl"
 BASELINE_FILE = "baseline.json"
@@ -182,8 +182,21 @@ class GoldFinding:
         return self.split != "tuning"
 
 
-def load_gold(gold_dir: Path = GOLD_DIR, root: Path = REPO) -> list[GoldDocument]:
-    docs = []
+def gold_root(gold_dir: Path, files: Iterable[str]) -> Path:
+    """The folder the gold records' "file" paths are relative to: the gold directory or the
+    nearest folder above it where the first of them exists (a checkout's root for tests/gold)."""
+    first = next(iter(files), None)
+    gold_dir = gold_dir.resolve()
+    if first is not None:
+        for base in (gold_dir, *gold_dir.parents):
+            if (base / first).exists():
+                return base
+    return gold_dir
+
+
+def load_gold(gold_dir: Path = GOLD_DIR, root: Path | None = None) -> list[GoldDocument]:
+    """The gold records; each "file" is resolved against `root` (default: see gold_root)."""
+    records: list[tuple[Path, dict[str, Any]]] = []
     for path in sorted(gold_dir.glob("*.json")):
         if path.name == BASELINE_FILE:
             continue
@@ -193,8 +206,10 @@ def load_gold(gold_dir: Path = GOLD_DIR, root: Path = REPO) -> list[GoldDocument
             raise SystemExit(f"{path}: not valid JSON ({exc})") from None
         if "file" not in data:
             raise SystemExit(f'{path}: gold record has no "file" key')
-        docs.append(GoldDocument(root / data["file"], data))
-    return docs
+        records.append((path, data))
+    if root is None:
+        root = gold_root(gold_dir, (data["file"] for _, data in records))
+    return [GoldDocument(root / data["file"], data) for _, data in records]
 
 
 def _label_rows(path: Path) -> tuple[dict[str, Any], list[tuple[int, dict[str, Any]]]]:
@@ -484,9 +499,11 @@ def _type_from_record(record: dict[str, Any] | str | None) -> str:
     return str(record.get("document_type")) if isinstance(record, dict) else "unknown"
 
 
-def run(gold_dir: Path = GOLD_DIR, root: Path = REPO, cache_dir: Path | None = None) -> Report:
-    docs = load_gold(gold_dir, root)
+def run(gold_dir: Path = GOLD_DIR, root: Path | None = None, cache_dir: Path | None = None) -> Report:
     labels = load_labels(gold_dir)
+    if root is None:
+        root = gold_root(gold_dir, (label.file for label in labels))
+    docs = load_gold(gold_dir, root)
     paths = {doc.path for doc in docs} | {root / label.file for label in labels}
     records = extract_all(sorted(paths), cache_dir)
     report = evaluate(docs, labels, records)
@@ -528,9 +545,10 @@ def update_baseline(
     if drops and not (allow_lower and reason):
         return baseline, drops
     floors = {name: floor_value(value) for name, value in sorted(scores.items())}
-    new = {"floors": floors, "lowered": list(baseline.get("lowered", []))}
+    lowered: list[dict[str, Any]] = list(baseline.get("lowered", []))
+    new = {"floors": floors, "lowered": lowered}
     if drops:
-        new["lowered"].append(
+        lowered.append(
             {
                 "date": dt.date.today().isoformat(),
                 "reason": reason,
@@ -796,7 +814,15 @@ def summary(report: Report) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ofsted_kg.accuracy", description=__doc__.split("\n")[0])
-    parser.add_argument("--gold", type=Path, default=GOLD_DIR, help="gold directory (default tests/gold)")
+    parser.add_argument(
+        "--gold", type=Path, default=GOLD_DIR, help="gold directory (default ./tests/gold, as in a checkout)"
+    )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        help="folder the gold records' file paths are relative to (default: the gold directory, "
+        "or the nearest folder above it holding them)",
+    )
     parser.add_argument(
         "--write", type=Path, metavar="FILE", help="write the markdown report (docs/accuracy.md)"
     )
@@ -814,7 +840,7 @@ def main(argv: list[str] | None = None) -> int:
             f"error: {args.gold}: no {LABELS_FILE} (the gold directory of a source checkout)", file=sys.stderr
         )
         return 2
-    report = run(args.gold, cache_dir=args.cache)
+    report = run(args.gold, args.root, cache_dir=args.cache)
     baseline = load_baseline(args.gold)
     print(summary(report))
     scores = report.scores()

@@ -127,11 +127,14 @@ def open(  # noqa: A001 - the natural name for a notebook user
     *,
     endpoint: str | None = None,
     profile: str = DEFAULT_PROFILE,
+    read_only: bool = False,
 ) -> KnowledgeGraph:
-    """Open the embedded store at `store` (created if missing), or a SPARQL endpoint."""
-    return KnowledgeGraph(
-        open_backend(StoreSettings(store=os.fspath(store), endpoint=endpoint, endpoint_profile=profile))
-    )
+    """Open the embedded store at `store` (created if missing), or a SPARQL endpoint.
+
+    `read_only=True` opens an existing store for reading only: other readers may share it, and
+    it needs no write access to the folder (a read-only filesystem, a colleague's folder)."""
+    settings = StoreSettings(store=os.fspath(store), endpoint=endpoint, endpoint_profile=profile)
+    return KnowledgeGraph(open_backend(settings, read_only=read_only))
 
 
 def _term(value: Any) -> Identifier:

@@ -23,6 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
@@ -160,7 +161,7 @@ def ontology_ntriples() -> tuple[bytes, str]:
             data = entry.read_bytes()
             digest.update(entry.name.encode() + b"\0" + data)
             triples.extend(ox.parse(data, format=ox.RdfFormat.TURTLE))
-    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
+    text = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"") if triples else b""
     return text, f"sha256:{digest.hexdigest()}"
 
 
@@ -307,8 +308,8 @@ def _run(builder: Builder, paths: list[str], jobs: int | None) -> Iterator[Built
     in_flight: dict[Future, str] = {}
     try:
         while True:
-            while len(in_flight) < 2 * jobs and (path := next(pending, None)) is not None:
-                in_flight[executor.submit(builder, path)] = path
+            while len(in_flight) < 2 * jobs and (queued := next(pending, None)) is not None:
+                in_flight[executor.submit(builder, queued)] = queued
             if not in_flight:
                 return
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
@@ -350,7 +351,7 @@ class _NoBar:
     def close(self) -> None: ...
 
 
-def _progress_bar(total: int, *, enabled: bool) -> object:
+def _progress_bar(total: int, *, enabled: bool) -> Any:
     if not enabled or total == 0 or not sys.stderr.isatty():
         return _NoBar()
     from tqdm import tqdm

@@ -23,6 +23,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import cast
 
 from rdflib import RDF, XSD, Literal, URIRef
 
@@ -223,9 +224,9 @@ def coverage(backend: Backend) -> Coverage:
     for row in backend.select(query.text).rows:
         authority, report = row["authority"], row["report"]
         assert isinstance(authority, URIRef) and isinstance(report, URIRef)
-        if row["in_store"] is not None and row["in_store"].toPython() is True:
+        if isinstance(row["in_store"], Literal) and row["in_store"].toPython() is True:
             in_store[authority].add(report)
-        if row["summarised"] is not None and row["summarised"].toPython() is True:
+        if isinstance(row["summarised"], Literal) and row["summarised"].toPython() is True:
             summarised[authority].add(report)
     return Coverage(dict(in_store), dict(summarised))
 
@@ -233,7 +234,8 @@ def coverage(backend: Backend) -> Coverage:
 def recount(backend: Backend, authority: URIRef, reports: Iterable[URIRef]) -> AuthorityTally:
     query = named_queries()["select_finding_themes"]
     rows = backend.select(query.text, query.bindings({"authority": str(authority)})).rows
-    return tally(authority, reports, rows)
+    # select_finding_themes projects IRIs only (finding, report, inspection, theme, polarity).
+    return tally(authority, reports, cast("list[Mapping[str, URIRef | None]]", rows))
 
 
 def refresh_summaries(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
+from ofsted_kg.errors import InputRejected
 from ofsted_kg.loaders.errors import DocumentError
 from ofsted_kg.loaders.extract import extract_path
 from ofsted_kg.loaders.record import Record
@@ -54,11 +54,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         record = extract_path(args.file)
     except DocumentError as exc:
-        print(f"ofsted-kg: {args.file}: {exc.reason}", file=sys.stderr)
-        return 1
+        raise InputRejected(f"{args.file}: {exc.reason}") from exc
     except OSError as exc:
-        print(f"ofsted-kg: {args.file}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
+        raise InputRejected(f"{args.file}: {exc.strerror or exc}") from exc
     if args.format == "text":
         print(format_text(record))
     else:

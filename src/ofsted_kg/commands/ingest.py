@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
-from ofsted_kg.backend import StoreError
 from ofsted_kg.connect import open_backend
+from ofsted_kg.errors import InputRejected, UsageError
 from ofsted_kg.ingest import ingest
+from ofsted_kg.rejections import RejectionRecord, Rejections
+
+log = logging.getLogger(__name__)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -42,34 +46,47 @@ def _positive(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     if args.prune and not args.paths:
         # Pruning against no folders would empty the store: refuse rather than guess.
-        print("ofsted-kg ingest: --prune needs the PATHs the store should mirror", file=sys.stderr)
-        return 2
-    try:
-        with open_backend(args) as backend:
-            summary = ingest(
-                backend,
-                args.paths,
-                jobs=args.jobs,
-                progress=not args.quiet,
-                prune=args.prune,
-                force=args.force,
-            )
-    except StoreError as exc:
-        print(f"ofsted-kg: {exc}", file=sys.stderr)
-        return 3
-    for path, reason in summary.failed:
+        raise UsageError("ingest: --prune needs the PATHs the store should mirror")
+    with open_backend(args) as backend:
+        summary = ingest(
+            backend,
+            args.paths,
+            jobs=args.jobs,
+            progress=not args.quiet,
+            prune=args.prune,
+            force=args.force,
+        )
+        folder = getattr(backend, "path", None)
+    record = RejectionRecord(folder) if folder is not None else None
+    if record is not None:
+        rejections, hashes = record.sort(summary.failed)
+        record.update(hashes)
+    else:
+        rejections = Rejections(new=list(summary.failed), known=[])
+    for path, reason in rejections.new:
         print(f"ofsted-kg: {path}: {reason}", file=sys.stderr)
+    for path, reason in rejections.known:
+        log.debug("%s: %s (rejected before, unchanged)", path, reason)
+    parts = [
+        f"loaded {len(summary.loaded)}",
+        f"skipped {len(summary.skipped_unchanged)} (unchanged)",
+        f"failed {len(rejections.new)}",
+    ]
+    if rejections.known:
+        count = len(rejections.known)
+        parts.append(
+            f"{count} file{'s' if count != 1 else ''} rejected before and unchanged (-vv lists them)"
+        )
+    if summary.replaced:
+        parts.append(f"replaced {len(summary.replaced)} older version(s)")
+    if args.prune:
+        parts.append(f"pruned {len(summary.pruned)}")
+    if summary.summarised:
+        parts.append(f"recounted {len(summary.summarised)} authority summaries")
+    line = ", ".join(parts)
+    if summary.failed:
+        # Still exit 1: those files are still bad, even when they were bad before.
+        raise InputRejected(line)
     if not args.quiet:
-        parts = [
-            f"loaded {len(summary.loaded)}",
-            f"skipped {len(summary.skipped_unchanged)} (unchanged)",
-            f"failed {len(summary.failed)}",
-        ]
-        if summary.replaced:
-            parts.append(f"replaced {len(summary.replaced)} older version(s)")
-        if args.prune:
-            parts.append(f"pruned {len(summary.pruned)}")
-        if summary.summarised:
-            parts.append(f"recounted {len(summary.summarised)} authority summaries")
-        print("ofsted-kg: " + ", ".join(parts), file=sys.stderr)
-    return 1 if summary.failed else 0
+        print(f"ofsted-kg: {line}", file=sys.stderr)
+    return 0

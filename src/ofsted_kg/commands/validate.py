@@ -5,7 +5,8 @@ store (a summary that does not count exactly those is out of date: a failure).
 
 With --file, an exported RDF file is checked instead, split into one graph per report. Exit 0
 when everything conforms and the ontology is consistent; 1 otherwise (or when the file cannot be
-read); 3 when the store or endpoint cannot be reached.
+read); 2 for a --graph that names no graph or report; 3 when the store or endpoint cannot be
+reached. A progress bar (graphs done / total) is drawn on stderr when it is a terminal.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
@@ -21,12 +22,15 @@ from rdflib.namespace import DCTERMS
 from rdflib.util import guess_format
 
 from ofsted_kg import iris
-from ofsted_kg.backend import Backend, StoreError
+from ofsted_kg.backend import Backend
+from ofsted_kg.errors import InputRejected, UsageError, ValidationFailed
+from ofsted_kg.namespace import OKG
+from ofsted_kg.rdf_io import nt_term
 
 log = logging.getLogger(__name__)
 
 GRAPH_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
-EXIT_OK, EXIT_FAILURES, EXIT_STORE = 0, 1, 3
+REPORT_GRAPHS = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?report a {nt_term(OKG.Report)} }} }}"
 QUAD_FORMATS = frozenset({"trig", "nquads", "trix"})
 
 
@@ -38,7 +42,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "check with HermiT that the ontology, with the shared graph of authorities and inspectors, is "
         "consistent (needs Java). Exit 1 when anything does not conform.",
     )
-    parser.add_argument("--graph", action="append", metavar="IRI", help="only this report graph (repeatable)")
+    parser.add_argument(
+        "--graph",
+        action="append",
+        metavar="IRI",
+        help="only this report: its graph's IRI or the report's own (repeatable)",
+    )
     parser.add_argument(
         "--file",
         metavar="FILE",
@@ -79,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         nonlocal checked
         checked += 1
         if isinstance(data, str) or not len(data):
-            print(f"{graph}: {data or 'no such graph (or empty)'}", file=sys.stderr)
+            _say(f"{graph}: {data or 'empty graph'}")
             failed.append(graph)
             return
         outcome = validator.run(data)
@@ -88,38 +97,80 @@ def run(args: argparse.Namespace) -> int:
         failed.append(graph)
         name = f"{graph} ({', '.join(sorted(_source_names(data)))})"
         detail = f"\n{outcome.text}" if len(failed) <= args.show else ""
-        print(f"{name}: does not conform{detail}", file=sys.stderr)
+        _say(f"{name}: does not conform{detail}")
 
+    progress = not args.quiet
     if args.file:
-        shared = _check_file(Path(args.file), check)
-        if shared is None:
-            return EXIT_FAILURES
+        shared = _check_file(Path(args.file), check, progress)
     else:
-        try:
-            shared = _check_store(args, check)
-        except StoreError as exc:
-            print(f"ofsted-kg validate: {exc}", file=sys.stderr)
-            return EXIT_STORE
+        shared = _check_store(args, check, progress)
     if not checked:
-        print("ofsted-kg validate: no report graphs to check (nothing ingested yet?)", file=sys.stderr)
+        log.warning("validate: no report graphs to check (nothing ingested yet?)")
     print(f"SHACL: {checked - len(failed)} of {checked} report and summary graphs conform")
-    ok = not failed
-    if not args.no_reasoner:
-        ok = _reason(shared) and ok
-    return EXIT_OK if ok else EXIT_FAILURES
+    consistent = True if args.no_reasoner else _reason(shared)
+    problems = []
+    if failed:
+        problems.append(f"{len(failed)} of {checked} graphs do not conform")
+    if not consistent:
+        problems.append("the ontology with the shared graph is not consistent")
+    if problems:
+        raise ValidationFailed("validate: " + "; ".join(problems))
+    return 0
 
 
-def _check_store(args: argparse.Namespace, check: Callable[[URIRef, Graph | str], None]) -> Graph:
+def _say(message: str) -> None:
+    """A line on stderr, above the progress bar if one is drawn (not through it)."""
+    from tqdm import tqdm
+
+    tqdm.write(message, file=sys.stderr)
+
+
+def _progress(items: Sequence[URIRef], enabled: bool, what: str) -> Iterator[URIRef]:
+    """The items, with a bar (documents done / total) on stderr when it is a terminal."""
+    if not enabled or not items or not sys.stderr.isatty():
+        yield from items
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=len(items), unit="graph", file=sys.stderr, desc=what, dynamic_ncols=True) as bar:
+        for item in items:
+            yield item
+            bar.update(1)
+
+
+def resolve_graphs(backend: Backend, given: Sequence[str]) -> list[URIRef]:
+    """--graph values as named graphs: a graph IRI as it is, a report's IRI as the graph holding
+    it (said on stderr); UsageError for an IRI that is neither."""
+    present = set(backend.graphs())
+    out: list[URIRef] = []
+    for text in given:
+        iri = URIRef(text)
+        if iri in present:
+            out.append(iri)
+            continue
+        holders = [row["g"] for row in backend.select(REPORT_GRAPHS, {"report": iri}).rows]
+        graphs = sorted(g for g in holders if isinstance(g, URIRef))
+        if not graphs:
+            raise UsageError(f"validate: --graph {text}: no graph and no report with this IRI in the store")
+        for graph in graphs:
+            log.info("validate: %s is a report; checking its graph %s", text, graph)
+            out.append(graph)
+    return out
+
+
+def _check_store(
+    args: argparse.Namespace, check: Callable[[URIRef, Graph | str], None], progress: bool
+) -> Graph:
     """Validate the store's report graphs (or those asked for); the shared graph for the reasoner."""
     from ofsted_kg.connect import open_backend
 
-    with open_backend(args) as backend:
-        graphs = [URIRef(g) for g in args.graph] if args.graph else report_graphs(backend)
-        for graph in graphs:
+    with open_backend(args, read_only=True) as backend:
+        graphs = resolve_graphs(backend, args.graph) if args.graph else report_graphs(backend)
+        if not args.graph:
+            graphs += summary_graphs(backend)
+        for graph in _progress(graphs, progress, "validate"):
             check(graph, graph_triples(backend, graph))
         if not args.graph:
-            for graph in summary_graphs(backend):
-                check(graph, graph_triples(backend, graph))
             _check_summaries_current(backend, check)
         return Graph() if args.no_reasoner else graph_triples(backend, iris.SHARED_GRAPH)
 
@@ -141,8 +192,8 @@ def _check_summaries_current(backend: Backend, check: Callable[[URIRef, Graph | 
         )
 
 
-def _check_file(path: Path, check: Callable[[URIRef, Graph], None]) -> Graph | None:
-    """Validate the reports of an exported file, split per report; None if it cannot be read."""
+def _check_file(path: Path, check: Callable[[URIRef, Graph | str], None], progress: bool) -> Graph:
+    """Validate the reports of an exported file, split per report; the rest for the reasoner."""
     from ofsted_kg.validate import split_reports
 
     merged = Graph()
@@ -156,16 +207,14 @@ def _check_file(path: Path, check: Callable[[URIRef, Graph], None]) -> Graph | N
         else:
             merged.parse(path, format=fmt)
     except (OSError, ValueError, SyntaxError) as exc:  # rdflib's parsers raise a variety
-        print(
-            f"ofsted-kg validate: {path}: cannot read it as RDF ({' '.join(str(exc).split())[:200]})",
-            file=sys.stderr,
-        )
-        return None
+        raise InputRejected(
+            f"validate: {path}: cannot read it as RDF ({' '.join(str(exc).split())[:200]})"
+        ) from exc
     reports, rest = split_reports(merged)
     if not reports:
-        print(f"ofsted-kg validate: {path}: holds no okg:Report", file=sys.stderr)
-    for graph, data in sorted(reports.items()):
-        check(graph, data)
+        log.warning("validate: %s: holds no okg:Report", path)
+    for graph in _progress(sorted(reports), progress, "validate"):
+        check(graph, reports[graph])
     return rest
 
 

@@ -21,6 +21,11 @@ through such a group or subquery of its own), does not assign it (`AS ?v`), and,
 subquery, projects it and has no LIMIT or OFFSET; MINUS, EXISTS and SERVICE groups are left
 alone. The reasoning is in `_pushdowns`; anything the scanner cannot follow keeps the outer
 block only.
+
+A query can also name the place a parameter applies inside a group the outer block cannot reach
+(a subquery that filters on a date before aggregating): a parameter slot, `VALUES ?name { UNDEF }`,
+is filled with the bound value. Unbound, or on a store that never sees this module, the slot
+leaves the variable unbound: the query's meaning for "no value given".
 """
 
 from __future__ import annotations
@@ -137,9 +142,28 @@ def bind(sparql: str, bindings: Mapping[str, Identifier | str] | None, *, pushdo
     inserts = [(tokens[opener].end, values_block(bindings))]
     if pushdown:
         inserts += _pushed_blocks(tokens, opener, names)
-    for position, block in sorted(inserts, reverse=True):
-        sparql = f"{sparql[:position]} {block} {sparql[position:]}"
+    slots = _slots(tokens, names)
+    edits = [(position, position, f" {block} ") for position, block in inserts]
+    edits += [(start, end, term_sparql(names[name])) for name, start, end in slots]
+    for start, end, text in sorted(edits, reverse=True):
+        sparql = f"{sparql[:start]}{text}{sparql[end:]}"
     return sparql
+
+
+def _slots(tokens: list[_Token], names: Mapping[str, Identifier | str]) -> list[tuple[str, int, int]]:
+    """(name, start, end) of the UNDEF in each `VALUES ?name { UNDEF }` of a bound parameter."""
+    found = []
+    for i in range(len(tokens) - 4):
+        values, var, opener, undef, closer = tokens[i : i + 5]
+        if (
+            _keyword(values) == "VALUES"
+            and var.kind == "var"
+            and var.text in names
+            and (opener.kind, opener.text, closer.kind, closer.text) == ("punct", "{", "punct", "}")
+            and _keyword(undef) == "UNDEF"
+        ):
+            found.append((var.text, undef.start, undef.end))
+    return found
 
 
 # -- pushdown into subqueries -----------------------------------------------------------------

@@ -1,4 +1,8 @@
-"""Query results as text: an aligned terminal table, CSV, TSV or JSON (a list of objects)."""
+"""Tabular results as an aligned terminal table, CSV, TSV, JSON (a list of objects) or an Excel
+workbook (xlsx: every http(s) URL a real hyperlink, the header frozen, dates as dates).
+
+Every command that prints rows goes through `write_table`, so each gets every format, and
+`--output FILE` (needed for xlsx on a terminal: a workbook is binary)."""
 
 from __future__ import annotations
 
@@ -6,13 +10,17 @@ import csv
 import datetime as dt
 import json
 import shutil
+import sys
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import IO, Any
 
 from rdflib.term import Identifier
 
+from .errors import UsageError
+
 FORMATS = ("table", "csv", "tsv", "json")
+TABULAR_FORMATS = (*FORMATS, "xlsx")  # xlsx needs openpyxl (a dependency) and binary output
 _MIN_WIDTH = 6
 _HEADER_FLOOR = 16  # a column keeps up to this much of its header when space is short
 _GAP = "  "
@@ -53,6 +61,100 @@ def write_rows(out: IO[str], fmt: str, variables: Sequence[str], rows: Sequence[
         out.write(render_table(variables, [[cell_text(x) for x in row] for row in rows]))
     else:
         raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+
+
+def write_table(
+    fmt: str,
+    variables: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    output: str | None = None,
+    table_columns: Sequence[str] = (),
+    sheet: str = "results",
+) -> None:
+    """Write rows in one of TABULAR_FORMATS to `output` (a path) or stdout.
+
+    `table_columns`, if given, are the columns worth a terminal's width in `table` format; the
+    other formats always carry every column. A workbook is written to `output`, or to stdout when
+    it is not a terminal (`ofsted-kg summary --format xlsx > grades.xlsx`).
+    """
+    if fmt == "xlsx":
+        if output is None and sys.stdout.isatty():
+            raise UsageError(
+                "--format xlsx writes a binary workbook: give --output FILE.xlsx or redirect stdout"
+            )
+        if output is None:
+            sys.stdout.flush()
+            write_xlsx(sys.stdout.buffer, variables, rows, sheet=sheet)
+        else:
+            with open(output, "wb") as out:
+                write_xlsx(out, variables, rows, sheet=sheet)
+        return
+    if fmt == "table" and table_columns:
+        keep = [variables.index(c) for c in table_columns if c in variables]
+        variables = [variables[i] for i in keep]
+        rows = [[row[i] for i in keep] for row in rows]
+    if output is None:
+        write_rows(sys.stdout, fmt, variables, rows)
+        return
+    with open(output, "w", encoding="utf-8", newline="") as text_out:
+        write_rows(text_out, fmt, variables, rows)
+
+
+def add_output_options(parser: Any, *, default: str = "table") -> None:
+    """--format (every TABULAR_FORMATS choice) and --output for a command that prints rows."""
+    parser.add_argument(
+        "--format", "-f", choices=TABULAR_FORMATS, default=default, help=f"output format (default {default})"
+    )
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="write to FILE instead of stdout (xlsx on a terminal needs it)"
+    )
+
+
+_XLSX_MAX_WIDTH = 60
+_XLSX_ILLEGAL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)])  # control characters XML forbids
+
+
+def write_xlsx(
+    out: IO[bytes], variables: Sequence[str], rows: Sequence[Sequence[Any]], *, sheet: str = "results"
+) -> None:
+    """One worksheet: a bold, frozen, filterable header row; dates as Excel dates; every cell whose
+    value is an http(s) URL a hyperlink to it; column widths from the content (at most 60)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet[:31]
+    ws.append(list(variables))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    widths = [len(v) for v in variables]
+    link_font = Font(color="0563C1", underline="single")
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c, value=_xlsx_value(value))
+            if isinstance(value, (dt.date, dt.datetime)):
+                cell.number_format = "yyyy-mm-dd"
+            elif isinstance(value, str) and value.startswith(("http://", "https://")):
+                cell.hyperlink = value
+                cell.font = link_font
+            widths[c - 1] = max(widths[c - 1], min(len(cell_text(value)), _XLSX_MAX_WIDTH))
+    for c, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = min(width, _XLSX_MAX_WIDTH) + 2
+    ws.freeze_panes = "A2"
+    if rows:
+        ws.auto_filter.ref = ws.dimensions
+    book.save(out)
+
+
+def _xlsx_value(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, dt.date, dt.datetime)):
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    return str(value).translate(_XLSX_ILLEGAL)
 
 
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int | None = None) -> str:

@@ -8,7 +8,7 @@ import sys
 from ofsted_kg.backend import StoreError
 from ofsted_kg.connect import open_backend
 from ofsted_kg.named_queries import NamedQuery, QueryUsageError, get_query, parse_query, to_python
-from ofsted_kg.tables import FORMATS, write_rows, write_triples
+from ofsted_kg.tables import add_output_options, write_table, write_triples
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,9 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="NAME=VALUE",
         help="bind a query parameter (repeatable)",
     )
-    parser.add_argument(
-        "--format", "-f", choices=FORMATS, default="table", help="output format (default table)"
-    )
+    add_output_options(parser)
     parser.set_defaults(func=run)
 
 
@@ -75,13 +73,16 @@ def run(args: argparse.Namespace) -> int:
             if form == "SELECT":
                 result = backend.select(query.text, bindings)
                 variables = list(result.variables)
-                if args.format == "table" and query.table_columns:
-                    variables = [v for v in query.table_columns if v in variables] or variables
                 rows = [[to_python(row.get(v)) for v in variables] for row in result.rows]
-                write_rows(sys.stdout, args.format, variables, rows)
+                write_table(
+                    args.format, variables, rows, output=args.output, table_columns=query.table_columns
+                )
             elif form == "ASK":
                 answer = backend.ask(query.text, bindings)
-                write_rows(sys.stdout, args.format, ["answer"], [[answer]])
+                write_table(args.format, ["answer"], [[answer]], output=args.output)
+            elif args.output:
+                with open(args.output, "wb") as out:
+                    write_triples(backend, query.text, bindings, out)
             else:
                 sys.stdout.flush()
                 write_triples(backend, query.text, bindings, sys.stdout.buffer)

@@ -53,6 +53,31 @@ NAME_ALIASES: dict[str, str] = {
 }
 
 
+# England's nine regions (ONS E12 codes and names). The lookup spells some names two ways
+# ("Yorkshire and the Humber" / "... The Humber") and gives Buckinghamshire and Gloucestershire the
+# code of another region; the printed name is right in every row, so it decides both.
+REGIONS: dict[str, str] = {
+    "E12000001": "North East",
+    "E12000002": "North West",
+    "E12000003": "Yorkshire and The Humber",
+    "E12000004": "East Midlands",
+    "E12000005": "West Midlands",
+    "E12000006": "East of England",
+    "E12000007": "London",
+    "E12000008": "South East",
+    "E12000009": "South West",
+}
+_REGION_BY_NAME = {name.casefold(): code for code, name in REGIONS.items()}
+
+
+def _region(name: str, code: str) -> tuple[str, str]:
+    """(code, name) of a lookup row's region, by its name where the name is one of the nine."""
+    found = _REGION_BY_NAME.get(" ".join(name.split()).casefold())
+    if found is not None:
+        return found, REGIONS[found]
+    return code, name
+
+
 @dataclass(frozen=True)
 class AuthorityInfo:
     """One row of the reference lookup, typed, for the graph builder."""
@@ -100,14 +125,18 @@ def all_authorities() -> tuple[AuthorityInfo, ...]:
         if not code:
             continue
         alt = other.get("la_code_new", "").strip()
+        region_code, region_name = _region(
+            row["rgn22nm"].strip() or row["region_name"].strip(),
+            row["rgn22cd"].strip() or row["region_code"].strip(),
+        )
         out.append(
             AuthorityInfo(
                 name=row["local_authority_ons_name"].strip(),
                 gss_code=code,
                 urn=row["urn"].strip(),
                 la_number=row["la_code"].strip(),
-                region_code=row["rgn22cd"].strip() or row["region_code"].strip(),
-                region_name=row["rgn22nm"].strip() or row["region_name"].strip(),
+                region_code=region_code,
+                region_name=region_name,
                 la_type=row["ons_la_type"].strip(),
                 statistical_neighbours=_codes(row["stat_neighbours_la_code"]),
                 other_gss_codes=(alt,) if alt and alt != code else (),

@@ -7,11 +7,14 @@ with api.open("ofsted-kg.db") as kg:          # or api.open(endpoint="http://127
     rows[0].text, rows[0].published           # typed: str, datetime.date ...
     kg.export("ofsted-kg.ttl")
     kg.sync("ofsted-kg-cache", authorities=["Peterborough"])  # fetch from Ofsted, then ingest
+    kg.summary(as_of="2024-03-31")              # analysts' answers: typed rows (docs/answers.md)
+    kg.history("Hull")
 """
 
 from __future__ import annotations
 
 import builtins
+import datetime as dt
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,7 +28,9 @@ from .connect import DEFAULT_PROFILE, DEFAULT_STORE, StoreSettings, open_backend
 from .ingest import IngestSummary, ingest
 from .named_queries import NamedQuery, get_query, named_queries, parse_query, run_select, typed_rows
 
-if TYPE_CHECKING:  # fetch is imported when used: opening a store never pays for its HTTP client
+if TYPE_CHECKING:  # imported when used: opening a store never pays for an HTTP client
+    from .answers.history import HistoryEntry
+    from .answers.summary import AuthoritySummary
     from .fetch.sync import SyncResult
 
 _SUFFIX_FORMATS = {
@@ -95,6 +100,24 @@ class KnowledgeGraph:
             return self._graph(text, terms)
         result = self.backend.select(text, terms)
         return typed_rows("sparql", result.variables, result.rows)
+
+    def summary(
+        self, *, as_of: dt.date | str | None = None, region: str | None = None
+    ) -> builtins.list[AuthoritySummary]:
+        """One row per authority (all 153): its latest ILACS grades, previous overall grade and
+        direction of travel, last visits and neighbours' grades, as at `as_of` (default: all
+        loaded); only `region`'s authorities if given. `ofsted_kg.answers.common.to_dataframe`
+        makes a pandas DataFrame of any of these row lists."""
+        from .answers.summary import latest_summary
+
+        return latest_summary(self.backend, as_of=as_of, region=region)
+
+    def history(self, authority: str) -> builtins.list[HistoryEntry]:
+        """Every inspection and visit of one authority (any name form the resolver takes), oldest
+        first, with grades, grade changes and strengths and concerns per theme."""
+        from .answers.history import authority_history
+
+        return authority_history(self.backend, authority)
 
     def export(
         self, path: str | os.PathLike[str], format: str | None = None, graphs: Iterable[str] | None = None

@@ -1,7 +1,10 @@
-"""Query results as text: an aligned table, CSV, TSV or JSON (a list of objects); triples as RDF.
+"""Tabular results as an aligned table, CSV, TSV, JSON (a list of objects) or an Excel workbook
+(xlsx: every http(s) URL a real hyperlink, the header frozen, dates as dates); triples as RDF.
 
-A table never loses data: written to a pipe or a file every value is whole; on a terminal (or
-with --width) long cells wrap within their column rather than being cut.
+Every command that prints rows takes `add_table_options` and writes through `write_table`, so
+each gets every format, `--output FILE` (needed for xlsx on a terminal: a workbook is binary) and
+`--width`. A table never loses data: written to a pipe or a file every value is whole; on a
+terminal (or with --width) long cells wrap within their column rather than being cut.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import csv
 import datetime as dt
 import json
 import shutil
+import sys
 import textwrap
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -22,7 +26,8 @@ from .backend import Backend
 from .errors import UsageError
 from .rdf_io import RDF_FORMATS, prefixes_for, to_ox
 
-FORMATS = ("table", "csv", "tsv", "json")
+FORMATS = ("table", "csv", "tsv", "json")  # text formats (write_rows)
+TABULAR_FORMATS = (*FORMATS, "xlsx")  # xlsx needs openpyxl (a dependency) and binary output
 _MIN_WIDTH = 6
 _HEADER_FLOOR = 16  # a column keeps up to this much of its header when space is short
 _GAP = "  "
@@ -46,9 +51,12 @@ def json_value(value: Any) -> Any:
     return value
 
 
-def add_table_options(parser: argparse.ArgumentParser, formats: Sequence[str] = FORMATS) -> None:
-    """--format (default table) and --width, as every command printing rows takes them."""
+def add_table_options(parser: argparse.ArgumentParser, formats: Sequence[str] = TABULAR_FORMATS) -> None:
+    """--format (default table), --output and --width, as every command printing rows takes them."""
     parser.add_argument("--format", "-f", choices=formats, default=None, help="output format (default table)")
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="write to FILE instead of stdout (xlsx on a terminal needs it)"
+    )
     parser.add_argument(
         "--width",
         type=_width,
@@ -150,6 +158,92 @@ def _wrap(text: str, width: int) -> list[str]:
     if len(text) <= width:
         return [text]
     return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
+
+
+def write_table(
+    fmt: str | None,
+    variables: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    output: str | None = None,
+    table_columns: Sequence[str] = (),
+    width: int | None = None,
+    sheet: str = "results",
+) -> None:
+    """Write rows in one of TABULAR_FORMATS to `output` (a path) or stdout.
+
+    `table_columns`, if given, are the columns worth a terminal's width in `table` format; the
+    other formats always carry every column. A workbook is written to `output`, or to stdout when
+    it is not a terminal (`ofsted-kg summary --format xlsx > grades.xlsx`).
+    """
+    fmt = fmt or "table"
+    if fmt == "xlsx":
+        if output is None and sys.stdout.isatty():
+            raise UsageError(
+                "--format xlsx writes a binary workbook: give --output FILE.xlsx or redirect stdout"
+            )
+        if output is None:
+            sys.stdout.flush()
+            write_xlsx(sys.stdout.buffer, variables, rows, sheet=sheet)
+        else:
+            with open(output, "wb") as out:
+                write_xlsx(out, variables, rows, sheet=sheet)
+        return
+    if fmt == "table" and table_columns:
+        keep = [variables.index(c) for c in table_columns if c in variables]
+        variables = [variables[i] for i in keep]
+        rows = [[row[i] for i in keep] for row in rows]
+    if output is None:
+        write_rows(sys.stdout, fmt, variables, rows, width)
+        return
+    with open(output, "w", encoding="utf-8", newline="") as text_out:
+        write_rows(text_out, fmt, variables, rows, width)
+
+
+_XLSX_MAX_WIDTH = 60
+_XLSX_ILLEGAL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)])  # control characters XML forbids
+
+
+def write_xlsx(
+    out: IO[bytes], variables: Sequence[str], rows: Sequence[Sequence[Any]], *, sheet: str = "results"
+) -> None:
+    """One worksheet: a bold, frozen, filterable header row; dates as Excel dates; every cell whose
+    value is an http(s) URL a hyperlink to it; column widths from the content (at most 60)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet[:31]
+    ws.append(list(variables))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    widths = [len(v) for v in variables]
+    link_font = Font(color="0563C1", underline="single")
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c, value=_xlsx_value(value))
+            if isinstance(value, (dt.date, dt.datetime)):
+                cell.number_format = "yyyy-mm-dd"
+            elif isinstance(value, str) and value.startswith(("http://", "https://")):
+                cell.hyperlink = value
+                cell.font = link_font
+            widths[c - 1] = max(widths[c - 1], min(len(cell_text(value)), _XLSX_MAX_WIDTH))
+    for c, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = min(width, _XLSX_MAX_WIDTH) + 2
+    ws.freeze_panes = "A2"
+    if rows:
+        ws.auto_filter.ref = ws.dimensions
+    book.save(out)
+
+
+def _xlsx_value(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, dt.date, dt.datetime)):
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    return str(value).translate(_XLSX_ILLEGAL)
 
 
 def write_triples(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -16,9 +15,8 @@ from ofsted_kg.backend import Backend
 from ofsted_kg.connect import open_backend
 from ofsted_kg.errors import UsageError
 from ofsted_kg.resolver import authority_iri
-from ofsted_kg.tables import add_table_options, write_rows
+from ofsted_kg.tables import add_table_options, write_table
 
-FORMATS = ("table", "csv", "json")
 Table = tuple[list[str], list[list[Any]]]
 
 
@@ -35,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "beside their statistical neighbours; inspectors: co-inspection network; themes: theme co-occurrence",
     )
     parser.add_argument("--authority", metavar="NAME", help="recurring/similar: only this authority")
-    add_table_options(parser, FORMATS)
+    add_table_options(parser)
     parser.add_argument(
         "--top", type=int, default=5, help="similar: how many similar authorities (default 5)"
     )
@@ -128,5 +126,5 @@ def run(args: argparse.Namespace) -> int:
     authority = authority_iri(args.authority) if args.authority else None
     with open_backend(args, read_only=True) as backend:
         columns, rows = ANALYSES[args.analysis](backend, args, authority)
-    write_rows(sys.stdout, args.format or "table", columns, rows, args.width)
+    write_table(args.format, columns, rows, output=args.output, width=args.width)
     return 0

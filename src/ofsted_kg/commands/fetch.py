@@ -62,12 +62,7 @@ def add_fetch_options(parser: argparse.ArgumentParser) -> None:
         help=f"the cache folder (default ./{DEFAULT_CACHE}, or $OFSTED_KG_CACHE)",
     )
     parser.add_argument("--rate", type=float, default=1.0, help="requests per second, at most (default 1)")
-    parser.add_argument(
-        "--timeout",
-        type=float,
-        default=argparse.SUPPRESS,  # falls back to the global --timeout (default 60)
-        help="seconds allowed for one request as a whole (default: the global --timeout, 60)",
-    )
+    # --timeout is the global option (before or after the command): seconds per whole request.
     parser.add_argument(
         "--retries", type=int, default=4, help="retries after a connection error, 429 or 5xx (default 4)"
     )

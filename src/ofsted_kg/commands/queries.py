@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ofsted_kg.named_queries import NamedQuery, named_queries
-from ofsted_kg.tables import add_table_options, write_rows
+from ofsted_kg.tables import add_table_options, write_table
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,7 +26,7 @@ def _params(query: NamedQuery) -> str:
 def run(args: argparse.Namespace) -> int:
     fmt = args.format or "table"
     rows = [(q.name, _params(q), q.description) for q in named_queries().values()]
-    write_rows(sys.stdout, fmt, ["name", "parameters", "description"], rows, args.width)
+    write_table(fmt, ["name", "parameters", "description"], rows, output=args.output, width=args.width)
     if fmt == "table" and not args.quiet:
         print("(a parameter marked ! is required)", file=sys.stderr)
     return 0

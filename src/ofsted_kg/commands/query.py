@@ -11,7 +11,7 @@ from rdflib.term import Identifier
 from ofsted_kg.connect import open_backend
 from ofsted_kg.errors import UsageError
 from ofsted_kg.named_queries import NamedQuery, QueryUsageError, get_query, parse_query, to_python
-from ofsted_kg.tables import FORMATS, add_table_options, write_rows, write_triples
+from ofsted_kg.tables import TABULAR_FORMATS, add_table_options, write_table, write_triples
 
 # CONSTRUCT and DESCRIBE give triples: these formats (with the project's prefixes where they have them).
 TRIPLE_FORMATS = ("turtle", "nt", "jsonld")
@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="NAME=VALUE",
         help="bind a query parameter (repeatable)",
     )
-    add_table_options(parser, (*FORMATS, *TRIPLE_FORMATS))
+    add_table_options(parser, (*TABULAR_FORMATS, *TRIPLE_FORMATS))
     parser.set_defaults(func=run)
 
 
@@ -73,7 +73,7 @@ def output_format(form: str, asked: str | None, name: str) -> str:
     if not triples and asked in TRIPLE_FORMATS:
         raise UsageError(
             f"{name}: a {form} query gives rows: --format {asked} is for CONSTRUCT/DESCRIBE "
-            f"(choose {', '.join(FORMATS)})"
+            f"(choose {', '.join(TABULAR_FORMATS)})"
         )
     return asked
 
@@ -95,13 +95,21 @@ def run(args: argparse.Namespace) -> int:
             if form == "SELECT":
                 result = backend.select(query.text, bindings)
                 variables = list(result.variables)
-                if fmt == "table" and query.table_columns:
-                    variables = [v for v in query.table_columns if v in variables] or variables
                 rows = [[to_python(row.get(v)) for v in variables] for row in result.rows]
-                write_rows(sys.stdout, fmt, variables, rows, args.width)
+                write_table(
+                    fmt,
+                    variables,
+                    rows,
+                    output=args.output,
+                    table_columns=query.table_columns,
+                    width=args.width,
+                )
             elif form == "ASK":
                 answer = backend.ask(query.text, bindings)
-                write_rows(sys.stdout, fmt, ["answer"], [[answer]], args.width)
+                write_table(fmt, ["answer"], [[answer]], output=args.output, width=args.width)
+            elif args.output:
+                with open(args.output, "wb") as out:
+                    write_triples(backend, query.text, bindings, out, fmt)
             else:
                 sys.stdout.flush()
                 write_triples(backend, query.text, bindings, sys.stdout.buffer, fmt)

@@ -20,9 +20,8 @@ from ofsted_kg.errors import UsageError
 from ofsted_kg.namespace import OKG
 from ofsted_kg.rdf_io import nt_term
 from ofsted_kg.resolver import authority_iri
-from ofsted_kg.tables import add_table_options, write_rows
+from ofsted_kg.tables import add_table_options, write_table
 
-FORMATS = ("table", "csv", "json")
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 IS_FINDING = f"ASK {{ ?finding a {nt_term(OKG.Finding)} }}"
 COLUMNS = [
@@ -52,7 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--theme", metavar="THEME", help="only links sharing this theme (notation, e.g. care-leavers)"
     )
-    add_table_options(parser, FORMATS)
+    add_table_options(parser)
     parser.add_argument("--recompute", action="store_true", help="recompute every link before answering")
     parser.add_argument(
         "--threshold",
@@ -107,5 +106,5 @@ def run(args: argparse.Namespace) -> int:
         ]
         for r in rows
     ]
-    write_rows(sys.stdout, args.format or "table", COLUMNS, table, args.width)
+    write_table(args.format, COLUMNS, table, output=args.output, width=args.width)
     return 0

@@ -129,7 +129,8 @@ def test_build_warns_of_no_package_left_out(wheel: Path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     assert "is absent from the `packages` configuration" not in result.stdout + result.stderr
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "ofsted_kg/static/related.js" in names and "ofsted_kg/loaders/reference/la_lookup_d2i.csv" in names
+    assert "ofsted_kg/static/page-core.js" in names and "ofsted_kg/static/d3.LICENSE" in names
+    assert "ofsted_kg/page/html.py" in names and "ofsted_kg/loaders/reference/la_lookup_d2i.csv" in names
 
 
 def test_installed_accuracy_resolves_gold_files_from_the_gold_directory(wheel: Path, tmp_path: Path) -> None:

@@ -305,9 +305,12 @@
       return el("button", { type: "button", class: "tag linkish", text: okg.themes[t].label, title: "This theme across authorities",
         onclick: function () { okg.go({ view: "theme", theme: okg.themes[t].id, cell: a.gss + ":" + insp.year }); } });
     })));
-    body.appendChild(el("h3", { text: "Finding" }));
-    body.appendChild(el("p", { id: "d-text", text: okg.f.text(i) }));
-    body.appendChild(el("h3", { text: "Quote (evidence)" }));
+    // The finding as extracted, and the words it stands on in the report when they differ.
+    if (okg.F.quote[i] >= 0) {
+      body.appendChild(el("h3", { text: "Finding" }));
+      body.appendChild(el("p", { id: "d-text", text: okg.f.text(i) }));
+    }
+    body.appendChild(el("h3", { text: okg.F.quote[i] >= 0 ? "Quote (evidence)" : "Finding, quoted from the report" }));
     body.appendChild(el("blockquote", { id: "d-quote", class: "polarity-" + pol, text: okg.f.quote(i) }));
     var source = [];
     if (okg.f.page(i)) source.push("page " + okg.f.page(i) + " of ");
@@ -328,6 +331,7 @@
         return el("li", {}, [l[0], okg.findingLink(l[1], okg.monthYear(okg.f.inspection(l[1]).date) + ": " + okg.snippet(okg.f.text(l[1]), 110))]);
       })));
     }
+    if (options.inRelated) return;  // the related view lists them beside the panel
     var related = okg.relatedOf(i);
     body.appendChild(el("h3", { text: "Related findings (" + related.length + ")" }));
     if (!related.length) body.appendChild(el("p", { class: "empty", text: "None: no finding elsewhere shares a theme and enough of its words." }));
@@ -338,7 +342,7 @@
           el("div", { text: okg.snippet(okg.f.text(r.other), 160) })
         ]);
       })));
-      if (!options.inRelated) body.appendChild(el("button", { type: "button", class: "linkish", text: "All related findings, ranked, with a graph →",
+      body.appendChild(el("button", { type: "button", class: "linkish", text: "All related findings, ranked, with a graph →",
         onclick: function () { okg.go({ view: "related", finding: okg.f.key(i), authority: null }); } }));
     }
   };

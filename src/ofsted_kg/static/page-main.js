@@ -5,13 +5,20 @@
   var el = okg.el, scope = okg.scope;
   var last = { authority: scope.authority || null, theme: null, finding: null };
 
-  var inspections = okg.I.length;
   var sub = [];
   if (scope.asOf) sub.push("as of " + okg.dayMonthYear(scope.asOf));
   if (scope.since) sub.push("inspections from " + okg.dayMonthYear(scope.since));
-  sub.push(okg.plural(inspections, "inspection or visit", "inspections and visits"));
-  sub.push(okg.plural(scope.findings, "finding"));
-  sub.push(okg.plural(scope.links, "related-finding link"));
+  if (scope.authority) {
+    // A briefing also carries the other authorities' findings related to its own: count its own.
+    var own = (okg.byGss[scope.authority] || { inspections: [] }).inspections;
+    sub.push(okg.plural(own.length, "inspection or visit", "inspections and visits"));
+    sub.push(okg.plural(d3.sum(own, function (i) { return i.findings || 0; }), "finding"));
+    sub.push(okg.plural(scope.links, "link", "links") + " to related findings");
+  } else {
+    sub.push(okg.plural(okg.I.length, "inspection or visit", "inspections and visits"));
+    sub.push(okg.plural(scope.findings, "finding"));
+    sub.push(okg.plural(scope.links, "related-finding link"));
+  }
   okg.$("page-sub").textContent = sub.join(" · ");
   if (scope.authority) {
     var a = okg.byGss[scope.authority];

@@ -64,7 +64,7 @@
     edges = edges.concat(among.slice(0, Math.max(0, GRAPH_EDGES - edges.length)));
     nodes.forEach(function (n) {
       var insp = okg.f.inspection(n.f);
-      n.label = okg.A[insp.a].name.replace(/, City of$/, "") + " " + (insp.year || "");
+      n.label = shortName(okg.A[insp.a].name) + " " + (insp.year || "");
       n.polarity = okg.f.polarity(n.f);
       n.title = who(n.f) + "\n" + okg.snippet(okg.f.text(n.f), 200);
       n.action = function () { okg.go({ view: "related", finding: okg.f.key(n.f), authority: null }); };
@@ -113,7 +113,7 @@
     var top = Array.from(byAuthority.values()).filter(function (e) { return e.a.idx !== a.idx; })
       .sort(function (p, q) { return q.n - p.n || q.sum - p.sum; }).slice(0, GRAPH_NODES);
     var nodes = [{ id: "a" + a.idx, authority: a, centre: true, label: a.name, title: a.name }].concat(top.map(function (e) {
-      return { id: "a" + e.a.idx, authority: e.a, n: e.n, label: e.a.name.replace(/, City of$/, "") + " (" + e.n + ")",
+      return { id: "a" + e.a.idx, authority: e.a, n: e.n, label: shortName(e.a.name) + " (" + e.n + ")",
                title: e.a.name + ": " + okg.plural(e.n, "related finding") };
     }));
     var edges = top.map(function (e) { return { source: "a" + a.idx, target: "a" + e.a.idx, weight: e.n, sim: Math.min(1, e.sum / e.n) }; });
@@ -127,6 +127,14 @@
     okg.detailsMessage(a.name, [el("p", { text: "Click an entry's heading to see that finding's own related findings, or the quoted " + a.name + " finding it is related to." })]);
   }
 
+  // A long name shortened for a graph label (the full name is in the node's label and tooltip):
+  // "Bournemouth, Christchurch and Poole" -> "BCP".
+  function shortName(name) {
+    name = name.replace(/, City of$/, "");
+    if (name.length <= 20) return name;
+    return name.split(/[\s,]+/).filter(function (w) { return /^[A-Z]/.test(w); }).map(function (w) { return w[0]; }).join("");
+  }
+
   function graph(nodes, edges, mode) {
     var box = okg.clear(okg.$("related-graph"));
     var W = 440, H = 400;
@@ -134,17 +142,22 @@
     var maxWeight = d3.max(edges, function (e) { return e.weight || 1; }) || 1;
     var sim = d3.forceSimulation(nodes)
       .force("link", d3.forceLink(edges).id(function (n) { return n.id; })
-        .distance(function (e) { return e.among ? 120 : 70 + 150 * (1 - Math.min(1, e.sim)); }).strength(function (e) { return e.among ? 0.15 : 0.7; }))
-      .force("charge", d3.forceManyBody().strength(-340))
-      .force("collide", d3.forceCollide(34))
+        .distance(function (e) { return e.among ? 150 : 110 + 160 * (1 - Math.min(1, e.sim)); }).strength(function (e) { return e.among ? 0.05 : 0.8; }))
+      .force("charge", d3.forceManyBody().strength(-700))
+      .force("collide", d3.forceCollide(46))
       .stop();
-    for (var k = 0; k < 300; k++) sim.tick();
+    for (var tick = 0; tick < 300; tick++) sim.tick();
+    // Positions are fitted into the box; symbols and labels keep their size.
     var xs = nodes.map(function (n) { return n.x; }), ys = nodes.map(function (n) { return n.y; });
-    var x0 = d3.min(xs) - 90, x1 = d3.max(xs) + 90, y0 = d3.min(ys) - 30, y1 = d3.max(ys) + 30;
-    var scale = Math.min(W / Math.max(1, x1 - x0), H / Math.max(1, y1 - y0), 1.6);
+    var fx = d3.scaleLinear().domain(d3.extent(xs)).range([70, W - 70]);
+    var fy = d3.scaleLinear().domain(d3.extent(ys)).range([24, H - 34]);
+    var sx = Math.min(1.4, (W - 140) / Math.max(1, fx.domain()[1] - fx.domain()[0]));
+    var sy = Math.min(1.4, (H - 58) / Math.max(1, fy.domain()[1] - fy.domain()[0]));
+    var k = Math.min(sx, sy), cx = (fx.domain()[0] + fx.domain()[1]) / 2, cy = (fy.domain()[0] + fy.domain()[1]) / 2;
+    nodes.forEach(function (n) { n.x = W / 2 + (n.x - cx) * k; n.y = H / 2 - 5 + (n.y - cy) * k; });
     var svg = d3.select(box).append("svg").attr("viewBox", [0, 0, W, H].join(" ")).attr("role", "group")
       .attr("aria-label", mode === "finding" ? "Graph of the finding and its related findings" : "Graph of the authority and the authorities it shares related findings with");
-    var g = svg.append("g").attr("transform", "translate(" + (W / 2 - ((x0 + x1) / 2) * scale) + "," + (H / 2 - ((y0 + y1) / 2) * scale) + ") scale(" + scale + ")");
+    var g = svg.append("g");
     g.append("g").selectAll("line").data(edges).join("line")
       .attr("x1", function (e) { return e.source.x; }).attr("y1", function (e) { return e.source.y; })
       .attr("x2", function (e) { return e.target.x; }).attr("y2", function (e) { return e.target.y; })

@@ -22,6 +22,11 @@
     positive_experiences: "Positive", inconsistent_experiences: "Inconsistent", widespread_failings: "Widespread failings"
   };
   var POLARITY_ORDER = { concern: 0, mixed: 1, neutral: 2, strength: 3 };
+  var SYMBOL_PATH = {};
+  Object.keys(okg.polaritySymbol).forEach(function (p) {
+    SYMBOL_PATH[p] = d3.symbol(okg.polaritySymbol[p], p === "neutral" ? 30 : 78)();
+  });
+  var measure = document.createElement("canvas").getContext("2d");
   var current = null;  // {gss, marks: Map finding -> [nodes]}
 
   okg.views.story = {
@@ -239,27 +244,36 @@
       if (insp.lead) tip.push("Lead inspector: " + insp.lead);
       col.append("title").text(tip.join("\n"));
     });
-    // Marks.
-    var marksLayer = g.append("g");
+    // Marks: one path each (shape by polarity, outlined when a weakness), styled by class, built
+    // straight into a fragment: the largest stories have over a thousand marks.
+    var marksLayer = g.append("g").attr("class", "marks");
+    var fragment = document.createDocumentFragment(), NS = "http://www.w3.org/2000/svg";
     rows.forEach(function (row, r) {
       insps.forEach(function (insp, c) {
+        var when = okg.monthYear(insp.date);
         cells[r][c].forEach(function (f, k) {
           var mx = left[c] + PAD + (k % PER_LINE) * STEP + STEP / 2, my = row.y + 5 + Math.floor(k / PER_LINE) * STEP + STEP / 2;
-          var pol = okg.f.polarity(f), weak = okg.f.isWeakness(f);
-          var mark = marksLayer.append("g").attr("class", "mark").attr("transform", "translate(" + mx + "," + my + ")")
-            .attr("tabindex", 0).attr("role", "button").attr("data-finding", f)
-            .attr("aria-label", okg.kindLabel(okg.f.kind(f)) + " (" + pol + "), " + okg.monthYear(insp.date) + ": " + okg.snippet(okg.f.text(f), 140));
-          mark.append("circle").attr("class", "hit").attr("r", STEP / 2).attr("fill", "transparent");
-          mark.append("path").attr("d", d3.symbol(okg.polaritySymbol[pol], pol === "neutral" ? 30 : 78)())
-            .attr("fill", okg.polarityColour[pol]).attr("stroke", weak ? "#111" : "#fff").attr("stroke-width", weak ? 1.7 : 0.8);
-          mark.append("title").text(okg.kindLabel(okg.f.kind(f)) + " · " + okg.monthYear(insp.date) + "\n" + okg.snippet(okg.f.text(f), 240));
-          var node = mark.node();
+          var pol = okg.f.polarity(f);
+          var node = document.createElementNS(NS, "path");
+          node.setAttribute("class", "mark p-" + pol + (okg.f.isWeakness(f) ? " weak" : ""));
+          node.setAttribute("d", SYMBOL_PATH[pol]);
+          node.setAttribute("transform", "translate(" + mx + "," + my + ")");
+          node.setAttribute("tabindex", "0");
+          node.setAttribute("role", "button");
+          node.setAttribute("data-finding", f);
+          node.setAttribute("aria-label", okg.kindLabel(okg.f.kind(f)) + " (" + pol + "), " + when + ": " + okg.snippet(okg.f.text(f), 140));
           node._x = mx; node._y = my; node._row = row.key;
+          fragment.appendChild(node);
           if (!current.marks.has(f)) current.marks.set(f, []);
           current.marks.get(f).push(node);
         });
       });
     });
+    marksLayer.node().appendChild(fragment);
+    marksLayer.on("mouseover focusin", function (ev) {
+      var m = ev.target.closest(".mark");
+      if (m) showTip(m, +m.getAttribute("data-finding"));
+    }).on("mouseout focusout", hideTip);
     marksLayer.on("click", function (ev) {
       var m = ev.target.closest(".mark");
       if (m) pick(+m.getAttribute("data-finding"));
@@ -301,22 +315,35 @@
       .replace(/^./, function (c) { return c.toUpperCase(); });
   }
 
-  // Text wrapped to a width in an SVG group, at most `lines` lines (the last one ends in …).
+  // Text wrapped to a width in an SVG group, at most `lines` lines (the last one ends in …),
+  // measured on a canvas: asking the SVG for its text length would lay the page out per word.
   function wrapText(group, text, x, y, width, lines) {
     if (lines < 1) return;
+    measure.font = "10.5px " + getComputedStyle(document.body).fontFamily;
     var node = group.append("text").attr("x", x).attr("y", y).style("font-size", "10.5px").style("fill", "#333");
-    var words = text.split(/\s+/), line = [], count = 0;
-    var tspan = node.append("tspan").attr("x", x).attr("dy", "0.9em");
+    var words = text.split(/\s+/), out = [], line = [];
     for (var k = 0; k < words.length; k++) {
-      line.push(words[k]);
-      tspan.text(line.join(" "));
-      if (tspan.node().getComputedTextLength() > width && line.length > 1) {
-        if (++count >= lines) { line.pop(); tspan.text(line.join(" ") + " …"); return; }
-        line = [words[k]];
-        tspan = node.append("tspan").attr("x", x).attr("dy", "1.2em").text(words[k]);
-      }
+      var next = line.concat([words[k]]).join(" ");
+      if (line.length && measure.measureText(next).width > width) { out.push(line.join(" ")); line = [words[k]]; }
+      else line.push(words[k]);
     }
+    if (line.length) out.push(line.join(" "));
+    if (out.length > lines) { out = out.slice(0, lines); out[lines - 1] += " …"; }
+    out.forEach(function (t, i) { node.append("tspan").attr("x", x).attr("dy", i ? "1.2em" : "0.9em").text(t); });
   }
+
+  // One tooltip for every mark (a <title> per mark would double the story's elements).
+  var tip = null;
+  function showTip(mark, f) {
+    if (!tip) { tip = el("div", { class: "tip", role: "tooltip" }); document.body.appendChild(tip); }
+    var insp = okg.f.inspection(f);
+    tip.textContent = okg.kindLabel(okg.f.kind(f)) + " · " + okg.inspectionName(insp) + ", " + okg.monthYear(insp.date) + "\n" + okg.snippet(okg.f.text(f), 240);
+    var r = mark.getBoundingClientRect();
+    tip.style.left = Math.min(window.innerWidth - 340, r.right + 8) + "px";
+    tip.style.top = (r.bottom + 6) + "px";
+    tip.hidden = false;
+  }
+  function hideTip() { if (tip) tip.hidden = true; }
 
   function pick(f) {
     okg.go({ finding: okg.f.key(f) }, true);
@@ -324,6 +351,7 @@
 
   function select(f) {
     if (!current) return;
+    hideTip();
     document.querySelectorAll("#story-timeline .mark.selected").forEach(function (n) { n.classList.remove("selected"); });
     if (f === null || f === undefined) {
       okg.detailsMessage("Findings of " + okg.byGss[current.gss].name, [

@@ -33,7 +33,11 @@ PETERBOROUGH = "E06000031"
 SUPERVISION = "supervision-and-management-oversight"
 # A function, not an expression: Playwright evaluates an expression with eval, which the page's
 # Content-Security-Policy refuses (and reports as a console error).
-READY = "() => document.body.dataset.ready === '1' && document.body.dataset.rendered === '1'"
+# (`drawing`: a long story adds the rows below the first screen over the next frames.)
+READY = (
+    "() => document.body.dataset.ready === '1' && document.body.dataset.rendered === '1'"
+    " && document.body.dataset.drawing !== '1'"
+)
 
 
 @pytest.fixture(scope="module")

@@ -89,6 +89,7 @@ def page_data(backend: Backend, authority: str | None = None, since: dt.date | N
         for r in recurring_weaknesses(backend)
         if r.earlier.finding in kept_iris and r.later.finding in kept_iris
     ]
+    ends = [e.end or e.start for entries in histories.values() for e in entries]
     data = PageData(
         authorities=_authorities(summaries, histories),
         summaries=summaries,
@@ -98,9 +99,7 @@ def page_data(backend: Backend, authority: str | None = None, since: dt.date | N
         recurrences=recurrences,
         resolutions=resolved_weaknesses(findings, _visit_dates(histories), recurrences),
         themes=_theme_order(fetch_theme_labels(backend)),
-        as_of=max(
-            (e.end or e.start for es in histories.values() for e in es if e.end or e.start), default=None
-        ),
+        as_of=max((d for d in ends if d is not None), default=None),
         since=since,
     )
     return one_authority(data, authority) if authority else data

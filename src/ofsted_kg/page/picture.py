@@ -183,9 +183,10 @@ def _tile_face(
     from matplotlib.colors import to_hex
 
     if theme:
-        if share is None or share[0] is None:
+        value = share[0] if share else None
+        if share is None or value is None:
             return None, False, ""
-        value, on, total = share
+        _, on, total = share
         return to_hex(cmap(value / top)), value > top * 0.62, f"{round(value * 100)}% · {on} of {total}"
     found = tile_grade(s)
     if found is None:
@@ -316,9 +317,9 @@ def draw_story(figure: Any, data: PageData, gss: str) -> Any:
                 zorder=2,
             )
         if e.focus and not e.judgements:
-            lines = textwrap.wrap(focus_words(e.focus), 30)
-            room = max(0, int((head_h - 0.5) / 0.1))
-            shown = lines[:room] if len(lines) <= room else [*lines[: room - 1], lines[room - 1] + " …"]
+            wrapped = textwrap.wrap(focus_words(e.focus), 30)
+            room = max(1, int((head_h - 0.5) / 0.1))
+            shown = wrapped if len(wrapped) <= room else [*wrapped[: room - 1], wrapped[room - 1] + " …"]
             ax.text(
                 x0 + 0.05,
                 0.36,

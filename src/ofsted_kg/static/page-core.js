@@ -240,7 +240,7 @@
 
   okg.render = function () {
     var s = (okg.state = okg.parseHash());
-    var started = okg.switchStarted !== undefined ? okg.switchStarted : performance.now();
+    var started = (okg.viewStarted = okg.switchStarted !== undefined ? okg.switchStarted : performance.now());
     okg.switchStarted = undefined;
     var view = okg.views[s.view] ? s.view : "overview";
     document.body.dataset.view = view;

@@ -45,13 +45,19 @@
           return;
         }
         if (!current || current.gss !== a.gss) draw(a);
-        select(s.finding ? okg.findingByKey(s.finding) : null);
+        var f = s.finding ? okg.findingByKey(s.finding) : null, drawn = current;
+        // The marks below the first screen are still being added: select once they are all there.
+        drawn.complete.then(function () { if (current === drawn) select(f); });
+        if (f === null) select(null);
       });
     }
   };
 
   function draw(a) {
-    current = { gss: a.gss, marks: new Map() };
+    var done;
+    current = { gss: a.gss, marks: new Map(), complete: new Promise(function (resolve) { done = resolve; }) };
+    current.done = done;
+    current.started = okg.viewStarted;
     okg.$("story-name").textContent = a.name;
     var meta = [a.region, "GSS " + a.gss];
     if (a.latest && a.latest.urn) meta.push("Ofsted URN " + a.latest.urn);
@@ -62,7 +68,8 @@
     drawNeighbours(a);
     drawLegend();
     drawTimeline(a);
-    drawLists(a);
+    var drawn = current;
+    drawn.complete.then(function () { if (current === drawn) drawLists(a); });
   }
 
   function drawLatest(a) {
@@ -171,19 +178,19 @@
     for (k = left.length - 1; k >= 0; k--) left[k] = Math.min(left[k], (k < left.length - 1 ? left[k + 1] - COL_W - GAP : plotW - COL_W));
     for (k = 0; k < left.length; k++) left[k] = Math.max(left[k], k ? left[k - 1] + COL_W + GAP : 0);
     plotW = Math.max(plotW, left[left.length - 1] + COL_W);
-    // Cells: the findings of each inspection on each row, weaknesses first.
-    var cells = rows.map(function (row) {
-      return insps.map(function (insp) {
-        var list = okg.findingsOf[insp.idx].filter(function (f) {
-          var ts = okg.f.themes(f);
-          return row.key < 0 ? !ts.length : ts.indexOf(row.key) >= 0;
-        });
-        list.sort(function (p, q) {
-          return (okg.f.isWeakness(q) - okg.f.isWeakness(p)) || (POLARITY_ORDER[okg.f.polarity(p)] - POLARITY_ORDER[okg.f.polarity(q)]) || p - q;
-        });
-        return list;
+    // Cells: the findings of each inspection on each row (one pass), weaknesses first.
+    var rowOf = {};
+    rows.forEach(function (row, r) { rowOf[row.key] = r; });
+    var cells = rows.map(function () { return insps.map(function () { return []; }); });
+    insps.forEach(function (insp, c) {
+      okg.findingsOf[insp.idx].forEach(function (f) {
+        var ts = okg.f.themes(f);
+        if (!ts.length) cells[rowOf[-1]][c].push(f);
+        for (var t = 0; t < ts.length; t++) cells[rowOf[ts[t]]][c].push(f);
       });
     });
+    var rank = function (f) { return (okg.f.isWeakness(f) ? 0 : 4) + POLARITY_ORDER[okg.f.polarity(f)]; };
+    cells.forEach(function (row) { row.forEach(function (list) { list.sort(function (p, q) { return rank(p) - rank(q) || p - q; }); }); });
     var y = AXIS_H + HEAD_H + 6;
     rows.forEach(function (row, r) {
       var lines = Math.max(1, d3.max(cells[r], function (c) { return Math.ceil(c.length / PER_LINE); }));
@@ -244,16 +251,18 @@
       if (insp.lead) tip.push("Lead inspector: " + insp.lead);
       col.append("title").text(tip.join("\n"));
     });
-    // Marks: one path each (shape by polarity, outlined when a weakness), styled by class, built
-    // straight into a fragment: the largest stories have over a thousand marks.
+    // Marks: one path each (shape by polarity, outlined when a weakness), styled by class. The
+    // rows on the first screen are drawn at once; the rest follow a batch per frame, then the
+    // arcs, so a story of thousands of findings is on screen as fast as a small one.
     var marksLayer = g.append("g").attr("class", "marks");
-    var fragment = document.createDocumentFragment(), NS = "http://www.w3.org/2000/svg";
-    rows.forEach(function (row, r) {
+    var NS = "http://www.w3.org/2000/svg", story = current;
+    function drawRow(r) {
+      var row = rows[r], fragment = document.createDocumentFragment(), count = 0;
       insps.forEach(function (insp, c) {
         var when = okg.monthYear(insp.date);
         cells[r][c].forEach(function (f, k) {
           var mx = left[c] + PAD + (k % PER_LINE) * STEP + STEP / 2, my = row.y + 5 + Math.floor(k / PER_LINE) * STEP + STEP / 2;
-          var pol = okg.f.polarity(f);
+          var pol = okg.f.polarity(f), text = okg.f.text(f);
           var node = document.createElementNS(NS, "path");
           node.setAttribute("class", "mark p-" + pol + (okg.f.isWeakness(f) ? " weak" : ""));
           node.setAttribute("d", SYMBOL_PATH[pol]);
@@ -261,15 +270,32 @@
           node.setAttribute("tabindex", "0");
           node.setAttribute("role", "button");
           node.setAttribute("data-finding", f);
-          node.setAttribute("aria-label", okg.kindLabel(okg.f.kind(f)) + " (" + pol + "), " + when + ": " + okg.snippet(okg.f.text(f), 140));
+          node.setAttribute("aria-label", okg.kindLabel(okg.f.kind(f)) + " (" + pol + "), " + when + ": " + (text.length > 140 ? text.slice(0, 139) + "…" : text));
           node._x = mx; node._y = my; node._row = row.key;
           fragment.appendChild(node);
-          if (!current.marks.has(f)) current.marks.set(f, []);
-          current.marks.get(f).push(node);
+          if (!story.marks.has(f)) story.marks.set(f, []);
+          story.marks.get(f).push(node);
+          count++;
         });
       });
-    });
-    marksLayer.node().appendChild(fragment);
+      marksLayer.node().appendChild(fragment);
+      return count;
+    }
+    var main = okg.$("main"), top = box.getBoundingClientRect().top - main.getBoundingClientRect().top + main.scrollTop;
+    var firstScreen = main.clientHeight - Math.max(0, top - main.scrollTop), next = 0;
+    while (next < rows.length && rows[next].y < firstScreen) drawRow(next++);
+    document.body.dataset.drawing = "1";
+    function more() {
+      if (current !== story) return;  // another story was opened meanwhile
+      var budget = 1500;
+      while (next < rows.length && budget > 0) budget -= drawRow(next++);
+      if (next < rows.length) { requestAnimationFrame(function () { setTimeout(more, 0); }); return; }
+      drawArcs();
+      okg.marks.storyComplete = performance.now() - story.started;
+      document.body.dataset.drawing = "0";
+      story.done();
+    }
+    requestAnimationFrame(function () { setTimeout(more, 0); });
     marksLayer.on("mouseover focusin", function (ev) {
       var m = ev.target.closest(".mark");
       if (m) showTip(m, +m.getAttribute("data-finding"));
@@ -282,29 +308,28 @@
       if (m && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); pick(+m.getAttribute("data-finding")); }
     });
     // Arcs over the marks: recurring (solid, arrow to the later) and resolved (dotted).
-    var arcs = g.append("g").attr("class", "arcs");
-    function markIn(f, rowKey) {
-      var nodes = current.marks.get(f) || [];
-      for (var k = 0; k < nodes.length; k++) if (nodes[k]._row === rowKey) return nodes[k];
-      return null;
+    function drawArcs() {
+      var arcs = g.append("g").attr("class", "arcs");
+      var markIn = function (f, rowKey) {
+        var nodes = story.marks.get(f) || [];
+        for (var k = 0; k < nodes.length; k++) if (nodes[k]._row === rowKey) return nodes[k];
+        return null;
+      };
+      var arc = function (p, themes, cls) {
+        for (var k = 0; k < themes.length; k++) {
+          var from = markIn(p.from, themes[k]), to = markIn(p.to, themes[k]);
+          if (!from || !to) continue;
+          var h = 12 + Math.min(34, Math.abs(to._x - from._x) / 10);
+          var d = "M" + from._x + "," + (from._y - 5) + " C" + from._x + "," + (from._y - 5 - h) + " " + to._x + "," + (to._y - 5 - h) + " " + to._x + "," + (to._y - 6);
+          arcs.append("path").attr("class", "arc halo").attr("d", d);
+          arcs.append("path").attr("class", "arc " + cls).attr("d", d).attr("marker-end", "url(#arrow-" + cls + ")")
+            .attr("data-from", p.from).attr("data-to", p.to);
+          return;
+        }
+      };
+      ownPairs(okg.recurring, insps).forEach(function (p) { arc(p, p.themes, "recurring"); });
+      ownPairs(okg.resolved, insps).forEach(function (p) { arc(p, [p.theme], "resolved"); });
     }
-    function arc(p, themes, cls) {
-      for (var k = 0; k < themes.length; k++) {
-        var from = markIn(p.from, themes[k]), to = markIn(p.to, themes[k]);
-        if (!from || !to) continue;
-        var h = 12 + Math.min(34, Math.abs(to._x - from._x) / 10);
-        var d = "M" + from._x + "," + (from._y - 5) + " C" + from._x + "," + (from._y - 5 - h) + " " + to._x + "," + (to._y - 5 - h) + " " + to._x + "," + (to._y - 6);
-        arcs.append("path").attr("class", "arc halo").attr("d", d);
-        arcs.append("path").attr("class", "arc " + cls).attr("d", d).attr("marker-end", "url(#arrow-" + cls + ")")
-          .attr("data-from", p.from).attr("data-to", p.to);
-        return true;
-      }
-      return false;
-    }
-    var own = new Set();
-    insps.forEach(function (insp) { okg.findingsOf[insp.idx].forEach(function (f) { own.add(f); }); });
-    okg.recurring.list.forEach(function (p) { if (own.has(p.from) && own.has(p.to)) arc(p, p.themes, "recurring"); });
-    okg.resolved.list.forEach(function (p) { if (own.has(p.from) && own.has(p.to)) arc(p, [p.theme], "resolved"); });
     box.dataset.columns = insps.length;
     box.dataset.rows = rows.length;
   }
@@ -319,7 +344,7 @@
   // measured on a canvas: asking the SVG for its text length would lay the page out per word.
   function wrapText(group, text, x, y, width, lines) {
     if (lines < 1) return;
-    measure.font = "10.5px " + getComputedStyle(document.body).fontFamily;
+    if (!measure.ready) { measure.font = "10.5px " + getComputedStyle(document.body).fontFamily; measure.ready = true; }
     var node = group.append("text").attr("x", x).attr("y", y).style("font-size", "10.5px").style("fill", "#333");
     var words = text.split(/\s+/), out = [], line = [];
     for (var k = 0; k < words.length; k++) {
@@ -372,10 +397,21 @@
     okg.showFinding(f);
   }
 
+  // Recurrences or resolutions whose both findings are in these inspections, from the index
+  // by earlier finding (never a scan of every pair in the corpus).
+  function ownPairs(pairs, insps) {
+    var own = new Set(), out = [];
+    insps.forEach(function (insp) { okg.findingsOf[insp.idx].forEach(function (f) { own.add(f); }); });
+    own.forEach(function (f) {
+      (pairs.from[f] || []).forEach(function (p) { if (own.has(p.to)) out.push(p); });
+    });
+    return out;
+  }
+
+  var LIST_FIRST = 20;
+
   function drawLists(a) {
     var box = okg.clear(okg.$("story-lists"));
-    var own = new Set();
-    a.inspections.forEach(function (insp) { okg.findingsOf[insp.idx].forEach(function (f) { own.add(f); }); });
     function entry(f) {
       var insp = okg.f.inspection(f);
       return el("span", {}, [
@@ -383,24 +419,37 @@
         el("button", { type: "button", text: "“" + okg.snippet(okg.f.text(f), 150) + "”", onclick: function () { pick(f); } })
       ]);
     }
-    var rec = okg.recurring.list.filter(function (p) { return own.has(p.from) && own.has(p.to); });
-    var res = okg.resolved.list.filter(function (p) { return own.has(p.from) && own.has(p.to); });
-    var recBox = el("section", {}, [el("h3", { text: "Recurring weaknesses (" + rec.length + ")" })]);
-    if (!rec.length) recBox.appendChild(el("p", { class: "empty", text: "No area for improvement raised again in a later inspection or visit." }));
-    else recBox.appendChild(el("ol", { class: "pairs", id: "recurring-list" }, rec.map(function (p) {
-      return el("li", {}, [
-        el("span", { class: "tag", text: p.themes.map(function (t) { return okg.themes[t].label; }).join(", ") }), " ",
-        entry(p.from), el("br"), "→ ", entry(p.to)
-      ]);
-    })));
-    var resBox = el("section", {}, [el("h3", { text: "Weaknesses answered later by a strength (" + res.length + ")" })]);
-    if (!res.length) resBox.appendChild(el("p", { class: "empty", text: "No area for improvement later praised in similar words on the same theme." }));
-    else resBox.appendChild(el("ol", { class: "pairs", id: "resolved-list" }, res.map(function (p) {
-      return el("li", {}, [
-        el("span", { class: "tag", text: okg.themes[p.theme].label }), " ", entry(p.from), el("br"), "✓ ", entry(p.to)
-      ]);
-    })));
-    box.appendChild(recBox);
-    box.appendChild(resBox);
+    // In time order; a long list shows its first entries and a button for the rest.
+    function byTime(p, q) {
+      return okg.f.inspection(p.from).date.localeCompare(okg.f.inspection(q.from).date) ||
+        okg.f.inspection(p.to).date.localeCompare(okg.f.inspection(q.to).date) || p.from - q.from || p.to - q.to;
+    }
+    function section(title, id, pairs, empty, item) {
+      var box = el("section", {}, [el("h3", { text: title + " (" + pairs.length + ")" })]);
+      if (!pairs.length) { box.appendChild(el("p", { class: "empty", text: empty })); return box; }
+      var list = el("ol", { class: "pairs", id: id });
+      var add = function (from, to) { pairs.slice(from, to).forEach(function (p) { list.appendChild(item(p)); }); };
+      add(0, LIST_FIRST);
+      box.appendChild(list);
+      if (pairs.length > LIST_FIRST) {
+        var button = el("button", { type: "button", class: "linkish more", text: "Show all " + pairs.length,
+          onclick: function () { add(LIST_FIRST, pairs.length); button.remove(); } });
+        box.appendChild(button);
+      }
+      return box;
+    }
+    var rec = ownPairs(okg.recurring, a.inspections).sort(byTime);
+    var res = ownPairs(okg.resolved, a.inspections).sort(byTime);
+    box.appendChild(section("Recurring weaknesses", "recurring-list", rec,
+      "No area for improvement raised again in a later inspection or visit.", function (p) {
+        return el("li", {}, [
+          el("span", { class: "tag", text: p.themes.map(function (t) { return okg.themes[t].label; }).join(", ") }), " ",
+          entry(p.from), el("br"), "→ ", entry(p.to)
+        ]);
+      }));
+    box.appendChild(section("Weaknesses answered later by a strength", "resolved-list", res,
+      "No area for improvement later praised in similar words on the same theme.", function (p) {
+        return el("li", {}, [el("span", { class: "tag", text: okg.themes[p.theme].label }), " ", entry(p.from), el("br"), "✓ ", entry(p.to)]);
+      }));
   }
 })(window.okg);

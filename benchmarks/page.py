@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from ofsted_kg.page import page_data, render_html
-from ofsted_kg.page.encode import encode, pack
+from ofsted_kg.page.encode import encode, pack, unpack
 from ofsted_kg.store import EmbeddedStore
 
 CHROMIUM = "/usr/bin/chromium"
@@ -74,10 +74,40 @@ def build(store_path: Path, out: Path) -> dict[str, Any]:
         "overview_json_bytes": len(json.dumps(payload["overview"], ensure_ascii=False).encode("utf-8")),
         "detail_json_bytes": len(detail_json),
         "detail_packed_bytes": len(pack(payload["detail"])),
+        "detail_packed_bytes_unshared_texts": len(pack(unshared(payload["detail"]))),
         "finding_text_bytes_raw": texts,
         "largest_authority": largest,
         "largest_authority_findings": sum(e.findings for e in data.histories[largest]),
     }
+
+
+def unshared(detail: dict[str, Any]) -> dict[str, Any]:
+    """The detail with a text entry of its own for every finding (and differing quote): what the
+    page would carry if no two findings shared a text. The synthetic corpus repeats Ofsted's
+    sentences across its variants, which sharing makes cheap; a real corpus repeats fewer."""
+    f, texts = detail["findings"], detail["texts"]
+    own: list[str] = []
+
+    def entry(i: int) -> int:
+        own.append(texts[i])
+        return len(own) - 1
+
+    findings = {
+        **f,
+        "text": [entry(i) for i in f["text"]],
+        "quote": [entry(q) if q >= 0 else -1 for q in f["quote"]],
+    }
+    return {**detail, "findings": findings, "texts": own}
+
+
+def unshared_page(page: Path, out: Path) -> int:
+    """The same page with its detail unshared (`unshared`), to measure the worst case."""
+    html = page.read_text(encoding="utf-8")
+    match = re.search(r'(<script type="text/plain" id="okg-detail">)(.*?)(</script>)', html, re.S)
+    assert match
+    packed = pack(unshared(unpack(match.group(2))))
+    out.write_text(html[: match.start(2)] + packed + html[match.end(2) :], encoding="utf-8")
+    return out.stat().st_size
 
 
 def floor_page(page: Path, out: Path) -> None:
@@ -200,8 +230,11 @@ def switches(largest: str) -> list[tuple[str, Any]]:
 
 def table(results_dir: Path) -> str:
     rows = []
-    for path in sorted(results_dir.glob("page-*.json")):
-        r = json.loads(path.read_text(encoding="utf-8"))
+    results = sorted(
+        (json.loads(path.read_text(encoding="utf-8")) for path in results_dir.glob("page-*.json")),
+        key=lambda r: r["label"],
+    )
+    for r in results:
         b, m = r["build"], r["browser"]
         switch = {k: v for k, v in m.items() if k.startswith("switch_")}
         worst = max(switch.items(), key=lambda kv: kv[1]["median_ms"])
@@ -218,8 +251,7 @@ def table(results_dir: Path) -> str:
         "|---|---|---|---|---|---|---|---|---|---|"
     )
     lines = [head, *rows, ""]
-    for path in sorted(results_dir.glob("page-*.json")):
-        r = json.loads(path.read_text(encoding="utf-8"))
+    for r in results:
         lines.append(f"{r['label']}: " + ", ".join(
             f"{k[7:]} {v['median_ms']:.0f} (max {v['max_ms']:.0f})" for k, v in r["browser"].items() if k.startswith("switch_")
         ))  # fmt: skip
@@ -238,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--table", action="store_true", help="print the markdown table of the results in --out"
     )
+    parser.add_argument(
+        "--unshared", action="store_true", help="also measure each page with no text shared between findings"
+    )
     args = parser.parse_args(argv)
     if args.table:
         print(table(args.out))
@@ -255,6 +290,16 @@ def main(argv: list[str] | None = None) -> int:
         result = {"label": label, "store": str(store), "build": built, "browser": browser}
         (args.out / f"page-{label}.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
         print(f"{label}: " + ", ".join(f"{k} {v['median_ms']}" for k, v in browser.items()), file=sys.stderr)
+        if args.unshared:
+            worst = args.work / f"page-{label}-unshared.html"
+            size = unshared_page(page_file, worst)
+            floor_page(worst, floor_file)
+            browser = measure(worst, floor_file, built["largest_authority"], args.runs)
+            result = {"label": f"{label}-unshared", "store": str(store), "build": {**built, "page_bytes": size},
+                      "browser": browser}  # fmt: skip
+            (args.out / f"page-{label}-unshared.json").write_text(
+                json.dumps(result, indent=1), encoding="utf-8"
+            )
     return 0
 
 

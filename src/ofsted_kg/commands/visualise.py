@@ -4,9 +4,11 @@ national overview / an authority's story as a png or svg picture."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import logging
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ofsted_kg.errors import UsageError
@@ -77,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
     with open_backend(args, read_only=True) as backend:
         if args.theme:
             _check_theme(args.theme, fetch_theme_labels(backend))
-        data = page_data(backend, authority=gss, since=since)
+        with _progress(enabled=not args.quiet) as progress:
+            data = page_data(backend, authority=gss, since=since, progress=progress)
     if not data.findings:
         log.warning(
             "visualise: no findings in the store%s (is it loaded?)", f" for {args.authority}" if gss else ""
@@ -91,13 +94,44 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"visualise: {out}: {exc.strerror or exc}") from exc
     if not args.quiet:
-        what = f"{data.authorities[gss].name}'s story" if gss else "national overview"
-        print(
-            f"wrote {out} ({size / 1e6:.1f} MB, {what}): {data.inspection_count():,} inspections and visits, "
-            f"{len(data.findings):,} findings, {len(data.links):,} related links",
-            file=sys.stderr,
-        )
+        if gss:
+            # A briefing also carries other authorities' findings related to its own: count its own.
+            own = {e.inspection for e in data.histories.get(gss, [])}
+            what = (
+                f"{data.authorities[gss].name}'s story): {len(own):,} inspections and visits, "
+                f"{sum(1 for f in data.findings if f.inspection in own):,} findings, "
+                f"{len(data.links):,} links to related findings"
+            )
+        else:
+            what = (
+                f"national overview): {data.inspection_count():,} inspections and visits, "
+                f"{len(data.findings):,} findings, {len(data.links):,} related links"
+            )
+        print(f"wrote {out} ({size / 1e6:.1f} MB, {what}", file=sys.stderr)
     return 0
+
+
+@contextlib.contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str], None] | None]:
+    """A bar over the data step's stages on stderr when it is a terminal (minutes at national scale)."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    from ofsted_kg.page.data import STEPS
+
+    with tqdm(total=len(STEPS), unit="step", file=sys.stderr, desc="visualise", dynamic_ncols=True) as bar:
+        started: list[str] = []
+
+        def step(what: str) -> None:
+            if started:
+                bar.update(1)
+            started.append(what)
+            bar.set_postfix_str(what)
+
+        yield step
+        bar.update(len(STEPS) - bar.n)
 
 
 def _check_theme(theme: str, labels: dict[str, str]) -> None:

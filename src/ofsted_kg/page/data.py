@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import iris
@@ -65,31 +66,48 @@ class PageData:
         return sum(len(entries) for entries in self.histories.values())
 
 
-def page_data(backend: Backend, authority: str | None = None, since: dt.date | None = None) -> PageData:
+# What page_data reads, in order: `progress` is told each before it starts.
+STEPS = ("latest grades", "histories", "findings", "related links", "recurring weaknesses", "resolutions")
+
+
+def page_data(
+    backend: Backend,
+    authority: str | None = None,
+    since: dt.date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> PageData:
     """The page's data from the store; `authority` (a GSS code, already resolved) makes it that
-    authority's briefing; `since` keeps inspections that started on or after the date."""
+    authority's briefing; `since` keeps inspections that started on or after the date. At national
+    scale this takes minutes (docs/performance.md): `progress` hears each of STEPS as it starts."""
+    step = progress or (lambda _: None)
+    step(STEPS[0])
     summaries = {s.gss_code: s for s in latest_summary(backend)}
     gss_of = {s.authority_iri: s.gss_code for s in summaries.values()}
     histories: dict[str, list[HistoryEntry]] = {}
+    step(STEPS[1])
     for iri, entries in all_histories(backend).items():
         gss = gss_of.get(iri) or _gss_from_iri(iri)
         kept = [e for e in entries if e.inspection and (since is None or _visit_date(e) >= since)]
         if gss and kept:
             histories[gss] = kept
     inspections = {e.inspection for entries in histories.values() for e in entries}
+    step(STEPS[2])
     findings = [f for f in fetch_findings(backend) if f.inspection in inspections]
     kept_iris = {f.iri for f in findings}
+    step(STEPS[3])
     links = [
         link
         for link in stored_or_computed_links(backend, findings)
         if link.finding_a in kept_iris and link.finding_b in kept_iris
     ]
+    step(STEPS[4])
     recurrences = [
         r
         for r in recurring_weaknesses(backend)
         if r.earlier.finding in kept_iris and r.later.finding in kept_iris
     ]
     ends = [e.end or e.start for entries in histories.values() for e in entries]
+    step(STEPS[5])
     data = PageData(
         authorities=_authorities(summaries, histories),
         summaries=summaries,

@@ -328,6 +328,16 @@ def test_back_button_and_the_finder(loaded: Loaded) -> None:
     page.fill("#find", "Narnia")
     page.press("#find", "Enter")
     assert page.locator("#find-message").inner_text() == "No authority called “Narnia”"
+    # An authority with nothing in the store has a story that says so (not the last one's lists).
+    page.fill("#find", "Hartlepool")
+    page.press("#find", "Enter")
+    loaded.wait()
+    assert page.locator("#story-name").inner_text() == "Hartlepool"
+    assert page.locator("#story-timeline").inner_text() == "No inspection or visit of Hartlepool in this store."
+    assert page.locator("#story-lists h3").all_inner_texts() == [
+        "Recurring weaknesses (0)",
+        "Weaknesses answered later by a strength (0)",
+    ]
 
 
 def test_briefing_page_prints_as_a_clean_story(browser, briefing_file: Path, tmp_path: Path) -> None:

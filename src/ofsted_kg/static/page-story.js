@@ -67,6 +67,7 @@
     drawLatest(a);
     drawNeighbours(a);
     drawLegend();
+    okg.clear(okg.$("story-lists"));
     drawTimeline(a);
     var drawn = current;
     drawn.complete.then(function () { if (current === drawn) drawLists(a); });
@@ -162,6 +163,7 @@
     var insps = a.inspections;
     if (!insps.length) {
       box.appendChild(el("p", { class: "empty", text: "No inspection or visit of " + a.name + " in this store." }));
+      current.done();
       return;
     }
     var rows = rowsOf(a);

@@ -87,6 +87,36 @@ class SourceInfo:
     pages: int
 
 
+@dataclass(frozen=True)
+class Provenance:
+    """What is known of a copy from outside the document: the names it was loaded under, and what
+    a fetch manifest or the archive's layout says of it. Every field is a sorted tuple of distinct
+    values, so provenance from several places merges by union, in any order, to the same value."""
+
+    file_names: tuple[str, ...] = ()  # file names without folders
+    urls: tuple[str, ...] = ()  # where Ofsted published the file (https IRIs)
+    listed_dates: tuple[str, ...] = ()  # ISO publication dates given by a listing
+    listed_urns: tuple[str, ...] = ()  # Ofsted URNs the report is listed under
+    listed_types: tuple[str, ...] = ()  # Ofsted's publication type labels, lower case
+
+    def merge(self, other: Provenance) -> Provenance:
+        return Provenance(
+            *(
+                tuple(sorted(set(mine) | set(theirs)))
+                for mine, theirs in zip(self.fields(), other.fields(), strict=True)
+            )
+        )
+
+    def covers(self, other: Provenance) -> bool:
+        """Does this provenance already hold every value of `other`?"""
+        return all(
+            set(theirs) <= set(mine) for mine, theirs in zip(self.fields(), other.fields(), strict=True)
+        )
+
+    def fields(self) -> tuple[tuple[str, ...], ...]:
+        return (self.file_names, self.urls, self.listed_dates, self.listed_urns, self.listed_types)
+
+
 @dataclass
 class Record:
     document_type: str
@@ -109,6 +139,9 @@ class Record:
     series_number: int | None = None  # monitoring visits: which visit in the series
     partner_bodies: list[str] = field(default_factory=list)  # area SEND ICB, JTAI agencies
     extra_dates: list[tuple[str, str]] = field(default_factory=list)  # further visit date sets
+    # Where the copy came from (file names, fetch manifest, archive layout): set by ingest, not read
+    # from the document; None means only the source path's file name is known.
+    provenance: Provenance | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape, keys in the documented order."""

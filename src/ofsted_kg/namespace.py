@@ -170,6 +170,7 @@ class OKG(DefinedNamespace):
     endDate: URIRef  # end date
     evidence: URIRef  # evidence
     excludedLabel: URIRef  # excluded label
+    fileName: URIRef  # file name
     findingCount: URIRef  # finding count
     findingKind: URIRef  # finding kind
     framework: URIRef  # framework
@@ -187,6 +188,9 @@ class OKG(DefinedNamespace):
     judgementArea: URIRef  # judgement area
     laNumber: URIRef  # LA number
     laType: URIRef  # local authority type
+    listedDate: URIRef  # listed publication date
+    listedPublicationType: URIRef  # listed publication type
+    listedURN: URIRef  # listed under URN
     matchedTerm: URIRef  # matched term
     matchedTheme: URIRef  # matched theme
     mediaType: URIRef  # media type
@@ -196,6 +200,7 @@ class OKG(DefinedNamespace):
     paragraphNumber: URIRef  # paragraph number
     polarity: URIRef  # polarity
     polarityCue: URIRef  # polarity cue
+    primaryReport: URIRef  # primary report
     recipient: URIRef  # recipient
     region: URIRef  # region
     regionCode: URIRef  # region code
@@ -215,6 +220,7 @@ class OKG(DefinedNamespace):
     summarises: URIRef  # summarises
     summaryOf: URIRef  # summary of
     tallyAuthority: URIRef  # tally authority
+    tallyInspection: URIRef  # tally inspection
     tallyPolarity: URIRef  # tally polarity
     tallyTheme: URIRef  # tally theme
     text: URIRef  # text

@@ -27,7 +27,7 @@ from SPARQLWrapper import JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.Wrapper import QueryResult
 
 from . import credentials as creds_mod
-from .backend import EXPORT_FORMATS, Backend, SelectResult, StoreError
+from .backend import EXPORT_FORMATS, Backend, GraphChange, SelectResult, StoreError, change_update
 from .profiles import Endpoints, ProfileError, get_profile, resolve
 from .remote_http import HttpClient, HttpStatusError, display_url
 from .sparql_bindings import BindingError, bind, iri_sparql
@@ -236,6 +236,12 @@ class RemoteStore(Backend):
                     raise
             return
         self._update(f"DROP SILENT GRAPH {iri_sparql(str(graph))}")
+
+    def apply(self, change: GraphChange) -> None:
+        # One SPARQL Update request for every graph it touches: applied as one transaction by
+        # Oxigraph, Fuseki and Virtuoso (the Graph Store Protocol has no multi-graph request).
+        if not change.is_empty():
+            self._update(change_update(change))
 
     def graphs(self) -> list[URIRef]:
         result = self.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {self._graph_pattern()} }}")

@@ -1,9 +1,11 @@
-"""`ofsted-kg validate`: SHACL on every report graph of the store, and HermiT on the ontology.
+"""`ofsted-kg validate`: SHACL on every inspection of the store, and HermiT on the ontology.
 
-Each authority summary graph is checked too, against its shapes and against the reports in the
-store (a summary that does not count exactly those is out of date: a failure).
+Each inspection is checked with the copies of its report (its inspection graph and their report
+graphs together). A copy whose inspection has no graph, an inspection whose findings come from a
+copy no longer in the store, and per-authority summary graphs an older version left behind are
+failures, each named with what repairs it.
 
-With --file, an exported RDF file is checked instead, split into one graph per report. Exit 0
+With --file, an exported RDF file is checked instead, split into one unit per inspection. Exit 0
 when everything conforms and the ontology is consistent; 1 otherwise (or when the file cannot be
 read); 3 when the store or endpoint cannot be reached.
 """
@@ -17,11 +19,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import DCTERMS
 from rdflib.util import guess_format
 
 from ofsted_kg import iris
 from ofsted_kg.backend import Backend, StoreError
+from ofsted_kg.namespace import OKG
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +35,18 @@ QUAD_FORMATS = frozenset({"trig", "nquads", "trix"})
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "validate",
-        help="check every loaded report against the SHACL shapes, and the ontology's consistency",
-        description="Validate each report graph of the store against ontology/shapes.ttl (pySHACL), and "
-        "check with HermiT that the ontology, with the shared graph of authorities and inspectors, is "
-        "consistent (needs Java). Exit 1 when anything does not conform.",
+        help="check every loaded inspection against the SHACL shapes, and the ontology's consistency",
+        description="Validate each inspection of the store (its graph with the graphs of the copies of its "
+        "report) against ontology/shapes.ttl (pySHACL), and check with HermiT that the ontology, with the "
+        "shared graph of authorities and inspectors, is consistent (needs Java). Exit 1 when anything "
+        "does not conform.",
     )
-    parser.add_argument("--graph", action="append", metavar="IRI", help="only this report graph (repeatable)")
+    parser.add_argument(
+        "--graph",
+        action="append",
+        metavar="IRI",
+        help="only the inspection of this inspection or report graph (repeatable)",
+    )
     parser.add_argument(
         "--file",
         metavar="FILE",
@@ -59,12 +67,8 @@ def graph_triples(backend: Backend, graph: URIRef) -> Graph:
     return out
 
 
-def _source_names(data: Graph) -> set[str]:
-    return {str(name) for name in data.objects(None, DCTERMS.source)} or {"no source"}
-
-
-def report_graphs(backend: Backend) -> list[URIRef]:
-    return sorted(g for g in backend.graphs() if str(g).startswith(iris.REPORT_GRAPH_PREFIX))
+def _file_names(data: Graph) -> set[str]:
+    return {str(name) for name in data.objects(None, OKG.fileName)} or {"no file name"}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -86,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         if outcome.conforms:
             return
         failed.append(graph)
-        name = f"{graph} ({', '.join(sorted(_source_names(data)))})"
+        name = f"{graph} ({', '.join(sorted(_file_names(data)))})"
         detail = f"\n{outcome.text}" if len(failed) <= args.show else ""
         print(f"{name}: does not conform{detail}", file=sys.stderr)
 
@@ -101,8 +105,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"ofsted-kg validate: {exc}", file=sys.stderr)
             return EXIT_STORE
     if not checked:
-        print("ofsted-kg validate: no report graphs to check (nothing ingested yet?)", file=sys.stderr)
-    print(f"SHACL: {checked - len(failed)} of {checked} report and summary graphs conform")
+        print("ofsted-kg validate: no inspections to check (nothing ingested yet?)", file=sys.stderr)
+    print(f"SHACL: {checked - len(failed)} of {checked} inspections and copies conform")
     ok = not failed
     if not args.no_reasoner:
         ok = _reason(shared) and ok
@@ -110,40 +114,48 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _check_store(args: argparse.Namespace, check: Callable[[URIRef, Graph | str], None]) -> Graph:
-    """Validate the store's report graphs (or those asked for); the shared graph for the reasoner."""
+    """Validate the store's inspections (or those asked for); the shared graph for the reasoner."""
     from ofsted_kg.connect import open_backend
+    from ofsted_kg.validate import store_layout
 
     with open_backend(args) as backend:
-        graphs = [URIRef(g) for g in args.graph] if args.graph else report_graphs(backend)
-        for graph in graphs:
-            check(graph, graph_triples(backend, graph))
-        if not args.graph:
-            for graph in summary_graphs(backend):
-                check(graph, graph_triples(backend, graph))
-            _check_summaries_current(backend, check)
+        layout = store_layout(backend)
+        units = list(layout.units)
+        problems = [*layout.orphans, *layout.dangling]
+        if args.graph:
+            wanted = {URIRef(g) for g in args.graph}
+            units = [u for u in units if wanted & {u.inspection_graph, *u.report_graphs}]
+            problems = [(g, why) for g, why in problems if g in wanted]
+            known = {g for u in units for g in (u.inspection_graph, *u.report_graphs)} | {
+                g for g, _ in problems
+            }
+            for graph in sorted(wanted - known):
+                check(graph, "no such inspection or report graph")
+        else:
+            for graph in legacy_summary_graphs(backend):
+                problems.append(
+                    (
+                        graph,
+                        "a per-authority summary left by an older version of ofsted-kg; `ofsted-kg ingest` drops it",
+                    )
+                )
+        for unit in units:
+            data = Graph()
+            for graph in (unit.inspection_graph, *unit.report_graphs):
+                data += graph_triples(backend, graph)
+            check(unit.inspection_graph, data)
+        for graph, why in problems:
+            check(graph, why)
         return Graph() if args.no_reasoner else graph_triples(backend, iris.SHARED_GRAPH)
 
 
-def summary_graphs(backend: Backend) -> list[URIRef]:
-    return sorted(g for g in backend.graphs() if str(g).startswith(iris.SUMMARY_GRAPH_PREFIX))
-
-
-def _check_summaries_current(backend: Backend, check: Callable[[URIRef, Graph | str], None]) -> None:
-    """An authority summary that does not count exactly the reports in the store (an interrupted
-    ingest) makes the summary-reading queries wrong: a failure, repaired by `ofsted-kg ingest`."""
-    from ofsted_kg.summary import coverage
-
-    for authority in coverage(backend).out_of_date():
-        check(
-            iris.summary_graph(authority),
-            "out of date (it does not count exactly the reports in the store on this authority); "
-            "run `ofsted-kg ingest` to recount it",
-        )
+def legacy_summary_graphs(backend: Backend) -> list[URIRef]:
+    return sorted(g for g in backend.graphs() if str(g).startswith(iris.LEGACY_SUMMARY_GRAPH_PREFIX))
 
 
 def _check_file(path: Path, check: Callable[[URIRef, Graph], None]) -> Graph | None:
     """Validate the reports of an exported file, split per report; None if it cannot be read."""
-    from ofsted_kg.validate import split_reports
+    from ofsted_kg.validate import split_inspections
 
     merged = Graph()
     try:
@@ -161,10 +173,10 @@ def _check_file(path: Path, check: Callable[[URIRef, Graph], None]) -> Graph | N
             file=sys.stderr,
         )
         return None
-    reports, rest = split_reports(merged)
-    if not reports:
+    units, rest = split_inspections(merged)
+    if not units:
         print(f"ofsted-kg validate: {path}: holds no okg:Report", file=sys.stderr)
-    for graph, data in sorted(reports.items()):
+    for graph, data in sorted(units.items()):
         check(graph, data)
     return rest
 

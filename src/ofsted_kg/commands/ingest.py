@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ofsted_kg.backend import StoreError
 from ofsted_kg.connect import open_backend
+from ofsted_kg.errors import UsageError
 from ofsted_kg.ingest import ingest
 
 
@@ -14,10 +14,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "ingest",
         help="load letters and reports (files or folders) into the store",
-        description="Load PDF or plain-text Ofsted letters and reports into the store. Documents already "
-        "in the store (same content hash) are skipped; a changed file replaces its older version. Last, "
-        "the summaries of authorities whose reports changed are recounted; with no PATH, that is all it "
-        "does (it repairs summaries an interrupted run left out of date).",
+        description="Load PDF or plain-text Ofsted letters and reports into the store. One inspection per "
+        "authority, inspection type and visit dates: further copies of its report (the PDF and its text, a "
+        "re-issue) are kept as copies, its findings read from one of them. Files already in the store "
+        "(same content) are skipped. Provenance comes with each file: its name, the archive layout "
+        "<URN>_<authority>/<publication type> - <d month yyyy>.pdf, and a fetch manifest (manifest.tsv) "
+        "in its folder or above. Nothing is removed except with --prune or `ofsted-kg delete`.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (*.pdf, *.txt)")
     parser.add_argument(
@@ -26,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--prune",
         action="store_true",
-        help="remove documents no longer present under the given paths (the store then mirrors them)",
+        help="remove copies whose file is not under the given paths (the store then mirrors them)",
     )
     parser.add_argument("--force", action="store_true", help="re-load documents even when unchanged")
     parser.set_defaults(func=run)
@@ -42,34 +44,32 @@ def _positive(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     if args.prune and not args.paths:
         # Pruning against no folders would empty the store: refuse rather than guess.
-        print("ofsted-kg ingest: --prune needs the PATHs the store should mirror", file=sys.stderr)
-        return 2
-    try:
-        with open_backend(args) as backend:
-            summary = ingest(
-                backend,
-                args.paths,
-                jobs=args.jobs,
-                progress=not args.quiet,
-                prune=args.prune,
-                force=args.force,
-            )
-    except StoreError as exc:
-        print(f"ofsted-kg: {exc}", file=sys.stderr)
-        return 3
+        raise UsageError("ingest: --prune needs the PATHs the store should mirror")
+    with open_backend(args) as backend:
+        summary = ingest(
+            backend,
+            args.paths,
+            jobs=args.jobs,
+            progress=not args.quiet,
+            prune=args.prune,
+            force=args.force,
+        )
     for path, reason in summary.failed:
         print(f"ofsted-kg: {path}: {reason}", file=sys.stderr)
     if not args.quiet:
+        loaded = f"loaded {len(summary.loaded)}"
+        if summary.alternates:
+            loaded += f" ({len(summary.alternates)} as further copies of an inspection's report)"
         parts = [
-            f"loaded {len(summary.loaded)}",
+            loaded,
             f"skipped {len(summary.skipped_unchanged)} (unchanged)",
             f"failed {len(summary.failed)}",
         ]
-        if summary.replaced:
-            parts.append(f"replaced {len(summary.replaced)} older version(s)")
+        if summary.duplicates:
+            parts.append(f"{len(summary.duplicates)} same content as another file given")
         if args.prune:
             parts.append(f"pruned {len(summary.pruned)}")
-        if summary.summarised:
-            parts.append(f"recounted {len(summary.summarised)} authority summaries")
+        if summary.warnings:
+            parts.append(f"{len(summary.warnings)} warning(s)")
         print("ofsted-kg: " + ", ".join(parts), file=sys.stderr)
     return 1 if summary.failed else 0

@@ -203,9 +203,10 @@ def test_every_named_query_binds_into_a_valid_query() -> None:
     bindings = {p.name: URIRef("http://ex/x") for p in recurring.params}
     # outer, the pair subquery, its earlier and later sides, its two date tables (and OPTIONALs)
     assert bind(recurring.text, bindings).count("VALUES (") >= 1 + 1 + 2 + 2
-    # Each UNION branch of construct_inspection (the second one was read for every inspection).
+    # Each UNION branch of construct_inspection (the shared one was read for every inspection), and
+    # the GRAPH groups of the inspection's graph and of its copies' graphs inside them.
     construct = named_queries()["construct_inspection"]
-    assert bind(construct.text, {"inspection": URIRef("http://ex/i")}).count("VALUES (") == 4
+    assert bind(construct.text, {"inspection": URIRef("http://ex/i")}).count("VALUES (") == 1 + 3 + 2
 
 
 # --- profiles and credentials -------------------------------------------------------------

@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 from rdflib.term import BNode, Identifier, Literal, URIRef
-from SPARQLWrapper import JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
+from SPARQLWrapper import CONSTRUCT, JSON, POST, SELECT, TURTLE, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.Wrapper import QueryResult
 
 from . import credentials as creds_mod
@@ -139,6 +139,10 @@ class RemoteStore(Backend):
         for name, value in self.profile.query_params.items():
             wrapper.addParameter(name, value)
         wrapper.setQuery(text)
+        # SPARQLWrapper guesses the form from the first keyword it finds outside the comments it
+        # strips, and it strips only every other line of a comment block: a query whose header
+        # says "loaded" or "copies" was taken for a LOAD or COPY update. The form is known here.
+        wrapper.queryType = SELECT if fmt == JSON else CONSTRUCT
         # SPARQLWrapper builds the protocol request; our client sends it (auth, retries).
         request = wrapper._createRequest()
         response = self.http.open(request)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from ofsted_kg.loaders.record import Provenance
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 from servers import Server, oxigraph_server
@@ -22,7 +23,6 @@ from ofsted_kg import iris
 from ofsted_kg.analysis.related import recompute_related
 from ofsted_kg.backend import Backend
 from ofsted_kg.ingest import Built, Failed, build_document, ingest
-from ofsted_kg.loaders.record import Provenance
 from ofsted_kg.named_queries import NamedQuery, named_queries
 from ofsted_kg.query_samples import sample_values
 from ofsted_kg.remote import RemoteStore

@@ -8,12 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from ofsted_kg.loaders.record import Finding, Span
 from rdflib import URIRef
 
 from ofsted_kg import iris
 from ofsted_kg.backend import Backend
 from ofsted_kg.ingest import ingest
-from ofsted_kg.loaders.record import Finding, Span
 from ofsted_kg.named_queries import named_queries
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.summary import ThemeTallies, count_themes
@@ -82,7 +82,9 @@ def test_tallies_follow_the_findings_through_copies_and_prunes(tmp_path: Path, l
         (letters / KENT).unlink()
         ingest(store, [letters], jobs=1, progress=False, prune=True)
         assert_tallies_match_counting(store)
-        authorities = {r[2] for r in rows(store, named_queries()["select_authorities_by_theme_count"].text, {})}
+        authorities = {
+            r[2] for r in rows(store, named_queries()["select_authorities_by_theme_count"].text, {})
+        }
         assert authorities == {"Peterborough"}
 
 

@@ -214,6 +214,9 @@ def test_kill_minus_9_mid_ingest_then_resume(tmp_path: Path) -> None:
         process.wait(timeout=30)
         process.stderr.close()
     assert process.returncode == -signal.SIGKILL
+    from ofsted_kg.cli import main
+
+    assert main(["--store", str(db), "validate", "--no-reasoner"]) == 0  # straight away (issue 13)
 
     with EmbeddedStore(db) as store:
         partial = report_graphs(store)
@@ -253,6 +256,9 @@ def test_ctrl_c_stops_cleanly_with_exit_130(tmp_path: Path, letters: Path) -> No
     process.stderr.close()
     assert process.returncode == 130, "".join(seen) + rest
     assert "Traceback" not in rest and rest.strip().splitlines()[-1] == "interrupted"
+    from ofsted_kg.cli import main
+
+    assert main(["--store", str(db), "validate", "--no-reasoner"]) == 0  # straight away (issue 13)
     with EmbeddedStore(db) as store:
         assert report_graphs(store)  # what was committed stays
         resumed = ingest(store, [letters], jobs=1, progress=False)

@@ -136,6 +136,21 @@ def test_every_count_and_listing_counts_the_inspection_once(
         == "focused-visit_peterborough_2021-08.pdf; focused-visit_peterborough_2021-08.txt"
     )
     assert visit["report"] == str(iris.report(file_sha256(PDF)))
+    copies = named_queries()["select_inspection_copies"]
+    result = both.select(copies.text, copies.bindings({"authority": "Peterborough"}))
+    listed = [
+        dict(zip(result.variables, (str(row[v]) for v in result.variables), strict=True))
+        for row in result.rows
+    ]
+    of_visit = [
+        (c["media_type"], c["file_names"], c["carries_findings"])
+        for c in listed
+        if c["inspection"] == str(INSPECTION)
+    ]
+    assert of_visit == [
+        ("application/pdf", "focused-visit_peterborough_2021-08.pdf", "true"),
+        ("text/plain", "focused-visit_peterborough_2021-08.txt", "false"),
+    ]
 
 
 def test_analyses_count_the_inspection_once(pdf_only: EmbeddedStore, both: EmbeddedStore) -> None:

@@ -101,10 +101,28 @@ class NewCopy:
 Successor = Callable[[StoredCopy], NewCopy | None]
 
 
-@dataclass
 class CopyState:
-    copies: dict[str, StoredCopy]  # sha256 -> copy
-    primary: dict[URIRef, URIRef]  # inspection -> the report its graph reads findings from
+    """The copies in the store (by hash, report IRI and inspection) and each inspection's primary."""
+
+    def __init__(self, copies: dict[str, StoredCopy], primary: dict[URIRef, URIRef]) -> None:
+        self.copies: dict[str, StoredCopy] = {}  # sha256 -> copy
+        self.primary = primary  # inspection -> the report its graph reads findings from
+        self._by_report: dict[URIRef, str] = {}
+        self._by_inspection: dict[URIRef | None, set[str]] = defaultdict(set)
+        for copy in copies.values():
+            self._put(copy)
+
+    def _put(self, copy: StoredCopy) -> None:
+        self._drop(copy.sha256)
+        self.copies[copy.sha256] = copy
+        self._by_report[copy.report] = copy.sha256
+        self._by_inspection[copy.inspection].add(copy.sha256)
+
+    def _drop(self, sha256: str) -> None:
+        old = self.copies.pop(sha256, None)
+        if old is not None:
+            self._by_report.pop(old.report, None)
+            self._by_inspection[old.inspection].discard(sha256)
 
     @classmethod
     def read(cls, backend: Backend) -> CopyState:
@@ -139,10 +157,13 @@ class CopyState:
     # -- questions ------------------------------------------------------------------------------
 
     def by_report(self, report: URIRef) -> StoredCopy | None:
-        return next((c for c in self.copies.values() if c.report == report), None)
+        sha = self._by_report.get(report)
+        return self.copies[sha] if sha is not None else None
 
     def copies_of(self, inspection: URIRef) -> list[StoredCopy]:
-        return sorted((c for c in self.copies.values() if c.inspection == inspection), key=lambda c: c.rank)
+        return sorted(
+            (self.copies[sha] for sha in self._by_inspection.get(inspection, ())), key=lambda c: c.rank
+        )
 
     def up_to_date(self, sha256: str, provenance: Provenance) -> bool:
         """Is this copy in the store as a load of it now would leave it? False when it is absent,
@@ -199,7 +220,7 @@ class CopyState:
         if new.shared_data:
             insert.append((iris.SHARED_GRAPH, new.shared_data))
         backend.apply(GraphChange(drop=tuple(drop), delete=tuple(delete), insert=tuple(insert)))
-        self.copies[new.sha256] = StoredCopy(report, new.sha256, new.media_type, inspection, provenance)
+        self._put(StoredCopy(report, new.sha256, new.media_type, inspection, provenance))
         if left is not None:
             del self.primary[left]
         if primary:
@@ -255,7 +276,7 @@ class CopyState:
                     )
                 )
         backend.apply(GraphChange(drop=tuple(drop), delete=tuple(delete), insert=tuple(insert)))
-        del self.copies[sha256]
+        self._drop(sha256)
         if inspection is not None and self.primary.get(inspection) == stored.report:
             if handed_to is not None:
                 self.primary[inspection] = handed_to.report

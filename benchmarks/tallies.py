@@ -1,12 +1,12 @@
-"""Theme counts three ways on one store: summing per-inspection tallies (what the named queries
-do), reading per-authority summaries (what ofsted-kg 0.1 kept, in graphs of their own that an
-interrupted ingest could leave stale), and counting every finding (tests/direct_queries).
+"""Theme counts three ways on one store: reading per-authority summaries (what the named queries
+do), summing per-inspection tallies (the other design that cannot go stale: counts written inside
+each inspection's graph, summed by every query), and counting every finding (tests/direct_queries).
 
-The per-authority summaries are built in the same store from the per-inspection tallies (the
-counts 0.1 wrote), under benchmark-only class and property IRIs so they cannot mix with the real
-ones; each query form is checked to give the same rows before it is timed. p50/p95 over --runs
-timed runs after one warm-up, with the sample parameters of the other query benchmarks
-(ofsted_kg.query_samples) and unbound.
+The per-inspection tallies are built in the same store from the findings, under benchmark-only
+class and property IRIs so they cannot mix with the real data; each query form is checked to give
+the same rows before it is timed. p50/p95 over --runs timed runs after one warm-up, with the sample
+parameters of the other query benchmarks (ofsted_kg.query_samples) and unbound. This measurement
+chose the design (docs/design.md, "Authority summaries").
 
     python benchmarks/tallies.py --scale 10 --work /tmp/okg-tallies --out benchmarks/results
 """
@@ -39,73 +39,75 @@ SUMMARY_GRAPH = URIRef(BENCH + "authority-summaries")
 QUERIES = ("select_authorities_by_theme_count", "select_theme_profiles")
 
 _PREFIXES = "PREFIX okg: <https://w3id.org/ofsted-kg/ontology#>\n"
-_THEME_SUMS = (
+SUMMARY_GRAPH = URIRef(BENCH + "inspection-tallies")
+_THEME_COUNTS = (
     _PREFIXES
-    + """SELECT ?authority ?theme (SUM(?n) AS ?findings) (COUNT(DISTINCT ?i) AS ?inspections) WHERE {
-  ?t a okg:ThemeTally ; okg:tallyAuthority ?authority ; okg:tallyTheme ?theme ;
-     okg:findingCount ?n ; okg:tallyInspection ?i }
-GROUP BY ?authority ?theme"""
+    + """SELECT ?inspection ?authority ?theme (COUNT(DISTINCT ?finding) AS ?findings) WHERE {
+  ?inspection okg:inspectedAuthority ?authority . ?finding okg:aboutInspection ?inspection ; okg:theme ?theme }
+GROUP BY ?inspection ?authority ?theme"""
 )
-_POLARITY_SUMS = (
+_POLARITY_COUNTS = (
     _PREFIXES
-    + """SELECT ?authority ?theme ?polarity (SUM(?n) AS ?findings) WHERE {
-  ?t a okg:ThemePolarityTally ; okg:tallyAuthority ?authority ; okg:tallyTheme ?theme ;
-     okg:tallyPolarity ?polarity ; okg:findingCount ?n }
-GROUP BY ?authority ?theme ?polarity"""
+    + """SELECT ?inspection ?authority ?theme ?polarity (COUNT(DISTINCT ?finding) AS ?findings) WHERE {
+  ?inspection okg:inspectedAuthority ?authority . ?finding okg:aboutInspection ?inspection ; okg:theme ?theme .
+  OPTIONAL { ?finding okg:polarity ?stated } BIND(COALESCE(?stated, okg:Polarity_neutral) AS ?polarity) }
+GROUP BY ?inspection ?authority ?theme ?polarity"""
 )
-# The 0.1 forms of the two queries (read per-authority tallies), on the benchmark's IRIs.
-PER_AUTHORITY = {
+# The two queries as they would read per-inspection tallies (summed), on the benchmark's IRIs.
+PER_INSPECTION = {
     "select_authorities_by_theme_count": f"""PREFIX okg: <https://w3id.org/ofsted-kg/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?theme ?theme_label ?authority_name ?gss_code ?findings ?inspections
+SELECT ?theme ?theme_label ?authority_name ?gss_code (SUM(?count) AS ?findings) (COUNT(DISTINCT ?inspection) AS ?inspections)
 WHERE {{
   ?theme_concept skos:notation ?theme .
   ?tally <{BENCH}theme> ?theme_concept .
-  ?tally a <{BENCH}AuthorityThemeTally> .
+  ?tally a <{BENCH}InspectionThemeTally> .
   ?tally <{BENCH}authority> ?authority ;
-         <{BENCH}findings> ?findings ;
-         <{BENCH}inspections> ?inspections .
+         <{BENCH}inspection> ?inspection ;
+         <{BENCH}findings> ?count .
   ?authority skos:prefLabel ?authority_name .
   OPTIONAL {{ ?theme_concept skos:prefLabel ?theme_label }}
   OPTIONAL {{ ?authority okg:gssCode ?gss_code }}
 }}
+GROUP BY ?theme ?theme_label ?authority_name ?gss_code
 ORDER BY ?theme DESC(?findings) ?authority_name""",
     "select_theme_profiles": f"""PREFIX okg: <https://w3id.org/ofsted-kg/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?authority ?authorityName ?themeNotation ?polarity ?findings
+SELECT ?authority ?authorityName ?themeNotation ?polarity (SUM(?count) AS ?findings)
 WHERE {{
   ?tally <{BENCH}authority> ?authority .
-  ?tally a <{BENCH}AuthorityThemePolarityTally> .
+  ?tally a <{BENCH}InspectionThemePolarityTally> .
   ?tally <{BENCH}theme> ?theme ;
          <{BENCH}polarity> ?polarityConcept ;
-         <{BENCH}findings> ?findings .
+         <{BENCH}findings> ?count .
   ?theme skos:notation ?themeNotation .
   ?polarityConcept skos:notation ?polarity .
   OPTIONAL {{ ?authority skos:prefLabel ?prefName }}
   OPTIONAL {{ ?authority rdfs:label ?rdfsName }}
   BIND(COALESCE(?prefName, ?rdfsName, STR(?authority)) AS ?authorityName)
 }}
+GROUP BY ?authority ?authorityName ?themeNotation ?polarity
 ORDER BY ?authorityName ?themeNotation ?polarity""",
 }
 
 
-def build_authority_summaries(store: EmbeddedStore) -> int:
-    """Per-authority tallies summed from the per-inspection ones; the number of tallies written."""
+def build_inspection_tallies(store: EmbeddedStore) -> int:
+    """Per-inspection tallies counted from the findings; the number of tallies written."""
     lines = []
-    for kind, query in (("AuthorityThemeTally", _THEME_SUMS), ("AuthorityThemePolarityTally", _POLARITY_SUMS)):
+    for kind, query in (
+        ("InspectionThemeTally", _THEME_COUNTS),
+        ("InspectionThemePolarityTally", _POLARITY_COUNTS),
+    ):
         for number, row in enumerate(store.select(query).rows):
             node = URIRef(f"{BENCH}{kind}/{number}")
             triples = [
                 (node, RDF.type, URIRef(BENCH + kind)),
+                (node, URIRef(BENCH + "inspection"), row["inspection"]),
                 (node, URIRef(BENCH + "authority"), row["authority"]),
                 (node, URIRef(BENCH + "theme"), row["theme"]),
                 (node, URIRef(BENCH + "findings"), Literal(int(row["findings"]), datatype=XSD.integer)),
             ]
-            if "inspections" in row:
-                triples.append(
-                    (node, URIRef(BENCH + "inspections"), Literal(int(row["inspections"]), datatype=XSD.integer))
-                )
             if "polarity" in row:
                 triples.append((node, URIRef(BENCH + "polarity"), row["polarity"]))
             lines += [f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples]
@@ -155,14 +157,13 @@ def main(argv: list[str] | None = None) -> int:
             "further_copies": len(loaded.alternates),
             "quads": store.triple_count(),
         }
+        results["per_inspection_tallies"] = build_inspection_tallies(store)
         counts = store.select(
-            _PREFIXES
-            + "SELECT (COUNT(DISTINCT ?i) AS ?inspections) (COUNT(DISTINCT ?t) AS ?tallies) "
-            "WHERE { ?t okg:tallyInspection ?i }"
+            _PREFIXES + "SELECT (COUNT(DISTINCT ?i) AS ?inspections) (COUNT(DISTINCT ?t) AS ?tallies) "
+            "WHERE { ?i okg:primaryReport ?r . OPTIONAL { ?t okg:inSummary ?s } }"
         ).rows[0]
-        results["per_inspection_tallies"] = int(counts["tallies"])
-        results["inspections_with_tallies"] = int(counts["inspections"])
-        results["per_authority_tallies"] = build_authority_summaries(store)
+        results["inspections"] = int(counts["inspections"])
+        results["per_authority_tallies"] = int(counts["tallies"])
         anchor = anchor_inspection(store)
         results["queries"] = {}
         for name in QUERIES:
@@ -171,8 +172,8 @@ def main(argv: list[str] | None = None) -> int:
             sample = query.bindings(sample_values(store, query, anchor))
             for label, bindings in (("bound", sample), ("unbound", {})):
                 forms = {
-                    "per_inspection_tallies": query.text,
-                    "per_authority_summaries": PER_AUTHORITY[name],
+                    "per_inspection_tallies": PER_INSPECTION[name],
+                    "per_authority_summaries": query.text,
                     "counting_findings": direct,
                 }
                 expected = rows(store, direct, bindings)
@@ -194,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
 def render(results: dict) -> str:
     lines = [
         f"x{results['scale']}: {results['ingest']['loaded']} copies loaded, "
-        f"{results['inspections_with_tallies']} inspections with tallies; "
+        f"{results.get('inspections', results.get('inspections_with_tallies'))} inspections; "
         f"{results['per_inspection_tallies']:,} per-inspection tallies, "
         f"{results['per_authority_tallies']:,} per-authority tallies",
         "",

@@ -3,7 +3,7 @@
 - the report triples: this copy (its file, text, provenance, recipient), for its own graph
   `iris.report_graph(sha256)`;
 - the inspection triples: the inspection the copy reports on, with its judgements, inspectors,
-  findings, evidence and theme tallies, as read from this copy — the content of the inspection's
+  findings and evidence, as read from this copy — the content of the inspection's
   graph `iris.inspection_graph(...)` when this copy is the one its findings are read from
   (ingest decides; `alternate_triples` links the copies);
 - the shared triples (authority, inspectors, software) other reports share.
@@ -28,7 +28,7 @@ from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SDO, SKOS, TIME, XSD
 
 from ofsted_kg import __version__, iris, vocabulary
 from ofsted_kg.namespace import OA, OKG
-from ofsted_kg.summary import count_themes
+from ofsted_kg.summary import ThemeTallies, count_themes
 
 from . import authorities
 from .record import Finding, Provenance, Record
@@ -123,6 +123,8 @@ class DocumentGraphs:
     report: URIRef  # this copy
     sha256: str  # this copy's content hash
     media_type: str  # this copy's media type (with the hash, its rank among copies: copy_rank)
+    authority: URIRef | None  # the inspected authority
+    counts: ThemeTallies  # the findings per theme (and polarity): the authority summary's share
     report_triples: Triples  # the copy's own graph (iris.report_graph): replaced whole on re-load
     inspection_triples: Triples  # the inspection's graph, as read from this copy
     shared_triples: Triples  # triples other reports share (authority link, inspectors, software)
@@ -303,12 +305,13 @@ class _Builder:
         self._extraction()
         for position, finding in enumerate(self.record.findings, start=1):
             self._finding(position, finding)
-        self._tallies()
         return DocumentGraphs(
             inspection=self.inspection,
             report=self.report,
             sha256=self.sha,
             media_type=self.record.source.media_type if self.record.source else "",
+            authority=iris.authority(self.record.authority.gss_code) if self.record.authority else None,
+            counts=count_themes(self.record.findings),
             report_triples=with_superclasses(self.copy),
             inspection_triples=with_superclasses(self.doc),
             shared_triples=with_superclasses(self.shared),
@@ -533,34 +536,6 @@ class _Builder:
         g.add((where, RDF.type, OA.TextPositionSelector))
         g.add((where, OA.start, Literal(span.start)))
         g.add((where, OA.end, Literal(span.end)))
-
-    # ------------------------------------------------------------------------- theme tallies
-    def _tallies(self) -> None:
-        """Per theme (and theme and polarity), how many of the inspection's findings carry it:
-        summed per authority by the theme-count queries (ofsted_kg.summary says why here)."""
-        if self.record.authority is None:
-            return
-        g, i = self.doc, self.inspection
-        authority = iris.authority(self.record.authority.gss_code)
-        counts = count_themes(self.record.findings)
-        for notation, findings in counts.themes:
-            theme = _concept(OKG.ThemeScheme, notation, "theme")
-            row = iris.theme_tally(i, notation)
-            g.add((row, RDF.type, OKG.ThemeTally))
-            self._tally_row(row, authority, theme, findings)
-        for notation, polarity_notation, findings in counts.theme_polarities:
-            theme = _concept(OKG.ThemeScheme, notation, "theme")
-            polarity = _concept(OKG.PolarityScheme, polarity_notation, "polarity")
-            row = iris.theme_polarity_tally(i, notation, polarity_notation)
-            g.add((row, RDF.type, OKG.ThemePolarityTally))
-            g.add((row, OKG.tallyPolarity, polarity))
-            self._tally_row(row, authority, theme, findings)
-
-    def _tally_row(self, row: URIRef, authority: URIRef, theme: URIRef, findings: int) -> None:
-        self.doc.add((row, OKG.tallyInspection, self.inspection))
-        self.doc.add((row, OKG.tallyAuthority, authority))
-        self.doc.add((row, OKG.tallyTheme, theme))
-        self.doc.add((row, OKG.findingCount, Literal(findings, datatype=XSD.integer)))
 
 
 # ------------------------------------------------------------------------------- shared graph

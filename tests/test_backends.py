@@ -166,12 +166,14 @@ def test_injection_changes_nothing(stores: dict[str, Backend], backend_name: str
 def test_both_backends_hold_the_same_quads(stores: dict[str, Backend]) -> None:
     counts = {key: quads(backend) for key, backend in stores.items()}
     assert counts["embedded"] == counts["oxigraph"]
-    # Graphs: ontology, shared, related-findings analysis, and per document a report graph and
-    # an inspection graph (each letter a different inspection).
+    # Graphs: ontology, shared, related-findings analysis, per document a report graph and an
+    # inspection graph (each letter a different inspection), and one summary per authority
+    # (Birmingham has two letters: six authorities).
     graphs = counts["embedded"][1]
     inspections = [g for g in graphs if str(g).startswith(iris.INSPECTION_GRAPH_PREFIX)]
-    assert len(inspections) == len(letter_paths())
-    assert len(graphs) == 2 * len(letter_paths()) + 3
+    summaries = [g for g in graphs if str(g).startswith(iris.SUMMARY_GRAPH_PREFIX)]
+    assert len(inspections) == len(letter_paths()) and len(summaries) == len(letter_paths()) - 1
+    assert len(graphs) == 2 * len(letter_paths()) + 3 + len(summaries)
 
 
 @pytest.mark.parametrize("name", ["select_authorities_by_theme_count", "select_theme_profiles"])
@@ -179,8 +181,8 @@ def test_both_backends_hold_the_same_quads(stores: dict[str, Backend]) -> None:
 def test_summary_queries_give_the_rows_of_counting_findings(
     stores: dict[str, Backend], backend_name: str, name: str
 ) -> None:
-    """The tallies ingest wrote with each inspection (in one SPARQL update on the server) answer as
-    counting every finding does (the direct form kept in tests/direct_queries)."""
+    """The summaries ingest changed with each inspection (in one SPARQL update on the server)
+    answer as counting every finding does (the direct form kept in tests/direct_queries)."""
     backend, query = stores[backend_name], named_queries()[name]
     direct = (Path(__file__).resolve().parent / "direct_queries" / f"{name}.rq").read_text(encoding="utf-8")
     params = sample_values(stores["embedded"], query)

@@ -23,7 +23,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_isomorphic
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS
 
-from ofsted_kg import golden, iris, vocabulary
+from ofsted_kg import golden, iris
 from ofsted_kg.namespace import OA, OKG
 from ofsted_kg.ontology_docs import peterborough_example
 
@@ -391,25 +391,20 @@ def test_provenance_reaches_the_report_and_the_printed_date_wins(example: Record
         record_to_graph(dataclasses.replace(example, provenance=Provenance(urls=("files/123",))))
 
 
-def test_theme_tallies_count_the_inspections_own_findings() -> None:
+def test_the_theme_counts_travel_with_the_graphs() -> None:
+    """What the copy adds to its authority's summary: distinct findings per theme and polarity."""
     pytest.importorskip("ofsted_kg.loaders.extract")
     from ofsted_kg.loaders.extract import extract_path
 
     record = extract_path(EXAMPLES / "focused-visit_peterborough_2021-08.pdf")
     built = record_to_graph(record)
-    g = built.inspection_triples.graph()
     expected: dict[str, int] = {}
     for finding in record.findings:
         for theme in set(finding.themes):
             expected[theme] = expected.get(theme, 0) + 1
     assert expected, "the letter's findings carry themes"
-    for notation, count in expected.items():
-        tally = iris.theme_tally(built.inspection, notation)
-        assert g.value(tally, OKG.tallyInspection) == built.inspection
-        assert g.value(tally, OKG.tallyAuthority) == iris.authority("E06000031")
-        assert g.value(tally, OKG.tallyTheme) == vocabulary.concept(OKG.ThemeScheme, notation)
-        assert g.value(tally, OKG.findingCount) == Literal(count, datatype=ns.XSD.integer)
-    assert len(set(g.subjects(RDF.type, OKG.ThemeTally))) == len(expected)
-    assert sum(
-        int(g.value(t, OKG.findingCount)) for t in g.subjects(RDF.type, OKG.ThemePolarityTally)
-    ) == sum(expected.values())
+    assert dict(built.counts.themes) == expected
+    assert sum(n for _t, _p, n in built.counts.theme_polarities) == sum(expected.values())
+    assert built.authority == iris.authority("E06000031")
+    # The counts are not in the graphs: the authority's summary holds them (ofsted_kg.summary).
+    assert not any(p == OKG.findingCount for _s, p, _o in built.document)

@@ -153,7 +153,7 @@ def test_kill_minus_nine_then_resume(tmp_path: Path) -> None:
         env={k: v for k, v in os.environ.items() if k != "OFSTED_KG_ENDPOINT"},
     )
     assert checked.returncode == 0, checked.stderr
-    assert f"SHACL: {len(partial)} of {len(partial)} inspections and copies conform" in checked.stdout
+    assert f"SHACL: {len(partial)} of {len(partial)} inspections, copies and summaries conform" in checked.stdout
 
     done = subprocess.run(
         [

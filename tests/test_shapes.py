@@ -11,7 +11,7 @@ import rdflib.namespace as ns
 from ofsted_kg.loaders.graph import inspection_of, record_to_graph
 from ofsted_kg.loaders.record import Record
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import SH
+from rdflib.namespace import RDF, SH
 
 from ofsted_kg import iris
 from ofsted_kg.namespace import OA, OKG, PROV
@@ -252,7 +252,7 @@ def test_validate_command_passes_a_good_store_and_fails_a_broken_one(
     built = record_to_graph(example)
     good = _store_with(tmp_path / "good", _graphs(built))
     assert main(["--store", good, "validate", "--no-reasoner"]) == 0
-    assert "SHACL: 1 of 1 inspections and copies conform" in capsys.readouterr().out
+    assert "SHACL: 1 of 1 inspections, copies and summaries conform" in capsys.readouterr().out
 
     broken = _graphs(built)
     broken[built.inspection_graph].add(
@@ -261,11 +261,11 @@ def test_validate_command_passes_a_good_store_and_fails_a_broken_one(
     bad = _store_with(tmp_path / "bad", broken)
     assert main(["--store", bad, "validate", "--no-reasoner"]) == 1
     captured = capsys.readouterr()
-    assert "SHACL: 0 of 1 inspections and copies conform" in captured.out
+    assert "SHACL: 0 of 1 inspections, copies and summaries conform" in captured.out
     assert "exactly one okg:inspectedAuthority" in captured.err
 
 
-def test_validate_command_names_copies_without_an_inspection_and_legacy_graphs(
+def test_validate_command_names_copies_without_an_inspection(
     tmp_path: Path, example: Record, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from ofsted_kg.cli import main
@@ -280,41 +280,43 @@ def test_validate_command_names_copies_without_an_inspection_and_legacy_graphs(
     assert f"{built.report_graph}: a copy of {built.inspection}, whose findings were read from a copy" in err
     assert "ingest this file (focused-visit_peterborough_2021-08.pdf) again" in err
 
-    path = _store_with(tmp_path / "legacy", _graphs(built))
-    legacy = URIRef(iris.LEGACY_SUMMARY_GRAPH_PREFIX + "E06000031")
+
+def test_validate_command_fails_a_summary_that_does_not_count_the_findings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Summaries change with the findings; one edited by hand (or written by a bug) is found by
+    recounting, a malformed one by its shapes, and `ingest` with no paths recounts it."""
+    from ofsted_kg.cli import main
+    from ofsted_kg.ingest import ingest
+    from ofsted_kg.store import EmbeddedStore
+
+    path = tmp_path / "kg.db"
     with EmbeddedStore(path) as store:
-        store.replace_graph(legacy, b"<http://ex/s> <http://ex/p> <http://ex/o> .\n")
-    assert main(["--store", path, "validate", "--no-reasoner"]) == 1
-    assert f"{legacy}: a per-authority summary left by an older version" in capsys.readouterr().err
-
-
-def test_a_tally_that_does_not_count_the_findings_fails(validator: Validator, example: Record) -> None:
-    themed = dataclasses.replace(
-        example,
-        findings=[
-            dataclasses.replace(
-                example.findings[0], themes=["supervision-and-management-oversight"], polarity="concern"
-            )
-        ],
-    )
-    g, inspection = document(themed), inspection_of(themed)
-    tally = iris.theme_tally(inspection, "supervision-and-management-oversight")
-    assert g.value(tally, OKG.findingCount) == Literal(1, datatype=ns.XSD.integer)
-    g.set((tally, OKG.findingCount, Literal(2, datatype=ns.XSD.integer)))
-    assert results(validator.run(g)) == [
-        (
-            str(inspection),
-            "SPARQLConstraintComponent",
-            f"theme tally {tally} counts 2 findings, but the inspection has 1 with its theme",
-        )
-    ]
-    g = document(themed)
-    g.remove((tally, None, None))
-    messages = [m for _f, _c, m in results(validator.run(g))]
+        assert ingest(store, [EXAMPLES / "focused-visit_peterborough_2021-08.pdf"], jobs=1, progress=False).ok
+    assert main(["--store", str(path), "validate", "--no-reasoner"]) == 0
+    assert "SHACL: 2 of 2 inspections, copies and summaries conform" in capsys.readouterr().out
+    authority = iris.authority("E06000031")
+    graph = iris.summary_graph(authority)
+    with EmbeddedStore(path) as store:
+        kept = list(store.construct("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph}))
+        row = min(s for s, p, o in kept if (p, o) == (RDF.type, OKG.ThemeTally))
+        edited = [(s, p, Literal(99) if (s, p) == (row, OKG.findingCount) else o) for s, p, o in kept]
+        store.replace_graph(graph, "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in edited).encode())
+    assert main(["--store", str(path), "validate", "--no-reasoner"]) == 1
     assert (
-        f"the inspection's findings carry theme {OKG.SupervisionAndManagementOversight}, but no theme tally "
-        "counts them" in messages
+        f"{graph}: does not count the findings in the store (1 theme and 0 theme-and-polarity rows differ)"
+        in (capsys.readouterr().err)
     )
+    with EmbeddedStore(path) as store:
+        zeroed = [
+            (s, p, Literal(0, datatype=ns.XSD.integer) if (s, p) == (row, OKG.findingCount) else o)
+            for s, p, o in kept
+        ]
+        store.replace_graph(graph, "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in zeroed).encode())
+    assert main(["--store", str(path), "validate", "--no-reasoner"]) == 1
+    assert "okg:findingCount, an integer >= 1" in capsys.readouterr().err
+    assert main(["--store", str(path), "ingest"]) == 0  # no paths: recounts the summaries
+    assert main(["--store", str(path), "validate", "--no-reasoner"]) == 0
 
 
 def test_a_report_published_before_its_visit_ended_fails(validator: Validator, example: Record) -> None:
@@ -422,7 +424,7 @@ def test_validate_command_checks_an_exported_file(
     good = tmp_path / "good.ttl"
     good.write_text((built.document + built.shared).serialize(format="turtle"), encoding="utf-8")
     assert main(["validate", "--no-reasoner", "--file", str(good)]) == 0
-    assert "SHACL: 1 of 1 inspections and copies conform" in capsys.readouterr().out
+    assert "SHACL: 1 of 1 inspections, copies and summaries conform" in capsys.readouterr().out
     broken = built.document + built.shared
     broken.set((iris.evidence(inspection_of(example), 1), OKG.page, Literal(0)))
     bad = tmp_path / "bad.nt"

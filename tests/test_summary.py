@@ -1,5 +1,5 @@
-"""Theme tallies: counted right, written with each inspection (so never out of step with its
-findings), and the queries that sum them give the rows of counting every finding
+"""Authority summaries: counted right, changed in the same transaction as the findings (so never out
+of step with them), and the queries that read them give the rows of counting every finding
 (tests/direct_queries/), whatever copies come and go."""
 
 from __future__ import annotations
@@ -9,14 +9,13 @@ from pathlib import Path
 
 import pytest
 from ofsted_kg.loaders.record import Finding, Span
-from rdflib import URIRef
 
 from ofsted_kg import iris
 from ofsted_kg.backend import Backend
 from ofsted_kg.ingest import ingest
 from ofsted_kg.named_queries import named_queries
 from ofsted_kg.store import EmbeddedStore
-from ofsted_kg.summary import ThemeTallies, count_themes
+from ofsted_kg.summary import AuthorityCounts, ThemeTallies, count_themes, disagreements, stored
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "letters"
@@ -40,6 +39,18 @@ def test_count_themes_counts_distinct_findings_per_theme_and_polarity() -> None:
         themes=(("t1", 3), ("t2", 1)),
         theme_polarities=(("t1", "concern", 2), ("t1", "neutral", 1), ("t2", "concern", 1)),
     )
+
+
+def test_authority_counts_add_and_take_away_inspections() -> None:
+    one = ThemeTallies(
+        themes=(("t1", 2), ("t2", 1)), theme_polarities=(("t1", "concern", 2), ("t2", "neutral", 1))
+    )
+    two = ThemeTallies(themes=(("t1", 1),), theme_polarities=(("t1", "strength", 1),))
+    both = AuthorityCounts().plus(one, 1).plus(two, 1)
+    assert both.themes == {"t1": (3, 2), "t2": (1, 1)}
+    assert both.polarities == {("t1", "concern"): 2, ("t1", "strength"): 1, ("t2", "neutral"): 1}
+    assert both.plus(one, -1) == AuthorityCounts().plus(two, 1)  # rows that reach zero go
+    assert both.plus(two, -1).plus(one, -1).is_empty()
 
 
 def rows(backend: Backend, text: str, bindings: dict) -> list[tuple[str, ...]]:
@@ -70,10 +81,16 @@ def letters(tmp_path: Path) -> Path:
     return folder
 
 
-def test_tallies_follow_the_findings_through_copies_and_prunes(tmp_path: Path, letters: Path) -> None:
+def test_summaries_follow_the_findings_through_copies_and_prunes(tmp_path: Path, letters: Path) -> None:
     with EmbeddedStore(tmp_path / "kg.db") as store:
         ingest(store, [letters], jobs=2, progress=False)
         assert_tallies_match_counting(store)
+        assert disagreements(store) == []
+        summaries = {g for g in store.graphs() if str(g).startswith(iris.SUMMARY_GRAPH_PREFIX)}
+        assert summaries == {
+            iris.summary_graph(PETERBOROUGH_IRI),
+            iris.summary_graph(iris.authority("E10000016")),
+        }
         # The PDF goes: the text copy carries the findings and the tallies.
         (letters / PETERBOROUGH[0]).unlink()
         ingest(store, [letters], jobs=1, progress=False, prune=True)
@@ -86,18 +103,30 @@ def test_tallies_follow_the_findings_through_copies_and_prunes(tmp_path: Path, l
             r[2] for r in rows(store, named_queries()["select_authorities_by_theme_count"].text, {})
         }
         assert authorities == {"Peterborough"}
+        assert not store.has_graph(iris.summary_graph(iris.authority("E10000016")))  # nothing left to count
+        assert disagreements(store) == []
 
 
-def test_ingest_with_no_paths_drops_the_summaries_of_an_older_version(tmp_path: Path, letters: Path) -> None:
+def test_a_summary_of_ofsted_kg_0_1_is_recounted_in_the_current_form(tmp_path: Path, letters: Path) -> None:
+    """0.1 recounted summaries at the end of a run and listed the reports they counted; a store it
+    wrote is recounted (one authority per transaction) by the next ingest, with or without paths."""
     from ofsted_kg.cli import main
 
     store_path = tmp_path / "kg.db"
-    legacy = URIRef(iris.LEGACY_SUMMARY_GRAPH_PREFIX + "E06000031")
+    graph = iris.summary_graph(PETERBOROUGH_IRI)
     with EmbeddedStore(store_path) as store:
         ingest(store, [letters], jobs=1, progress=False)
-        before = {g: store.triple_count(g) for g in store.graphs()}
-        store.replace_graph(legacy, b"<http://ex/s> <http://ex/p> <http://ex/o> .\n")
+        current = {g: store.triple_count(g) for g in store.graphs()}
+        counts = stored(store, PETERBOROUGH_IRI)
+        old = (
+            f"<{PETERBOROUGH_IRI}/summary> <https://w3id.org/ofsted-kg/ontology#summaryOf> <{PETERBOROUGH_IRI}> .\n"
+            f"<{PETERBOROUGH_IRI}/summary> <https://w3id.org/ofsted-kg/ontology#summarises> <{iris.report('a' * 64)}> .\n"
+        )
+        store.replace_graph(graph, old.encode())
+        assert disagreements(store) != []
     assert main(["--store", str(store_path), "ingest"]) == 0
     with EmbeddedStore(store_path) as store:
-        assert {g: store.triple_count(g) for g in store.graphs()} == before
+        assert {g: store.triple_count(g) for g in store.graphs()} == current
+        assert stored(store, PETERBOROUGH_IRI) == counts and disagreements(store) == []
+        assert_tallies_match_counting(store)
     assert main(["--store", str(store_path), "ingest", "--prune"]) == 2  # would empty the store

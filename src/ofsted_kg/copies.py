@@ -28,6 +28,7 @@ from . import iris
 from .backend import Backend, GraphChange
 from .loaders.graph import alternate_triples, copy_rank
 from .loaders.record import Provenance
+from .summary import AuthorityCounts, Summaries, ThemeTallies, inspection_tallies, merge
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,8 @@ class NewCopy:
     report_data: bytes  # N-Triples of its report graph
     inspection_data: bytes  # N-Triples of the inspection graph as read from it
     shared_data: bytes  # N-Triples for the shared graph
+    authority: URIRef | None = None  # the inspected authority, whose summary counts the findings
+    counts: ThemeTallies = ThemeTallies()  # the findings per theme and polarity, as read from it
 
     @property
     def report(self) -> URIRef:
@@ -104,9 +107,12 @@ Successor = Callable[[StoredCopy], NewCopy | None]
 class CopyState:
     """The copies in the store (by hash, report IRI and inspection) and each inspection's primary."""
 
-    def __init__(self, copies: dict[str, StoredCopy], primary: dict[URIRef, URIRef]) -> None:
+    def __init__(
+        self, copies: dict[str, StoredCopy], primary: dict[URIRef, URIRef], summaries: Summaries
+    ) -> None:
         self.copies: dict[str, StoredCopy] = {}  # sha256 -> copy
         self.primary = primary  # inspection -> the report its graph reads findings from
+        self.summaries = summaries  # the authority summaries, changed with the findings
         self._by_report: dict[URIRef, str] = {}
         self._by_inspection: dict[URIRef | None, set[str]] = defaultdict(set)
         for copy in copies.values():
@@ -152,7 +158,7 @@ class CopyState:
             for row in backend.select(_PRIMARIES).rows
             if str(row["graph"]).startswith(iris.INSPECTION_GRAPH_PREFIX)
         }
-        return cls(copies, primary)
+        return cls(copies, primary, Summaries(backend))
 
     # -- questions ------------------------------------------------------------------------------
 
@@ -197,6 +203,7 @@ class CopyState:
         drop: list[URIRef] = [iris.report_graph(new.sha256)]
         delete: list[tuple[URIRef, bytes]] = []
         left: URIRef | None = None  # an inspection this copy carried and leaves
+        counting = _Counting(self)
         if previous is not None and previous.inspection is not None and previous.inspection != inspection:
             # Read again, the same bytes report on another inspection (a newer extractor reads
             # other dates): they leave the old one in the same transaction.
@@ -205,6 +212,10 @@ class CopyState:
             delete += old_delete
             if old_drop:
                 left = previous.inspection
+                counting.leaves(backend, previous.inspection)
+            elif previous.inspection not in self.primary:
+                # A copy written by ofsted-kg 0.1 keeps its findings in its own graph, which goes.
+                counting.leaves(backend, previous.inspection)
         others = [c for c in self.copies_of(inspection) if c.sha256 != new.sha256]
         current = self.primary.get(inspection)
         carrier = self.by_report(current) if current is not None else None
@@ -212,6 +223,9 @@ class CopyState:
         insert: list[tuple[URIRef, bytes]] = [(iris.report_graph(new.sha256), new.report_data)]
         if primary:
             links = alternate_triples([report, *(c.report for c in others)]).ntriples()
+            if current is not None:
+                counting.leaves(backend, inspection)  # the findings read from the old primary
+            counting.arrives(new)
             drop.append(graph)
             insert.append((graph, new.inspection_data + links))
         else:
@@ -219,7 +233,9 @@ class CopyState:
             insert.append((graph, _triples_with(links, report)))
         if new.shared_data:
             insert.append((iris.SHARED_GRAPH, new.shared_data))
-        backend.apply(GraphChange(drop=tuple(drop), delete=tuple(delete), insert=tuple(insert)))
+        summary_change, summary_counts = counting.change()
+        backend.apply(merge(GraphChange(tuple(drop), tuple(delete), tuple(insert)), summary_change))
+        counting.commit(summary_counts)
         self._put(StoredCopy(report, new.sha256, new.media_type, inspection, provenance))
         if left is not None:
             del self.primary[left]
@@ -243,13 +259,18 @@ class CopyState:
         insert: list[tuple[URIRef, bytes]] = []
         inspection = stored.inspection
         handed_to: StoredCopy | None = None
+        counting = _Counting(self)
         if inspection is not None:
             others = [c for c in self.copies_of(inspection) if c.sha256 != sha256]
             graph = iris.inspection_graph(inspection)
+            if self.primary.get(inspection) == stored.report or inspection not in self.primary:
+                # (Without an inspection graph: a copy of ofsted-kg 0.1, its findings in its graph.)
+                counting.leaves(backend, inspection)
             if self.primary.get(inspection) == stored.report and others:
                 for candidate in others:
                     new = successor(candidate)
                     if new is not None and new.inspection == inspection and new.sha256 == candidate.sha256:
+                        counting.arrives(new)
                         links = alternate_triples(c.report for c in others).ntriples()
                         drop.append(graph)
                         insert.append((graph, new.inspection_data + links))
@@ -275,7 +296,9 @@ class CopyState:
                         ),
                     )
                 )
-        backend.apply(GraphChange(drop=tuple(drop), delete=tuple(delete), insert=tuple(insert)))
+        summary_change, summary_counts = counting.change()
+        backend.apply(merge(GraphChange(tuple(drop), tuple(delete), tuple(insert)), summary_change))
+        counting.commit(summary_counts)
         self._drop(sha256)
         if inspection is not None and self.primary.get(inspection) == stored.report:
             if handed_to is not None:
@@ -311,3 +334,35 @@ def _triples_with(triples: Iterable[tuple], node: URIRef) -> bytes:
         if node in (s, o):
             out.add((s, p, o))
     return out.ntriples()
+
+
+class _Counting:
+    """The summary changes of one transaction: the inspections whose findings leave and arrive,
+    per authority, folded into one change per authority's summary."""
+
+    def __init__(self, state: CopyState) -> None:
+        self._summaries = state.summaries
+        self._leaving: dict[URIRef, list[ThemeTallies]] = defaultdict(list)
+        self._arriving: dict[URIRef, list[ThemeTallies]] = defaultdict(list)
+
+    def leaves(self, backend: Backend, inspection: URIRef) -> None:
+        authority, tallies = inspection_tallies(backend, inspection)
+        if authority is not None and tallies.themes:
+            self._leaving[authority].append(tallies)
+
+    def arrives(self, new: NewCopy) -> None:
+        if new.authority is not None and new.counts.themes:
+            self._arriving[new.authority].append(new.counts)
+
+    def change(self) -> tuple[GraphChange, dict[URIRef, AuthorityCounts]]:
+        changes, counts = [], {}
+        for authority in sorted(set(self._leaving) | set(self._arriving)):
+            change, counts[authority] = self._summaries.change(
+                authority, self._leaving.get(authority, ()), self._arriving.get(authority, ())
+            )
+            changes.append(change)
+        return merge(*changes), counts
+
+    def commit(self, counts: dict[URIRef, AuthorityCounts]) -> None:
+        for authority, value in counts.items():
+            self._summaries.commit(authority, value)

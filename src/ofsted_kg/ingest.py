@@ -4,8 +4,11 @@ Workers (a process pool) turn a file into N-Triples bytes — its copy's report 
 inspection graph as read from it, and shared triples; only bytes cross the process boundary. The
 main process is the only writer: each copy is one transaction (`ofsted_kg.copies`), so an
 interrupted run (Ctrl-C, kill -9) leaves whole copies or none, never an inspection with two sets
-of findings or none, and re-running finishes the job. Theme tallies travel inside the inspection
-graph, so there is nothing to recount afterwards and nothing an interruption can leave stale.
+of findings or none, and re-running finishes the job. The authority summaries change in the same
+transactions (ofsted_kg.summary), so there is nothing to recount afterwards and nothing an
+interruption can leave stale.
+
+Each inspection's authority summary changes in the same transaction as its findings.
 
 A copy already in the store as a load would leave it is skipped after hashing the file (and
 working out its provenance: file name, archive layout, fetch manifest; ofsted_kg.provenance).
@@ -36,6 +39,7 @@ from .backend import Backend, StoreError
 from .copies import CopyState, NewCopy, StoredCopy
 from .loaders.record import Provenance
 from .provenance import ProvenanceFinder
+from .summary import ThemeTallies, has_legacy_summaries, refresh_summaries
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +65,8 @@ class Built:
     report: bytes  # N-Triples of the copy's report graph
     inspection_data: bytes  # N-Triples of the inspection graph, as read from this copy
     shared: bytes  # N-Triples for the shared graph (authority, inspectors)
+    authority: str | None = None  # the inspected authority's IRI
+    counts: ThemeTallies = ThemeTallies()  # findings per theme and polarity (its summary's share)
     warnings: tuple[str, ...] = ()  # e.g. a listed URN that is not the document's authority
 
     def new_copy(self) -> NewCopy:
@@ -71,6 +77,8 @@ class Built:
             report_data=self.report,
             inspection_data=self.inspection_data,
             shared_data=self.shared,
+            authority=URIRef(self.authority) if self.authority else None,
+            counts=self.counts,
         )
 
 
@@ -90,6 +98,7 @@ class IngestSummary:
     # (path, the path loaded for the same bytes): one copy, its provenance from both.
     duplicates: list[tuple[str, str]] = field(default_factory=list)
     pruned: list[str] = field(default_factory=list)  # report graphs of copies no longer present
+    summarised: list[str] = field(default_factory=list)  # authorities whose summary was recounted
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (path or IRI, message)
 
     @property
@@ -162,6 +171,8 @@ def build_document(path: str, provenance: Provenance | None = None) -> Built | F
         report=report,
         inspection_data=inspection,
         shared=shared,
+        authority=str(built.authority) if built.authority is not None else None,
+        counts=built.counts,
         warnings=tuple(urn_disagreements(record)),
     )
 
@@ -235,7 +246,10 @@ def ingest(
     summary = IngestSummary()
     files, missing = find_documents(paths)
     summary.failed.extend(missing)
-    _drop_legacy_summaries(backend)
+    if has_legacy_summaries(backend) or not files:
+        # A store of ofsted-kg 0.1 (summaries recounted at the end of a run) is recounted in the
+        # current form, one authority per transaction; with no paths, ingest repairs summaries.
+        summary.summarised.extend(str(a) for a in refresh_summaries(backend))
 
     state = CopyState.read(backend)
     finder = ProvenanceFinder()
@@ -380,14 +394,6 @@ def _resolve_copy(state: CopyState, target: str) -> str | None:
         matches = [sha for sha in state.copies if sha.startswith(lowered)]
         return matches[0] if len(matches) == 1 else None
     return None
-
-
-def _drop_legacy_summaries(backend: Backend) -> None:
-    """Per-authority summary graphs of ofsted-kg 0.1 (now per-inspection tallies): never read
-    again, and possibly out of date, so they go."""
-    for graph in backend.graphs():
-        if str(graph).startswith(iris.LEGACY_SUMMARY_GRAPH_PREFIX):
-            backend.drop_graph(graph)
 
 
 # RocksDB holds written data in memory until flushed: without this, ingest's memory grew with

@@ -26,8 +26,7 @@ RELATED_GRAPH = URIRef(BASE + "graph/analysis/related")
 REPORT_GRAPH_PREFIX = BASE + "graph/report/"
 INSPECTION_PREFIX = BASE + "inspection/"
 INSPECTION_GRAPH_PREFIX = BASE + "graph/inspection/"
-# Per-authority summary graphs of earlier versions (now per-inspection tallies): ingest drops them.
-LEGACY_SUMMARY_GRAPH_PREFIX = BASE + "graph/summary/"
+SUMMARY_GRAPH_PREFIX = BASE + "graph/summary/"
 
 
 def slug(text: str) -> str:
@@ -196,16 +195,6 @@ def theme_match(inspection_iri: URIRef, position: int, theme: str) -> URIRef:
     return URIRef(f"{finding(inspection_iri, position)}/theme/{slug(theme)}")
 
 
-def theme_tally(inspection_iri: URIRef, theme: str) -> URIRef:
-    """How many of the inspection's findings carry a theme (by its notation): a row the theme
-    counts sum."""
-    return URIRef(f"{inspection_iri}/tally/{slug(theme)}")
-
-
-def theme_polarity_tally(inspection_iri: URIRef, theme: str, polarity: str) -> URIRef:
-    return URIRef(f"{theme_tally(inspection_iri, theme)}/{slug(polarity)}")
-
-
 def software(version: str) -> URIRef:
     return URIRef(f"{BASE}software/ofsted-kg/{version}")
 
@@ -215,3 +204,23 @@ def related_link(finding_a: str, finding_b: str) -> URIRef:
     re-computation mints the same IRI whichever way round the pair is found."""
     a, b = sorted((str(finding_a), str(finding_b)))
     return URIRef(f"{BASE}related/{hashlib.sha256(f'{a} {b}'.encode()).hexdigest()[:16]}")
+
+
+# -- authority summaries: one graph per authority, keyed like the authority -------------------------
+
+
+def summary_graph(authority_iri: URIRef) -> URIRef:
+    return URIRef(SUMMARY_GRAPH_PREFIX + str(authority_iri).rsplit("/", 1)[-1])
+
+
+def authority_summary(authority_iri: URIRef) -> URIRef:
+    return URIRef(f"{authority_iri}/summary")
+
+
+def theme_tally(authority_iri: URIRef, theme: str) -> URIRef:
+    """An authority's findings (and inspections) on one theme, by its notation."""
+    return URIRef(f"{authority_summary(authority_iri)}/theme/{slug(theme)}")
+
+
+def theme_polarity_tally(authority_iri: URIRef, theme: str, polarity: str) -> URIRef:
+    return URIRef(f"{theme_tally(authority_iri, theme)}/{slug(polarity)}")

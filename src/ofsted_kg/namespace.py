@@ -220,7 +220,6 @@ class OKG(DefinedNamespace):
     summarises: URIRef  # summarises
     summaryOf: URIRef  # summary of
     tallyAuthority: URIRef  # tally authority
-    tallyInspection: URIRef  # tally inspection
     tallyPolarity: URIRef  # tally polarity
     tallyTheme: URIRef  # tally theme
     text: URIRef  # text

@@ -141,11 +141,12 @@ def _instances_section() -> list[str]:
         ("judgement", iris.judgement(inspection, "overall_effectiveness")),
         ("finding (by inspection and position)", iris.finding(inspection, 1)),
         ("its evidence", iris.evidence(inspection, 1)),
-        ("theme tally", iris.theme_tally(inspection, "care-leavers")),
+        ("authority summary's theme tally", iris.theme_tally(iris.authority("E06000031"), "care-leavers")),
         ("a copy of the report (by the file's SHA-256)", iris.report(sha)),
         ("extraction run (of the copy read)", iris.extraction(sha)),
         ("inspection named graph", iris.inspection_graph(inspection)),
         ("report (copy) named graph", iris.report_graph(sha)),
+        ("authority summary named graph", iris.summary_graph(iris.authority("E06000031"))),
         ("shared graph (authorities, inspectors)", iris.SHARED_GRAPH),
         ("ontology graph", iris.ONTOLOGY_GRAPH),
     ]

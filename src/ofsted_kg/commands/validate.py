@@ -1,9 +1,10 @@
 """`ofsted-kg validate`: SHACL on every inspection of the store, and HermiT on the ontology.
 
 Each inspection is checked with the copies of its report (its inspection graph and their report
-graphs together). A copy whose inspection has no graph, an inspection whose findings come from a
-copy no longer in the store, and per-authority summary graphs an older version left behind are
-failures, each named with what repairs it.
+graphs together), and each authority summary against its shapes and against counting the findings
+in the store. A copy whose inspection has no graph, an inspection whose findings come from a copy
+no longer in the store, and a summary that does not count the findings are failures, each named
+with what repairs it.
 
 With --file, an exported RDF file is checked instead, split into one unit per inspection. Exit 0
 when everything conforms and the ontology is consistent; 1 otherwise (or when the file cannot be
@@ -76,15 +77,20 @@ def run(args: argparse.Namespace) -> int:
 
     validator = Validator.load()
     failed: list[URIRef] = []
+    seen: set[URIRef] = set()
     checked = 0
 
     def check(graph: URIRef, data: Graph | str) -> None:
-        """SHACL on one graph's triples; a string instead is a failure found another way."""
+        """SHACL on one graph's triples; a string instead is a failure found another way. A graph
+        checked again (a summary that conforms to its shapes but not to the findings) counts once."""
         nonlocal checked
-        checked += 1
+        if graph not in seen:
+            checked += 1
+            seen.add(graph)
         if isinstance(data, str) or not len(data):
             print(f"{graph}: {data or 'no such graph (or empty)'}", file=sys.stderr)
-            failed.append(graph)
+            if graph not in failed:
+                failed.append(graph)
             return
         outcome = validator.run(data)
         if outcome.conforms:
@@ -106,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_STORE
     if not checked:
         print("ofsted-kg validate: no inspections to check (nothing ingested yet?)", file=sys.stderr)
-    print(f"SHACL: {checked - len(failed)} of {checked} inspections and copies conform")
+    print(f"SHACL: {checked - len(failed)} of {checked} inspections, copies and summaries conform")
     ok = not failed
     if not args.no_reasoner:
         ok = _reason(shared) and ok
@@ -132,13 +138,11 @@ def _check_store(args: argparse.Namespace, check: Callable[[URIRef, Graph | str]
             for graph in sorted(wanted - known):
                 check(graph, "no such inspection or report graph")
         else:
-            for graph in legacy_summary_graphs(backend):
-                problems.append(
-                    (
-                        graph,
-                        "a per-authority summary left by an older version of ofsted-kg; `ofsted-kg ingest` drops it",
-                    )
-                )
+            from ofsted_kg.summary import disagreements
+
+            for graph in summary_graphs(backend):
+                check(graph, graph_triples(backend, graph))
+            problems += disagreements(backend)
         for unit in units:
             data = Graph()
             for graph in (unit.inspection_graph, *unit.report_graphs):
@@ -149,8 +153,8 @@ def _check_store(args: argparse.Namespace, check: Callable[[URIRef, Graph | str]
         return Graph() if args.no_reasoner else graph_triples(backend, iris.SHARED_GRAPH)
 
 
-def legacy_summary_graphs(backend: Backend) -> list[URIRef]:
-    return sorted(g for g in backend.graphs() if str(g).startswith(iris.LEGACY_SUMMARY_GRAPH_PREFIX))
+def summary_graphs(backend: Backend) -> list[URIRef]:
+    return sorted(g for g in backend.graphs() if str(g).startswith(iris.SUMMARY_GRAPH_PREFIX))
 
 
 def _check_file(path: Path, check: Callable[[URIRef, Graph], None]) -> Graph | None:

@@ -243,10 +243,14 @@ def replicate(source_dump: Path, factor: int, target: Path) -> float:
                     out.write(line)
                     continue
                 renamed = KEY.sub(
-                    lambda m, c=copy: m.group(1) + hashlib.sha256(m.group(2) + b"%d" % c).hexdigest()[:16].encode(),
+                    lambda m, c=copy: (
+                        m.group(1) + hashlib.sha256(m.group(2) + b"%d" % c).hexdigest()[:16].encode()
+                    ),
                     line,
                 )
-                out.write(INSPECTION_KEY.sub(lambda m, c=copy: m.group(1) + m.group(2) + b"-r%d" % c, renamed))
+                out.write(
+                    INSPECTION_KEY.sub(lambda m, c=copy: m.group(1) + m.group(2) + b"-r%d" % c, renamed)
+                )
     start = time.perf_counter()
     store = ox.Store(str(target))
     store.bulk_load(path=str(replicated), format=ox.RdfFormat.N_QUADS)

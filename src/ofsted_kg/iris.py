@@ -4,7 +4,7 @@ IRIs are deterministic: the same input always gives the same IRI, so loading a l
 changes nothing. Authorities are keyed by GSS code, inspectors by their normalised name, an
 inspection by its authority, inspection type and first visit day (so every copy of its report
 names the same inspection), each copy of a report by the SHA-256 of its file, and what an
-inspection holds (judgements, associations, findings, evidence, tallies) by the inspection and
+inspection holds (judgements, associations, findings, evidence) by the inspection and
 a position or name below it. docs/design.md ("Identity") gives the scheme and why.
 """
 

@@ -19,7 +19,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "re-issue) are kept as copies, its findings read from one of them. Files already in the store "
         "(same content) are skipped. Provenance comes with each file: its name, the archive layout "
         "<URN>_<authority>/<publication type> - <d month yyyy>.pdf, and a fetch manifest (manifest.tsv) "
-        "in its folder or above. Nothing is removed except with --prune or `ofsted-kg delete`.",
+        "in its folder or above. Nothing is removed except with --prune or `ofsted-kg delete`. Authority "
+        "summaries change with the findings; with no PATH, ingest recounts any that differ from them.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (*.pdf, *.txt)")
     parser.add_argument(

@@ -172,5 +172,13 @@ def detect_text(text: str) -> str:
 
 def detect(report: ReportText) -> str:
     """The document kind of a loaded report: a record.DOCUMENT_TYPES value for the six loaded kinds,
-    else one of the other kinds named in this module."""
-    return detect_text(report.text)
+    else one of the other kinds named in this module.
+
+    A title printed in the page margin and repeated on every page is removed with the running
+    heads: when the text alone is not recognised, the running heads are read as its heading."""
+    kind = detect_text(report.text)
+    if kind == UNKNOWN and report.furniture:
+        with_heads = detect_text("\n\n".join(report.furniture) + "\n\n" + report.text)
+        if with_heads in CHILDRENS_SERVICES_KINDS:
+            return with_heads
+    return kind

@@ -124,7 +124,7 @@ class ReportText:
     lines: list[TextLine] = field(default_factory=list)
     # page -> heights (points from the bottom) of the horizontal rules drawn on it (PDF only)
     rules: dict[int, list[float]] = field(default_factory=dict)
-    # Running headers and footers removed from the text (each distinct line once, first seen first).
+    # Running headers and footers removed from the text: one line per form (page numbers aside).
     furniture: list[str] = field(default_factory=list)
 
     @property
@@ -189,9 +189,9 @@ def _is_pdf(data: bytes) -> bool:
 
 def _check_size(size: int, limit: int, pdf: bool) -> None:
     if size > limit:
-        kind = "a PDF" if pdf else "a text file"
+        kind = "PDF" if pdf else "text file"
         raise TooLarge(
-            f"too large for an Ofsted letter or report ({_megabytes(size)} {kind}; the limit is {_megabytes(limit)})"
+            f"too large for an Ofsted letter or report (a {_megabytes(size)} {kind}; the limit is {_megabytes(limit)})"
         )
 
 
@@ -222,7 +222,7 @@ def load_bytes(data: bytes, name: str) -> LoadedDocument:
             f"too large for an Ofsted letter or report ({len(report.text):,} characters of text; "
             f"the limit is {MAX_TEXT_CHARS:,})"
         )
-    _check_readable(report)
+    _check_readable(report, pdf=media_type == "application/pdf")
     return LoadedDocument(SourceInfo(name, digest, media_type, len(pages)), report)
 
 
@@ -475,7 +475,7 @@ def _drop_furniture(pages: list[list[Line]]) -> tuple[list[list[Line]], list[str
         counts.update({_furniture_key(ln.text) for ln in _margin_lines(lines)})
     repeated = {k for k, c in counts.items() if c >= max(2, (n_pages - 1) // 2)}
     kept: list[list[Line]] = []
-    running: dict[str, None] = {}
+    running: dict[str, str] = {}  # furniture key -> the first text printed with it
     for index, lines in enumerate(pages):
         margin = set(map(id, _margin_lines(lines)))
         margin |= set(map(id, _extreme_lines(lines)))
@@ -489,11 +489,11 @@ def _drop_furniture(pages: list[list[Line]]) -> tuple[list[list[Line]], list[str
                 continue
             if id(ln) in margin and _furniture_key(ln.text) in repeated:
                 if not PAGE_NUMBER_RE.match(ln.text):
-                    running.setdefault(ln.text, None)
+                    running.setdefault(_furniture_key(ln.text), ln.text)
                 continue
             out.append(ln)
         kept.append(out)
-    return kept, list(running)
+    return kept, list(running.values())
 
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -687,9 +687,13 @@ def _join(parts: list[str]) -> tuple[str, list[tuple[int, int]]]:
     return text, spans
 
 
-def _check_readable(report: ReportText) -> None:
+def _check_readable(report: ReportText, *, pdf: bool = True) -> None:
     text = report.text
     letters = sum(ch.isalpha() for ch in text)
+    if letters < 200 and not pdf:
+        raise EmptyDocument(
+            f"too little text for a letter or report ({letters} letter{'' if letters == 1 else 's'})"
+        )
     if letters < 200:
         raise NoTextLayer(
             "no text layer: the document looks scanned or image-only (run OCR first)"

@@ -8,6 +8,7 @@ import sys
 from ofsted_kg.backend import StoreError
 from ofsted_kg.connect import open_backend
 from ofsted_kg.ingest import ingest
+from ofsted_kg.loaders.errors import one_line, shown
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"ofsted-kg: {exc}", file=sys.stderr)
         return 3
     for path, reason in summary.failed:
-        print(f"ofsted-kg: {path}: {reason}", file=sys.stderr)
+        print(f"ofsted-kg: {shown(path)}: {one_line(reason)}", file=sys.stderr)
     if not args.quiet:
         parts = [
             f"loaded {len(summary.loaded)}",

@@ -5,7 +5,8 @@ Ofsted writes visit dates in many shapes: "22 and 23 June 2021", "30 January to 
 "8–9 November 2016", "between 29 September and 1 October 2020", "7, 8 and 9 March 2018", and a
 single day "13 October 2020". A range's first date borrows the month and year of the second
 when it omits them; a range whose first month falls after its last month crossed a new year.
-Some reports print dates in figures, day first as everywhere in the UK: "12/09/2016 to
+"16th of September 2016" and any of the dashes typesetting uses (hyphen, non-breaking hyphen,
+figure dash, en and em dash, minus) read the same. Some reports print dates in figures, day first as everywhere in the UK: "12/09/2016 to
 06/10/2016", "Report published: 25/11/2016" (also with "." or "-" between the figures), and
 ISO dates ("2016-11-25") are read too.
 
@@ -33,17 +34,21 @@ MONTHS = {
 _MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d{2}"
-_SEP = r"\s*(?:to|and|until|till|-|–|—|‐|−)\s*"
+# Hyphen, non-breaking hyphen, figure dash, en dash, em dash, minus: all print as a range's dash.
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212"
+_SEP = rf"\s*(?:to|and|until|till|[{_DASHES}])\s*"
+# "16th of September 2016": an "of" between day and month.
+_OF = r"(?:\s+of)?"
 
 # A full date: day, month, year ("2 August 2021", "02 February 2024", "1st March 2019").
-DATE_RE = re.compile(rf"\b(?P<d>{_DAY})\s+(?P<m>{_MONTH})\s*,?\s+(?P<y>{_YEAR})\b", re.IGNORECASE)
+DATE_RE = re.compile(rf"\b(?P<d>{_DAY}){_OF}\s+(?P<m>{_MONTH})\s*,?\s+(?P<y>{_YEAR})\b", re.IGNORECASE)
 
 # A range: first day with optional month/year, optional ", day" list items, a separator, a full date.
 RANGE_RE = re.compile(
-    rf"\b(?P<d1>{_DAY})(?:\s+(?P<m1>{_MONTH})(?:\s*,?\s+(?P<y1>{_YEAR}))?)?"
+    rf"\b(?P<d1>{_DAY})(?:{_OF}\s+(?P<m1>{_MONTH})(?:\s*,?\s+(?P<y1>{_YEAR}))?)?"
     rf"(?:\s*,\s*{_DAY}(?:\s+{_MONTH})?)*"
     rf"{_SEP}"
-    rf"(?P<d2>{_DAY})\s+(?P<m2>{_MONTH})\s*,?\s+(?P<y2>{_YEAR})\b",
+    rf"(?P<d2>{_DAY}){_OF}\s+(?P<m2>{_MONTH})\s*,?\s+(?P<y2>{_YEAR})\b",
     re.IGNORECASE,
 )
 
@@ -52,10 +57,11 @@ NUMERIC_DATE_RE = re.compile(
     r"(?<![\d/.\-])(?P<d>\d{1,2})(?P<sep>[/.\-])(?P<m>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d{2})(?![\d/\-]|\.\d)"
 )
 ISO_DATE_RE = re.compile(r"(?<![\d/.\-])(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?![\d/\-]|\.\d)")
-_NUMERIC_SEP_RE = re.compile(r"\s*(?:to|and|until|till|-|–|—|‐|−)\s*", re.IGNORECASE)
+_NUMERIC_SEP_RE = re.compile(_SEP, re.IGNORECASE)
 
 PUBLISHED_RE = re.compile(
-    r"\b(?:report\s+)?(?:published|publication\s+date|date\s+of\s+publication)\s*:?\s*", re.IGNORECASE
+    r"\b(?:report\s+)?(?:published(?:\s+on)?|publication\s+date|date\s+of\s+publication)\s*:?\s*",
+    re.IGNORECASE,
 )
 
 # Longest stretch a printed range may cover: inspections run up to about six weeks; a longer

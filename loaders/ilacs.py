@@ -161,11 +161,13 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
 
 def _table_bounds(text: str) -> tuple[int | None, int]:
     """(start, end) of the judgement table's header row; without one, the first row label on page 1."""
+    # Page 1 only (the header row sits within 200 characters in every example): prose further on
+    # may speak of a "judgement grade".
     head = _TABLE_HEAD_RE.search(text, 0, 4000)
     if head:
         return head.start(), head.end()
     row = _LABEL_RE.search(text, 0, 3000)
-    if row and row["impact_of_leaders"] is not None or row and row["help_and_protection"] is not None:
+    if row and (row["impact_of_leaders"] or row["help_and_protection"]):  # a table's first rows
         return row.start(), row.start()
     return None, 0
 

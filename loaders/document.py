@@ -391,7 +391,14 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# C1 control characters in decoded text are Windows-1252 punctuation read as Latin-1 somewhere
+# along the way (U+0092 for a curly apostrophe): read them as Windows-1252 meant them.
+_C1_AS_CP1252 = {
+    code: bytes([code]).decode("cp1252")
+    for code in range(0x80, 0xA0)
+    if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+}
 
 
 def decode_text(data: bytes) -> str:
@@ -419,7 +426,7 @@ def decode_text(data: bytes) -> str:
     # Text holds no NULs and, beyond a stray character or two, no other control characters.
     if text is None or "\x00" in text or len(_CONTROL_RE.findall(text)) > max(2, len(text) // 1000):
         raise GarbledText("the file is neither a PDF nor readable text (binary data)")
-    return text
+    return text.translate(_C1_AS_CP1252)
 
 
 def _bomless_utf16(data: bytes) -> str | None:

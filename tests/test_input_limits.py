@@ -122,6 +122,18 @@ def test_latin_1_text(tmp_path: Path) -> None:
     assert "régional" in record.text
 
 
+def test_windows_punctuation_read_as_latin_1_somewhere_along_the_way(tmp_path: Path) -> None:
+    # Text that went through a Windows-1252 file read as Latin-1 and saved as UTF-8: its curly
+    # quotes and dashes are now C1 control characters (U+0091-U+0097). They read as meant.
+    # Cornwall's letter, curly quotes and all (its bullet glyphs have no Windows-1252 byte: "-").
+    letter = document.load(PDF_LETTER).report.text.replace("\u25fc", "-")
+    mangled = letter.encode("cp1252").decode("latin-1")
+    assert "\x92" in mangled and "’" not in mangled
+    path = tmp_path / "letter.txt"
+    path.write_text(mangled, encoding="utf-8")
+    assert extract_path(path).to_json() == extract_bytes(letter.encode("utf-8"), "letter.txt").to_json()
+
+
 @pytest.mark.parametrize(
     "data",
     [

@@ -234,10 +234,12 @@ def _judgement_table(text: str, start: int) -> tuple[dict[str, str], int]:
     """Rows of the Judgement | Grade table from `start`; the offset where the summary begins.
 
     The table is the run of words rows are made of; in it, grades are taken out and the rest read
-    as labels. Each grade goes to the first ungraded label printed before it (a label broken by
-    its grade started before it; a column of labels printed before the column of grades too).
-    The table ends after the last graded label or label's grade: what follows (a summary opening
-    "Children in care ..." or "Good progress ...") is the summary's.
+    as labels. A grade printed inside a label (between its two lines) is that label's. The others
+    pair run by run: a run of labels followed by a run of grades pair in order when the counts
+    match (row by row, or a column of labels before the column of grades); when a row's grade is
+    missing, the grades go to the last labels of the run, the ones printed beside them. The table
+    ends after the last label or grade paired: what follows (a summary opening "Children in care
+    ..." or "Good progress ...") is the summary's.
     """
     region_end = start
     while True:
@@ -256,16 +258,39 @@ def _judgement_table(text: str, start: int) -> tuple[dict[str, str], int]:
         first, last = _mapped(spans, m.start(), m.end())
         if first is not None and last is not None:
             labels.append((first, last, _area(m)))
+    pairs: list[tuple[int, int]] = []  # (label index, grade index)
+    inside = {
+        g: i for g, (ga, _, _) in enumerate(grades) for i, (la, lb, _) in enumerate(labels) if la < ga < lb
+    }
+    pairs.extend((i, g) for g, i in inside.items())
+    # The rest in print order, as runs of labels and runs of grades.
+    rest = sorted(
+        [(la, "label", i) for i, (la, _, _) in enumerate(labels) if i not in inside.values()]
+        + [(ga, "grade", g) for g, (ga, _, _) in enumerate(grades) if g not in inside]
+    )
+    runs: list[tuple[str, list[int]]] = []
+    for _, kind, index in rest:
+        if runs and runs[-1][0] == kind:
+            runs[-1][1].append(index)
+        else:
+            runs.append((kind, [index]))
+    pending: list[int] = []
+    for kind, members in runs:
+        if kind == "label":
+            pending = members
+            continue
+        if not pending:
+            break  # grades no label claims: the summary has begun
+        paired = min(len(pending), len(members))
+        pairs.extend(zip(pending[len(pending) - paired :], members[:paired], strict=True))
+        pending = []
+        if len(members) > paired:
+            break
     judgements: dict[str, str] = {}
-    graded: set[int] = set()
     end = start
-    for a, b, grade in grades:
-        owner = next((i for i, (la, _, _) in enumerate(labels) if i not in graded and la < a), None)
-        if owner is None:
-            break  # a grade no label claims: the summary has begun
-        graded.add(owner)
-        judgements.setdefault(labels[owner][2], grade)
-        end = max(end, b, labels[owner][1])
+    for i, g in sorted(pairs, key=lambda pair: labels[pair[0]][0]):
+        judgements.setdefault(labels[i][2], grades[g][2])
+        end = max(end, labels[i][1], grades[g][1])
     return judgements, end
 
 

@@ -312,6 +312,40 @@ def test_judgement_table_layouts(layout: str) -> None:
     assert headline.text.startswith("Services to children, young people and care leavers")
 
 
+def test_a_row_whose_grade_is_missing_costs_that_row_only() -> None:
+    """Class: partial tables: a row whose grade did not survive extraction. Its label is left
+    ungraded; every other row keeps its own grade (none shifts up to the row above)."""
+    table = "Judgement Grade\n" + "".join(
+        f"{label}\n" + (f"{grade}\n" if n != 1 else "")
+        for n, (label, grade) in enumerate(zip(LABELS, GRADES, strict=False))
+    )
+    record = _bradford_table(table + f"Overall effectiveness {OVERALL}\n")
+    expected = dict(gold_of(BRADFORD)["judgements"])
+    del expected["help_and_protection"]
+    assert record.judgements == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("Inspection of Sandwell Children’s Trust", "Sandwell"),
+        ("Inspection of Doncaster Children’s Services Trust", "Doncaster"),
+        ("Inspection of Slough Children First", "Slough"),
+        ("Inspection of Brighter Futures for Children", "Reading"),
+        ("Inspection of Together for Children Sunderland", "Sunderland"),
+        ("Inspection of Bradford local authority children’s services", "Bradford"),
+    ],
+)
+def test_ilacs_titles_naming_a_childrens_trust(title: str, name: str) -> None:
+    """Class: ILACS reports on services a trust or company runs, titled with its name."""
+    pages = text_copy(BRADFORD)
+    pages[0] = replace_once(pages[0], "Inspection of Bradford Children and\n\nFamilies Trust", title)
+    record = read(pages, "trust.txt")
+    assert record.document_type == "ilacs_inspection"
+    assert record.authority is not None and record.authority.name == name
+    assert record.judgements == gold_of(BRADFORD)["judgements"]
+
+
 # ------------------------------------------------------------------ dates in figures
 
 BIRMINGHAM_SIF = "other_birmingham_2016-11"

@@ -11,7 +11,7 @@ judgement whose paragraphs are numbered across the whole report.
 The table as text extraction gives it: a row's label and grade on one line or two, a label
 ending in a full stop ("Overall effectiveness."), a label broken over two lines with its grade
 printed between them (the grade sits level with the middle of the label), or the whole label
-column before the grade column. Each grade belongs to the first ungraded label printed before it.
+column before the grade column, or a row whose grade was lost (see _judgement_table).
 
 The authority: the council or trust named with the title; else the page-1 header; else the
 running header or footer ("Inspection of Kent local authority children's services"); else the

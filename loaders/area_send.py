@@ -6,7 +6,8 @@ care board(s) (record.partner_bodies). Read from the report:
 - the inspection outcome, one of three -> judgements["area_send_outcome"];
 - the monitoring and re-inspection timing sentences -> record.visit_focus (verbatim);
 - the inspection team, two columns (Ofsted left, CQC right) that text extraction reads row by
-  row; every name carries its own "Ofsted"/"CQC"/"HMI" label, so the labels decide;
+  row; every name carries its own "Ofsted"/"CQC"/"HMI" label, so the labels decide; the Ofsted
+  lead inspector is the inspection's lead, the CQC lead inspector has the role "cqc_lead";
 - findings: the outcome statement (headline), "What is it like to be a child or young person
   with SEND in this area?" (main_finding), "What is the area partnership doing that is
   effective?" (strength), "What does the area partnership need to do better?" (main_finding),
@@ -268,7 +269,9 @@ def parse_team(block: str, led_by_hmi: bool = True) -> list[Inspector]:
     """Names each followed by their labels ("Jo Petch, Ofsted HMI, lead inspector").
 
     The labels are a closed vocabulary, so a run of other capitalised words is a name. The
-    Ofsted lead is an HMI when the report says the inspection was led by HMI.
+    Ofsted lead is an HMI when the report says the inspection was led by HMI. Only Ofsted's lead
+    inspector led the inspection ("The inspection was led by one of His Majesty's Inspectors from
+    Ofsted"): the CQC lead inspector leads the CQC team, role "cqc_lead", not `lead`.
     """
     tokens = re.findall(r"[^\s,]+|,", block)
     people: list[tuple[list[str], list[str]]] = []
@@ -296,7 +299,8 @@ def parse_team(block: str, led_by_hmi: bool = True) -> list[Inspector]:
         cqc = "cqc" in labs
         lead = "lead" in labs
         if cqc:
-            role, body = "cqc_inspector", "cqc"
+            role, body = ("cqc_lead" if lead else "cqc_inspector"), "cqc"
+            lead = False
         elif "hmi" in labs or (lead and led_by_hmi):
             role, body = "hmi", "ofsted"
         else:

@@ -177,6 +177,8 @@ class _Builder:
         g.add((r, OKG.pageCount, Literal(rec.source.pages)))
         g.add((r, OKG.mediaType, Literal(rec.source.media_type)))
         g.add((r, OKG.text, Literal(rec.text)))
+        for correction in rec.corrections:  # a value printed wrongly and recorded corrected
+            g.add((r, SKOS.editorialNote, Literal(correction.note())))
         g.add((r, PROV.wasGeneratedBy, self.inspection))
         if rec.recipient and (rec.recipient.name or rec.recipient.role):
             person = iris.recipient(self.sha)

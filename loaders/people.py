@@ -125,6 +125,7 @@ def role_of(raw: str) -> str | None:
 def inspectorate_of(role: str) -> str:
     return {
         "cqc_inspector": "cqc",
+        "cqc_lead": "cqc",
         "hmicfrs_inspector": "hmicfrs",
         "probation_inspector": "hmi_probation",
     }.get(role, "ofsted")

@@ -30,9 +30,16 @@ FINDING_KINDS: tuple[str, ...] = FindingKind.__args__  # type: ignore[attr-defin
 
 Polarity = Literal["strength", "concern", "mixed", "neutral"]
 
-# Inspector roles; okg:InspectorRole concepts carry these as skos:notation.
+# Inspector roles; okg:InspectorRole concepts carry these as skos:notation. "cqc_lead" is the CQC
+# lead inspector of a joint inspection: the lead of the CQC team, not of the inspection.
 InspectorRole = Literal[
-    "hmi", "ofsted_inspector", "cqc_inspector", "hmicfrs_inspector", "probation_inspector", "inspector"
+    "hmi",
+    "ofsted_inspector",
+    "cqc_inspector",
+    "cqc_lead",
+    "hmicfrs_inspector",
+    "probation_inspector",
+    "inspector",
 ]
 
 
@@ -45,9 +52,23 @@ class Authority:
 @dataclass(frozen=True)
 class Inspector:
     name: str  # no honorific, no post-nominals, whitespace collapsed
-    lead: bool = False
+    lead: bool = False  # led the inspection (a joint inspection's CQC lead has role "cqc_lead" instead)
     role: str = "hmi"  # an InspectorRole notation
     inspectorate: str = "ofsted"  # ofsted | cqc | hmicfrs | hmi_probation
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A value the document prints wrongly, recorded corrected: never silently."""
+
+    field: str  # the Record field corrected, e.g. "published"
+    printed: str  # the value as printed (ISO for dates)
+    corrected: str  # the value recorded
+    reason: str  # one sentence: why the printed value cannot be right
+
+    def note(self) -> str:
+        """One line for people: what was printed, what is recorded, and why."""
+        return f"{self.field} printed as {self.printed}, recorded as {self.corrected}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -126,6 +147,7 @@ class Record:
     # like visit_focus, these feed the graph and are not in the JSON contract.
     visit_focus_areas: list[str] = field(default_factory=list)
     next_inspections: list[ExpectedInspection] = field(default_factory=list)  # area SEND: stated timing
+    corrections: list[Correction] = field(default_factory=list)  # values printed wrongly (see Correction)
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape, keys in the documented order."""
@@ -154,5 +176,9 @@ class Record:
                     "end": f.span.end,
                 }
                 for f in self.findings
+            ],
+            "corrections": [
+                {"field": c.field, "printed": c.printed, "corrected": c.corrected, "reason": c.reason}
+                for c in self.corrections
             ],
         }

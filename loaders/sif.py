@@ -11,6 +11,12 @@ starts again at 1), recommendations included. Sections are read from their headi
 headline findings, recommendations and areas for improvement give improvement points, and the
 numbered paragraphs of the judgement sections give main findings (loaders/sif_body.py). Footnote digits stuck to words
 ("board1") are part of the printed text and kept.
+
+The authority is read from page 1 before the dates (the titles taken out); else from the overall
+judgement ("Children's services in Kent are good"); else from a page-1 line that is a council's
+name ("Wirral Council", "London Borough of Brent"); else from the running header or footer,
+where some reports name it and page 1 does not ("...children board: Hull 11"). Each must name
+exactly one authority: two different ones is not a guess worth making.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from .authorities import resolve
 from .document import ReportText
 from .errors import ExtractionFailed
 from .numbered import collapse
-from .record import Inspector, Record, SourceInfo
+from .record import Authority, Inspector, Record, SourceInfo
 from .sif_body import GRADE, find_headings, grade_notation, read_body, running_heads
 
 # The numbered judgements on page 1, in print order.
@@ -97,7 +103,7 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
 def read_report(report: ReportText, source: SourceInfo, document_type: str) -> Record:
     """Everything a SIF-era report prints, into a Record of `document_type`."""
     text = report.text
-    authority = resolve(_authority_text(text))
+    authority = _authority(report)
     if authority is None:
         raise ExtractionFailed("SIF-era report: the inspected authority is not named on page 1")
     visit_sets = _visit_dates(text)
@@ -144,6 +150,40 @@ def _authority_text(text: str) -> str:
     return collapse(head)
 
 
+_SERVICES_IN_RE = re.compile(
+    r"Children.s\s+services\s+(?:in|on)\s+(?:the\s+)?(?P<name>[A-Z][\w’'&,.\- ]{1,60}?)\s+(?:are|is|require)\b"
+)
+_COUNCIL_LINE_RE = re.compile(
+    r"^(?:The\s+)?(?:[A-Z][\w’'&,.\- ]{1,60}\s+(?:Council|Corporation)|(?:London|Royal|Metropolitan)\s+Borough"
+    r"\s+of\s+[A-Z][\w’'&,.\- ]{1,60}|(?:City|County|Council)\s+of\s+(?:the\s+)?[A-Z][\w’'&,.\- ]{1,60})$"
+)
+
+
+def _authority(report: ReportText) -> Authority | None:
+    """The inspected authority (see the module docstring for where it is looked for)."""
+    text = report.text
+    found = resolve(_authority_text(text))
+    if found:
+        return found
+    overall = _SERVICES_IN_RE.search(text, 0, 4000)
+    if overall and (found := resolve(overall["name"])):
+        return found
+    for candidates in (
+        [p.text for p in report.paragraphs if p.start < 4000 and _COUNCIL_LINE_RE.match(p.text)],
+        [_strip_titles(line) for line in report.furniture],
+    ):
+        named = {resolve(candidate) for candidate in candidates} - {None}
+        if len(named) == 1:
+            return named.pop()
+    return None
+
+
+def _strip_titles(text: str) -> str:
+    for pattern in _TITLE_RES:
+        text = pattern.sub(" ", text)
+    return re.sub(r"\b\d+\b", " ", text)
+
+
 def _visit_dates(text: str) -> list[tuple[str, str]]:
     m = _DATES_RE.search(text, 0, 3000)
     if not m:
@@ -165,7 +205,7 @@ def _judgements(text: str, body_start: int) -> dict[str, str]:
                 out["overall_effectiveness"] = grade
             break
     for area, label in _ROWS:
-        m = re.search(rf"{label}\s+(?P<g>{GRADE})", head, re.I)
+        m = re.search(rf"{label}\s*[.:]?\s+(?P<g>{GRADE})", head, re.I)
         if m and grade_notation(m["g"]):
             out[area] = grade_notation(m["g"])  # type: ignore[assignment]
     lscb = _lscb_judgement(text)

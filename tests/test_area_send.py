@@ -87,14 +87,26 @@ def test_priority_actions_name_their_responsible_body(extracted) -> None:
     assert seen == 17
 
 
-def test_both_inspectorates_and_their_leads(extracted) -> None:
+def test_both_inspectorates_and_who_led(extracted) -> None:
+    # Issue 12: every report says the inspection "was led by (one of) His Majesty's Inspectors
+    # (HMI) from Ofsted"; the CQC lead inspector leads the CQC team. So the leads are Ofsted's
+    # alone (two HMI co-led Telford and Wrekin 2023), and each report has one CQC lead inspector,
+    # told apart by role.
     for _, record, _ in extracted.values():
+        assert re.search(
+            r"inspection was led by (?:one of )?His Majesty.s Inspectors (?:\(HMI\) )?from Ofsted",
+            record.text,
+        )
         bodies = {i.inspectorate for i in record.inspectors}
         assert bodies == {"ofsted", "cqc"}
-        cqc_leads = [i for i in record.inspectors if i.lead and i.inspectorate == "cqc"]
-        ofsted_leads = [i for i in record.inspectors if i.lead and i.inspectorate == "ofsted"]
-        assert len(cqc_leads) == 1 and ofsted_leads
-        assert all(i.role == "cqc_inspector" for i in record.inspectors if i.inspectorate == "cqc")
+        leads = [i for i in record.inspectors if i.lead]
+        assert leads and all(i.inspectorate == "ofsted" and i.role == "hmi" for i in leads)
+        assert len(leads) == (2 if "telford" in record.source.path else 1)
+        cqc_leads = [i for i in record.inspectors if i.role == "cqc_lead"]
+        assert len(cqc_leads) == 1 and cqc_leads[0].inspectorate == "cqc" and not cqc_leads[0].lead
+        assert all(
+            i.role in ("cqc_inspector", "cqc_lead") for i in record.inspectors if i.inspectorate == "cqc"
+        )
         assert all(
             i.role in ("hmi", "ofsted_inspector") for i in record.inspectors if i.inspectorate == "ofsted"
         )
@@ -163,7 +175,7 @@ def test_team_labels_decide_roles_and_leads() -> None:
     got = area_send.parse_team(team)
     assert [(i.name, i.lead, i.role, i.inspectorate) for i in got] == [
         ("Chris Pollitt", True, "hmi", "ofsted"),
-        ("Kaye Goodfellow", True, "cqc_inspector", "cqc"),
+        ("Kaye Goodfellow", False, "cqc_lead", "cqc"),
         ("Wayne Simner", True, "hmi", "ofsted"),
         ("Rebecca Hogan", False, "cqc_inspector", "cqc"),
         ("Keith Tysoe", False, "ofsted_inspector", "ofsted"),

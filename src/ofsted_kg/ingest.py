@@ -16,6 +16,7 @@ import importlib.resources
 import logging
 import os
 import signal
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -90,25 +91,56 @@ Builder = Callable[[str], "Built | Failed"]
 
 
 def find_documents(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Document files under the given files and folders (sorted), and paths that do not exist."""
+    """Document files under the given files and folders (sorted), and the paths that failed with why.
+
+    A failure is a path that does not exist, one this user may not reach (a file inside a folder
+    it cannot enter), or a folder it cannot list, given or met on the way down: each is named with
+    its reason and counts as a failed input, while everything else is still found.
+    """
     found: list[Path] = []
-    missing: list[tuple[str, str]] = []
+    failed: list[tuple[str, str]] = []
     for given in paths:
         path = Path(given)
-        if path.is_dir():
-            found.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file()
-                and p.suffix.lower() in DOCUMENT_SUFFIXES
-                and p.name.lower() not in IGNORED_NAMES
-            )
-        elif path.is_file():
-            found.append(path)  # named explicitly: the extractor says why if it cannot read it
+        try:
+            mode = path.stat().st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            failed.append((str(given), "no such file or folder"))
+            continue
+        except OSError as exc:
+            failed.append((str(given), _os_reason(exc)))
+            continue
+        if stat.S_ISDIR(mode):
+            found.extend(_documents_under(path, failed))
         else:
-            missing.append((str(given), "no such file or folder"))
+            found.append(path)  # named explicitly: the extractor says why if it cannot read it
     unique = list(dict.fromkeys(found))
-    return unique, missing
+    return unique, failed
+
+
+def _documents_under(folder: Path, failed: list[tuple[str, str]]) -> list[Path]:
+    """Document files below `folder`, sorted; folders that cannot be listed are added to `failed`."""
+
+    def unreadable(exc: OSError) -> None:
+        failed.append((str(exc.filename or folder), f"cannot read this folder ({_os_reason(exc)})"))
+
+    out: list[Path] = []
+    for root, _dirs, files in os.walk(folder, onerror=unreadable):
+        for name in files:
+            candidate = Path(root, name)
+            if candidate.suffix.lower() not in DOCUMENT_SUFFIXES or name.lower() in IGNORED_NAMES:
+                continue
+            try:
+                if candidate.is_file():  # a symbolic link to a file counts; a dangling one does not
+                    out.append(candidate)
+            except OSError as exc:
+                failed.append((str(candidate), _os_reason(exc)))
+    return sorted(out)
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return " ".join((exc.strerror or str(exc)).split()) or type(exc).__name__
 
 
 def file_sha256(path: Path) -> str:

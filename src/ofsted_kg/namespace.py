@@ -163,6 +163,7 @@ class OKG(DefinedNamespace):
     RelatedFindings: URIRef  # related findings
     Report: URIRef  # report
     Role_cqc_inspector: URIRef  # CQC inspector
+    Role_cqc_lead: URIRef  # CQC lead inspector
     Role_hmi: URIRef  # His/Her Majesty's Inspector
     Role_hmicfrs_inspector: URIRef  # HMICFRS inspector
     Role_inspector: URIRef  # inspector

@@ -9,6 +9,7 @@ import sys
 from ofsted_kg.connect import open_backend
 from ofsted_kg.errors import InputRejected, UsageError
 from ofsted_kg.ingest import ingest
+from ofsted_kg.loaders.errors import one_line, shown
 from ofsted_kg.rejections import RejectionRecord, Rejections
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         rejections = Rejections(new=list(summary.failed), known=[])
     for path, reason in rejections.new:
-        print(f"ofsted-kg: {path}: {reason}", file=sys.stderr)
+        print(f"ofsted-kg: {shown(path)}: {one_line(reason)}", file=sys.stderr)
     for path, reason in rejections.known:
         log.debug("%s: %s (rejected before, unchanged)", path, reason)
     parts = [

@@ -27,7 +27,16 @@ import re
 from . import authorities, dates, visit_focus
 from .document import BULLET_RE, ReportText, TextLine
 from .errors import ExtractionFailed
-from .record import Authority, Finding, Inspector, Record, SourceInfo
+from .record import (
+    Authority,
+    Finding,
+    FindingKind,
+    Inspector,
+    Inspectorate,
+    InspectorRole,
+    Record,
+    SourceInfo,
+)
 from .sections import Heading, chunks, clean, find_headings, finding, items, section_bounds
 
 FRAMEWORK = "area-send-2023"
@@ -53,6 +62,12 @@ HEADINGS: dict[str, re.Pattern[str]] = {
     "about": re.compile(r"Information about this inspection", re.I),
     "team": re.compile(r"Inspection team", re.I),
 }
+# The sections whose paragraphs are findings: (heading key, finding kind).
+PROSE_SECTIONS: tuple[tuple[str, FindingKind], ...] = (
+    ("experience", "main_finding"),
+    ("effective", "strength"),
+    ("better", "main_finding"),
+)
 # Headings can share a printed line with what follows (a paragraph run together on the page).
 HEADING_PREFIX: dict[str, re.Pattern[str]] = {
     k: re.compile(p.pattern + r"(?=\s)", re.I)
@@ -297,6 +312,8 @@ def parse_team(block: str, led_by_hmi: bool = True) -> list[Inspector]:
         if not words:
             continue
         cqc = "cqc" in labs
+        role: InspectorRole
+        body: Inspectorate
         lead = "lead" in labs
         if cqc:
             role, body = ("cqc_lead" if lead else "cqc_inspector"), "cqc"
@@ -321,7 +338,7 @@ def _findings(report: ReportText, headings: list[Heading], outcome: tuple[int, i
             # The outcome statement may run on into the timing sentences on a crowded first page.
             stop = TIMING_RE.search(text, a, b)
             out.append(finding(report, "headline", a, stop.start() if stop else b, "Inspection outcome"))
-    for key, kind in (("experience", "main_finding"), ("effective", "strength"), ("better", "main_finding")):
+    for key, kind in PROSE_SECTIONS:
         bounds = section_bounds(headings, key, len(text))
         if not bounds:
             continue

@@ -78,7 +78,10 @@ class DateRange:
 
 
 def _day(text: str) -> int:
-    return int(re.match(r"\d+", text).group())  # type: ignore[union-attr]
+    m = re.match(r"\d+", text)
+    if m is None:
+        raise ValueError(f"no day number in {text!r}")
+    return int(m.group())
 
 
 def _month(text: str) -> int:

@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 
 from .document import ReportText
+from .record import DOCUMENT_TYPES, DocumentType
 
 # Kinds that map onto record.DOCUMENT_TYPES one to one.
 FOCUSED_VISIT = "focused_visit"
@@ -67,9 +68,9 @@ NOT_CHILDRENS_SERVICES: dict[str, str] = {
 }
 
 
-def document_type_of(kind: str) -> str:
+def document_type_of(kind: str) -> DocumentType:
     """The record.DOCUMENT_TYPES value for a detected children's services kind."""
-    return kind if kind in {FOCUSED_VISIT, MONITORING_VISIT, ILACS, SIF, AREA_SEND, JTAI} else "other"
+    return next((t for t in DOCUMENT_TYPES if t == kind), "other")
 
 
 def _flat(text: str) -> str:

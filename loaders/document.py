@@ -606,7 +606,11 @@ _NUMBERED_RE = re.compile(r"^\d{1,3}\.\s*[A-Z‘'“(]")
 
 
 def _bottom(line: Line) -> float:
-    return line.y_end if line.y_end is not None else line.y  # type: ignore[return-value]
+    if line.y_end is not None:
+        return line.y_end
+    if line.y is None:
+        raise ValueError("a plain-text line has no printed position")
+    return line.y
 
 
 def _paragraph_breaks(lines: list[Line]) -> list[bool]:

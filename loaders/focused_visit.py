@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from . import authorities, dates, people, visit_focus
 from .document import BULLET_RE, ReportText
 from .errors import ExtractionFailed
-from .record import Finding, Inspector, Recipient, Record, SourceInfo, Span
+from .record import DocumentType, Finding, Inspector, Recipient, Record, SourceInfo, Span
 
-DOCUMENT_TYPE = "focused_visit"
+DOCUMENT_TYPE: DocumentType = "focused_visit"
 
 _IMPROVE = r"What needs to improve in this area of social work practice\??:?"
 _HEADINGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(

@@ -19,7 +19,7 @@ from . import authorities, dates, people
 from .document import ReportText
 from .errors import ExtractionFailed
 from .letter_parts import LetterParts, addressee, letter_parts
-from .record import Finding, Inspector, Record, SourceInfo
+from .record import Finding, FindingKind, Inspector, Inspectorate, InspectorRole, Record, SourceInfo
 from .sections import Heading, chunks, find_headings, findings_from, items, section_bounds
 
 FRAMEWORK = "jtai-2016"
@@ -38,7 +38,7 @@ HEADINGS: dict[str, re.Pattern[str]] = {
     "main": re.compile(r"Main findings", re.I),
     "next": re.compile(r"Next steps", re.I),
 }
-SECTIONS = (
+SECTIONS: tuple[tuple[str, FindingKind, str], ...] = (
     ("headline", "headline", "Headline findings"),
     ("improve", "area_for_improvement", "What needs to improve?"),
     ("strengths", "strength", "Strengths"),
@@ -46,7 +46,7 @@ SECTIONS = (
 )
 
 # Signature block: an inspectorate's name on its own line, then the signatory and their title.
-INSPECTORATE_LINES: tuple[tuple[re.Pattern[str], str, str], ...] = (
+INSPECTORATE_LINES: tuple[tuple[re.Pattern[str], Inspectorate, InspectorRole], ...] = (
     (re.compile(r"^(?:Ofsted)$", re.I), "ofsted", "hmi"),
     (re.compile(r"^(?:Care Quality Commission|CQC)$", re.I), "cqc", "cqc_inspector"),
     (
@@ -165,7 +165,7 @@ def signatories(lines: list[str]) -> list[Inspector]:
     ("His Majesty's Inspector" is Ofsted's).
     """
     out: list[Inspector] = []
-    pending: tuple[str, str] | None = None
+    pending: tuple[Inspectorate, InspectorRole] | None = None
     title_at = -1  # the line under a signatory's name is their title, never another name
     for i, line in enumerate(lines):
         match = next(((body, role) for pat, body, role in INSPECTORATE_LINES if pat.match(line)), None)

@@ -18,7 +18,7 @@ from . import authorities, dates, people, visit_focus
 from .document import ReportText
 from .errors import ExtractionFailed
 from .letter_parts import LetterParts, address_lines, addressee, letter_parts
-from .record import Finding, Recipient, Record, SourceInfo
+from .record import Finding, FindingKind, Recipient, Record, SourceInfo
 from .sections import Heading, chunks, clean, find_headings, findings_from, items, section_bounds
 
 FRAMEWORK_BY_YEAR = ((2023, "ilacs-2023"), (2018, "ilacs-2018"))
@@ -46,6 +46,12 @@ HEADINGS: dict[str, re.Pattern[str]] = {
     "improve": re.compile(r"What needs to improve(?: in this area of social work practice)?\??", re.I),
     "findings": re.compile(r"(?:Main )?Findings(?: and evaluation of progress)?", re.I),
 }
+# (heading key, kind of its findings, section name)
+SECTIONS: tuple[tuple[str, FindingKind, str], ...] = (
+    ("headline", "headline", "Headline findings"),
+    ("improve", "area_for_improvement", "What needs to improve"),
+    ("findings", "main_finding", "Findings and evaluation of progress"),
+)
 
 
 def parse(report: ReportText, source: SourceInfo) -> Record:
@@ -150,11 +156,7 @@ def _focus(report: ReportText, headings: list[Heading], stop: int) -> str | None
 
 def _findings(report: ReportText, headings: list[Heading], stop: int) -> list[Finding]:
     out: list[Finding] = []
-    for key, kind, section in (
-        ("headline", "headline", "Headline findings"),
-        ("improve", "area_for_improvement", "What needs to improve"),
-        ("findings", "main_finding", "Findings and evaluation of progress"),
-    ):
+    for key, kind, section in SECTIONS:
         bounds = _bounds(headings, key, stop)
         if not bounds:
             continue

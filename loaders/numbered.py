@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .document import BULLETS, ReportText
-from .record import Finding, Span
+from .record import Finding, FindingKind, Span
 
 # A paragraph number as printed: "12. Text", "41.Text" or (rarely, a typesetting slip) "34 Text".
 _MARKER_RE = re.compile(r"(\d{1,3})(\.(?!\d)\s*|\s+)(?=[A-Z‘'“\"(])")
@@ -53,7 +53,7 @@ def collapse(text: str) -> str:
 
 
 def finding(
-    report: ReportText, kind: str, item: Item, section: str | None = None, text: str | None = None
+    report: ReportText, kind: FindingKind, item: Item, section: str | None = None, text: str | None = None
 ) -> Finding:
     """A Finding whose evidence is exactly report.text[item.start:item.end]."""
     quoted = text if text is not None else collapse(report.text[item.start : item.end])

@@ -8,7 +8,7 @@ order; everything else on the record (source hash, report text, title...) feeds 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 DocumentType = Literal[
     "focused_visit",
@@ -20,13 +20,13 @@ DocumentType = Literal[
     "other",
 ]
 
-DOCUMENT_TYPES: tuple[str, ...] = DocumentType.__args__  # type: ignore[attr-defined]
+DOCUMENT_TYPES: tuple[DocumentType, ...] = get_args(DocumentType)
 
 # Finding kinds; the ontology's okg:FindingKind concepts carry these as skos:notation.
 FindingKind = Literal[
     "headline", "area_for_improvement", "area_for_priority_action", "strength", "main_finding"
 ]
-FINDING_KINDS: tuple[str, ...] = FindingKind.__args__  # type: ignore[attr-defined]
+FINDING_KINDS: tuple[FindingKind, ...] = get_args(FindingKind)
 
 Polarity = Literal["strength", "concern", "mixed", "neutral"]
 
@@ -42,6 +42,12 @@ InspectorRole = Literal[
     "inspector",
 ]
 
+# The inspectorate an inspector works for.
+Inspectorate = Literal["ofsted", "cqc", "hmicfrs", "hmi_probation"]
+
+# What kind of inspection a report says will follow it.
+ExpectedInspectionKind = Literal["full_inspection", "monitoring_inspection"]
+
 
 @dataclass(frozen=True)
 class Authority:
@@ -53,8 +59,8 @@ class Authority:
 class Inspector:
     name: str  # no honorific, no post-nominals, whitespace collapsed
     lead: bool = False  # led the inspection (a joint inspection's CQC lead has role "cqc_lead" instead)
-    role: str = "hmi"  # an InspectorRole notation
-    inspectorate: str = "ofsted"  # ofsted | cqc | hmicfrs | hmi_probation
+    role: InspectorRole = "hmi"
+    inspectorate: Inspectorate = "ofsted"
 
 
 @dataclass(frozen=True)
@@ -88,14 +94,14 @@ class Span:
 
 @dataclass
 class Finding:
-    kind: str  # a FindingKind
+    kind: FindingKind
     text: str  # the quoted text with whitespace collapsed (bullet glyph removed)
     span: Span
     section: str | None = None  # the heading the finding sits under
     number: int | None = None  # a numbered paragraph's printed number (ILACS, SIF)
     themes: list[str] = field(default_factory=list)  # theme notations from the SKOS scheme
     theme_terms: dict[str, list[str]] = field(default_factory=dict)  # theme notation -> matched labels
-    polarity: str | None = None  # a Polarity
+    polarity: Polarity | None = None
     polarity_cues: list[str] = field(default_factory=list)  # the cue phrases that decided it
     responsible_body: str | None = None  # area SEND priority actions: who must act
 
@@ -104,7 +110,7 @@ class Finding:
 class ExpectedInspection:
     """An inspection the report says will follow this one, within a stated interval."""
 
-    kind: str  # "full_inspection" | "monitoring_inspection"
+    kind: ExpectedInspectionKind
     interval: str  # as stated, an ISO 8601 duration: "P3Y", "P18M"
     approximate: bool  # "within approximately ..."
     due_from: str  # ISO date: the inspection's last day
@@ -123,7 +129,7 @@ class SourceInfo:
 
 @dataclass
 class Record:
-    document_type: str
+    document_type: DocumentType
     authority: Authority | None
     published: str | None  # ISO date printed on the document
     visit_start: str | None

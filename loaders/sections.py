@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .document import BULLET_RE, ReportText
-from .record import Finding, Span
+from .record import Finding, FindingKind, Span
 
 # A closing bracket is not a sentence end: "... mental health services (CAMHS)" runs on overleaf.
 _TERMINAL_RE = re.compile(r"[.!?:;’”'\"]$")
@@ -111,7 +111,7 @@ def clean(text: str) -> str:
 
 def finding(
     report: ReportText,
-    kind: str,
+    kind: FindingKind,
     start: int,
     end: int,
     section: str | None,
@@ -127,5 +127,7 @@ def finding(
     )
 
 
-def findings_from(report: ReportText, kind: str, spans: Iterable[Item], section: str | None) -> list[Finding]:
+def findings_from(
+    report: ReportText, kind: FindingKind, spans: Iterable[Item], section: str | None
+) -> list[Finding]:
     return [finding(report, kind, it.start, it.end, section) for it in spans]

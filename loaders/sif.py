@@ -28,7 +28,7 @@ from .authorities import resolve
 from .document import ReportText
 from .errors import ExtractionFailed
 from .numbered import collapse
-from .record import Authority, Inspector, Record, SourceInfo
+from .record import Authority, DocumentType, Inspector, InspectorRole, Record, SourceInfo
 from .sif_body import GRADE, find_headings, grade_notation, read_body, running_heads
 
 # The numbered judgements on page 1, in print order.
@@ -82,7 +82,7 @@ _INSPECTING_LABELS = ("lead", "reporting", "deputy", "team", "shadow")
 _EXTRA_POST_NOMINALS_RE = re.compile(
     r"(?:\s+(?:SCRI|RI|AI|SHMI|HMI))+\s*$|\s*\((?:[^)]*inspector[^)]*)\)\s*$", re.I
 )
-_SUFFIX_ROLES = {
+_SUFFIX_ROLES: dict[str, InspectorRole] = {
     "hmi": "hmi",
     "shmi": "hmi",
     "ai": "ofsted_inspector",
@@ -100,7 +100,7 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
     return record
 
 
-def read_report(report: ReportText, source: SourceInfo, document_type: str) -> Record:
+def read_report(report: ReportText, source: SourceInfo, document_type: DocumentType) -> Record:
     """Everything a SIF-era report prints, into a Record of `document_type`."""
     text = report.text
     authority = _authority(report)
@@ -206,8 +206,9 @@ def _judgements(text: str, body_start: int) -> dict[str, str]:
             break
     for area, label in _ROWS:
         m = re.search(rf"{label}\s*[.:]?\s+(?P<g>{GRADE})", head, re.I)
-        if m and grade_notation(m["g"]):
-            out[area] = grade_notation(m["g"])  # type: ignore[assignment]
+        grade = grade_notation(m["g"]) if m else None
+        if grade:
+            out[area] = grade
     lscb = _lscb_judgement(text)
     if lscb:
         out["lscb_review"] = lscb
@@ -255,7 +256,7 @@ def _listing(segment: str) -> str:
     return collapse(out).rstrip(".")
 
 
-def _name_and_role(raw: str) -> tuple[str, str]:
+def _name_and_role(raw: str) -> tuple[str, InspectorRole]:
     raw = collapse(raw)
     suffix = re.search(r"\b(SHMI|SCRI|HMI|AI|RI)\s*$", raw)
     role = _SUFFIX_ROLES[suffix[1].lower()] if suffix else (people.role_of(raw) or "inspector")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .document import Paragraph, ReportText
 from .numbered import FOOTNOTE_RE, Item, bullet_points, collapse, finding, numbered_paragraphs
-from .record import Record
+from .record import FindingKind, Record
 
 GRADE = r"(?:outstanding|good|requires?\s+improvement(?:\s+to\s+be\s+good)?|inadequate|adequate|not\s+judged)"
 
@@ -249,14 +249,14 @@ def read_body(
 
 
 # Finding kind of a section's items (by the section's role); the last two are improvement points.
-_KINDS: dict[str, str] = {
+_KINDS: dict[str, FindingKind] = {
     "summary": "headline",
     "strengths": "strength",
     "judgement_summary": "main_finding",
     "priority": "area_for_priority_action",
     "improve": "area_for_improvement",
 }
-_POINT_KINDS = frozenset({"area_for_priority_action", "area_for_improvement"})
+_POINT_KINDS: frozenset[FindingKind] = frozenset({"area_for_priority_action", "area_for_improvement"})
 
 
 def _clamp(text: str, item: Item, heading_starts: list[int]) -> Item:

@@ -25,8 +25,9 @@ from __future__ import annotations
 import re
 
 from . import authorities, dates, visit_focus
-from .document import BULLET_RE, ReportText, TextLine
+from .document import ReportText, TextLine
 from .errors import ExtractionFailed
+from .passages import Heading, Item, bullet_at, find_headings, finding, items, pieces, quote, section_bounds
 from .record import (
     Authority,
     Finding,
@@ -37,7 +38,6 @@ from .record import (
     Record,
     SourceInfo,
 )
-from .sections import Heading, chunks, clean, find_headings, finding, items, section_bounds
 
 FRAMEWORK = "area-send-2023"
 
@@ -184,7 +184,7 @@ def _partner_bodies(report: ReportText, headings: list[Heading]) -> list[str]:
     if not bounds:
         return []
     # The first sentence naming an ICB names them all; later ones may abbreviate or misname.
-    for a, b in chunks(report.text, *bounds)[:3]:
+    for a, b in pieces(report.text, *bounds)[:3]:
         for sentence in re.split(r"(?<=[.])\s+(?=[A-Z])", report.text[a:b]):
             found = icb_names(sentence)
             if found:
@@ -333,18 +333,19 @@ def _findings(report: ReportText, headings: list[Heading], outcome: tuple[int, i
     text = report.text
     out: list[Finding] = []
     if outcome:
-        first = chunks(text, *outcome)[:1]
-        for a, b in first:
+        for a, b in pieces(text, *outcome)[:1]:
             # The outcome statement may run on into the timing sentences on a crowded first page.
             stop = TIMING_RE.search(text, a, b)
-            out.append(finding(report, "headline", a, stop.start() if stop else b, "Inspection outcome"))
+            out.append(
+                finding(report, "headline", Item(a, stop.start() if stop else b), "Inspection outcome")
+            )
     for key, kind in PROSE_SECTIONS:
         bounds = section_bounds(headings, key, len(text))
         if not bounds:
             continue
         section = _heading_text(headings, key)
         for it in items(report, *bounds):
-            out.append(finding(report, kind, it.start, it.end, section))
+            out.append(finding(report, kind, it, section))
     bounds = section_bounds(headings, "priority", len(text))
     if bounds:
         for body, a, b in _priority_rows(report, *bounds):
@@ -352,8 +353,7 @@ def _findings(report: ReportText, headings: list[Heading], outcome: tuple[int, i
                 finding(
                     report,
                     "area_for_priority_action",
-                    a,
-                    b,
+                    Item(a, b),
                     "Areas for priority action",
                     responsible_body=body,
                 )
@@ -365,7 +365,7 @@ def _findings(report: ReportText, headings: list[Heading], outcome: tuple[int, i
         if m:
             a = m.end()
         for ra, rb in _table_rows(report, a, bounds[1]):
-            out.append(finding(report, "area_for_improvement", ra, rb, "Areas for improvement"))
+            out.append(finding(report, "area_for_improvement", Item(ra, rb), "Areas for improvement"))
     return out
 
 
@@ -400,7 +400,7 @@ def _new_row_by_text(report: ReportText, prev: TextLine, cur: TextLine) -> bool:
     gap = report.text[prev.end : cur.start]
     if "\n\n" not in gap:
         return False
-    if BULLET_RE.match(cur.text) or cur.text[:1].islower():
+    if bullet_at(cur.text) or cur.text[:1].islower():
         return False
     return prev.text.rstrip().endswith((".", "?", "!"))
 
@@ -422,7 +422,7 @@ def _table_rows(report: ReportText, start: int, end: int) -> list[tuple[int, int
 
 
 def _bullet_len(text: str, at: int) -> int:
-    m = BULLET_RE.match(text, at)
+    m = bullet_at(text, at)
     return m.end() - at if m else 0
 
 
@@ -445,7 +445,7 @@ def _priority_rows(report: ReportText, start: int, end: int) -> list[tuple[str |
 
     def close() -> None:
         if action:
-            name = clean(" ".join(report.lines[i].text for i in body)) if body else None
+            name = quote(" ".join(report.lines[i].text for i in body)) if body else None
             a = report.lines[action[0]].start
             a += _bullet_len(text, a)
             rows.append((name, a, report.lines[action[-1]].end))
@@ -477,7 +477,7 @@ def _body_lines(report: ReportText, ids: list[int]) -> list[bool]:
         tail: list[int] = []
         for k in reversed(ks):
             line = report.lines[ids[k]].text
-            if line.rstrip().endswith((".", ":", ";")) or BULLET_RE.match(line):
+            if line.rstrip().endswith((".", ":", ";")) or bullet_at(line):
                 break
             tail.insert(0, k)
         if tail and BODY_WORDS_RE.search(" ".join(report.lines[ids[k]].text for k in tail)):

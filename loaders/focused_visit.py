@@ -29,9 +29,10 @@ import re
 from dataclasses import dataclass
 
 from . import authorities, dates, people, visit_focus
-from .document import BULLET_RE, ReportText
+from .document import ReportText
 from .errors import ExtractionFailed
-from .record import DocumentType, Finding, Inspector, Recipient, Record, SourceInfo, Span
+from .passages import Item, bullet_at, finding, number_at
+from .record import DocumentType, Finding, Inspector, Recipient, Record, SourceInfo
 
 DOCUMENT_TYPE: DocumentType = "focused_visit"
 
@@ -61,7 +62,6 @@ _COVID_FOCUS_RE = re.compile(r"leading Ofsted’?'?s work into how England’?'?
 _INSPECTORS_RE = re.compile(
     r"inspectors?\s+(?:for\s+this\s+visit\s+)?(?:were|was)\b|carried\s+out\s+by\b", re.IGNORECASE
 )
-_NUMBER_RE = re.compile(r"^(\d{1,2})\.\s*(?=\S)")
 
 # Where the PDF ran two printed blocks into one paragraph: cut before these (after a sentence end)...
 _CUT_BEFORE_RE = re.compile(
@@ -81,9 +81,6 @@ class Block:
     text: str
     start: int
     end: int
-
-    def page(self, report: ReportText) -> int:
-        return report.page_at(self.start)
 
 
 def _blocks(report: ReportText) -> list[Block]:
@@ -114,14 +111,14 @@ def _heading(text: str) -> str | None:
 
 
 def _strip_bullet(block: Block) -> tuple[Block, bool]:
-    m = BULLET_RE.match(block.text)
+    m = bullet_at(block.text)
     if not m:
         return block, False
     return Block(block.text[m.end() :], block.start + m.end(), block.end), True
 
 
 def _strip_number(block: Block) -> tuple[Block, int | None]:
-    m = _NUMBER_RE.match(block.text)
+    m = number_at(block.text, 0)
     if not m:
         return block, None
     return Block(block.text[m.end() :], block.start + m.end(), block.end), int(m.group(1))
@@ -312,26 +309,25 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
         body, number = _strip_number(body)
         if not body.text:
             continue
-        span = Span(body.start, body.end, body.page(report))
+        # Only a main finding keeps its printed number (Finding.number).
+        item = Item(body.start, body.end, number if state == "findings" else None, is_bullet)
         if state == "headline":
-            findings.append(Finding("headline", body.text, span, section=section))
+            findings.append(finding(report, "headline", item, section))
         elif state in ("priority", "improve"):
             if not is_bullet:
                 # A lead-in ("... address the following areas:") or a remark such as Sunderland 2021's
                 # "The areas for improvement continue to be those ... identified at the ILACS inspection".
                 continue
             if state == "priority":
-                findings.append(Finding("area_for_priority_action", body.text, span, section=section))
+                findings.append(finding(report, "area_for_priority_action", item, section))
             else:
-                findings.append(Finding("area_for_improvement", body.text, span, section=section))
-                improvement_points.append(body.text)
+                findings.append(finding(report, "area_for_improvement", item, section))
+                improvement_points.append(findings[-1].text)
         elif state == "findings":
             if not is_bullet and number is None and _is_subheading(body.text):
                 subsection = body.text
                 continue
-            findings.append(
-                Finding("main_finding", body.text, span, section=subsection or section, number=number)
-            )
+            findings.append(finding(report, "main_finding", item, subsection or section))
 
     return Record(
         document_type=DOCUMENT_TYPE,

@@ -27,7 +27,7 @@ from . import dates, people
 from .authorities import resolve
 from .document import ReportText
 from .errors import ExtractionFailed
-from .numbered import BACK_MATTER_RE, bullet_points, finding, numbered_paragraphs, paragraphs
+from .passages import BACK_MATTER_RE, bullet_points, finding, numbered_paragraphs, paragraphs
 from .record import Authority, Inspector, Record, SourceInfo
 
 GRADE_RE = r"(?P<grade>outstanding|good|requires\s+improvement(?:\s+to\s+be\s+good)?|inadequate)"
@@ -145,11 +145,10 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
         record.findings.append(finding(report, "headline", item))
     if improve:
         points_end = sections[0][1] if sections else body_end
-        for item, point in bullet_points(report, improve.end(), points_end):
-            record.improvement_points.append(point)
-            record.findings.append(
-                finding(report, "area_for_improvement", item, "What needs to improve?", point)
-            )
+        for item in bullet_points(report, improve.end(), points_end):
+            point = finding(report, "area_for_improvement", item, "What needs to improve?")
+            record.improvement_points.append(point.text)
+            record.findings.append(point)
     number = 1
     for i, (heading, _, body_start) in enumerate(sections):
         stop = sections[i + 1][1] if i + 1 < len(sections) else body_end

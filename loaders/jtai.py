@@ -19,8 +19,8 @@ from . import authorities, dates, people
 from .document import ReportText
 from .errors import ExtractionFailed
 from .letter_parts import LetterParts, addressee, letter_parts
+from .passages import Heading, find_headings, findings_from, items, pieces, section_bounds
 from .record import Finding, FindingKind, Inspector, Inspectorate, InspectorRole, Record, SourceInfo
-from .sections import Heading, chunks, find_headings, findings_from, items, section_bounds
 
 FRAMEWORK = "jtai-2016"
 
@@ -80,7 +80,7 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
             f"the area '{m['area']}' is not an English local authority in the reference lookup"
         )
 
-    opening = " ".join(text[a:b] for a, b in chunks(text, parts.body_start, parts.body_end)[:3])
+    opening = " ".join(text[a:b] for a, b in pieces(text, parts.body_start, parts.body_end)[:3])
     ranges = dates.find_ranges(opening)
     if not ranges:
         raise ExtractionFailed("no inspection dates in the opening paragraphs")

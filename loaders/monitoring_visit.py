@@ -18,8 +18,8 @@ from . import authorities, dates, people, visit_focus
 from .document import ReportText
 from .errors import ExtractionFailed
 from .letter_parts import LetterParts, address_lines, addressee, letter_parts
+from .passages import Heading, find_headings, findings_from, items, pieces, section_bounds
 from .record import Finding, FindingKind, Recipient, Record, SourceInfo
-from .sections import Heading, chunks, clean, find_headings, findings_from, items, section_bounds
 
 FRAMEWORK_BY_YEAR = ((2023, "ilacs-2023"), (2018, "ilacs-2018"))
 
@@ -67,7 +67,7 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
     if authority is None:
         raise ExtractionFailed(f"'{m['name']}' is not an English local authority in the reference lookup")
 
-    opening = chunks(text, parts.body_start, parts.body_end)[:2]
+    opening = pieces(text, parts.body_start, parts.body_end)[:2]
     opening_text = " ".join(text[a:b] for a, b in opening)
     ranges = dates.find_ranges(opening_text)
     if not ranges:
@@ -148,10 +148,10 @@ def _focus(report: ReportText, headings: list[Heading], stop: int) -> str | None
     if not bounds:
         return None
     its = items(report, *bounds)
-    bullets = [clean(report.text[i.start : i.end]).rstrip(".;") for i in its if i.bullet]
+    bullets = [i.text(report.text).rstrip(".;") for i in its if i.bullet]
     if bullets:
         return "; ".join(bullets)
-    return clean(report.text[its[0].start : its[0].end]) if its else None
+    return its[0].text(report.text) if its else None
 
 
 def _findings(report: ReportText, headings: list[Heading], stop: int) -> list[Finding]:

@@ -27,7 +27,7 @@ from . import dates, people
 from .authorities import resolve
 from .document import ReportText
 from .errors import ExtractionFailed
-from .numbered import collapse
+from .passages import collapse
 from .record import Authority, DocumentType, Inspector, InspectorRole, Record, SourceInfo
 from .sif_body import GRADE, find_headings, grade_notation, read_body, running_heads
 

@@ -12,10 +12,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 from .document import Paragraph, ReportText
-from .numbered import FOOTNOTE_RE, Item, bullet_points, collapse, finding, numbered_paragraphs
+from .passages import (
+    FOOTNOTE_RE,
+    Heading,
+    Item,
+    bullet_at,
+    bullet_points,
+    collapse,
+    finding,
+    numbered_paragraphs,
+)
 from .record import FindingKind, Record
 
 GRADE = r"(?:outstanding|good|requires?\s+improvement(?:\s+to\s+be\s+good)?|inadequate|adequate|not\s+judged)"
@@ -31,16 +39,10 @@ def grade_notation(text: str) -> str | None:
     return word
 
 
-@dataclass(frozen=True)
-class Heading:
-    role: str  # summary | priority | improve | strengths | judgement | judgement_summary | findings | other
-    start: int
-    end: int
-    label: str
-
-
 # Section headings as printed: (role, pattern). A heading is a whole text paragraph, optionally
 # followed by a footnote digit or a grade; `judgement` headings name the section of main findings.
+# A Heading's key is its role (summary | priority | improve | strengths | judgement |
+# judgement_summary | findings | other), its text the section's name.
 _HEADINGS: tuple[tuple[str, str], ...] = (
     ("summary", r"(?:Section\s+1:\s+The\s+local\s+authority\s+-\s+)?Summary\s+of\s+findings"),
     ("summary", r"Executive\s+summary"),
@@ -215,12 +217,12 @@ def read_body(
     points_sections = [
         (h, h.end, headings[i + 1].start if i + 1 < len(headings) else len(text))
         for i, h in enumerate(headings)
-        if h.role in ("summary", "priority", "improve", "strengths", "judgement_summary")
+        if h.key in ("summary", "priority", "improve", "strengths", "judgement_summary")
     ]
     bulleted: list[tuple[Heading, int, int]] = []
     for h, start, stop in points_sections:
         inside = [item for item in numbered if start <= item.start < stop]
-        bullets = bullet_points(report, start, stop, skip) if h.role in ("priority", "improve") else []
+        bullets = bullet_points(report, start, stop, skip) if h.key in ("priority", "improve") else []
         # A lone numbered lead-in ("15. ... the local authority should take the following action.")
         # over a bulleted list: the bullets are the points.
         if not inside or (len(inside) == 1 and len(bullets) >= 2):
@@ -233,16 +235,15 @@ def read_body(
             continue
         record.findings.append(finding(report, _KINDS.get(role, "main_finding"), item, section))
     for h, start, stop in bulleted:
-        if h.role in ("summary", "strengths", "judgement_summary"):
-            kind = _KINDS[h.role]
-            section = h.label if h.role != "judgement_summary" else _role_at(headings, h.start)[1]
+        if h.key in ("summary", "strengths", "judgement_summary"):
+            kind = _KINDS[h.key]
+            section = h.text if h.key != "judgement_summary" else _role_at(headings, h.start)[1]
             for item in _summary_items(report, start, stop, furniture):
-                summary, item = _drop_trailing_subheading(collapse(text[item.start : item.end]), item, text)
-                record.findings.append(finding(report, kind, item, section, summary))
+                record.findings.append(finding(report, kind, _drop_trailing_subheading(item, text), section))
             continue
-        for item, point in bullet_points(report, start, stop, skip):
-            point, item = _drop_trailing_subheading(point, item, text)
-            record.findings.append(finding(report, _KINDS[h.role], item, h.label, point))
+        for item in bullet_points(report, start, stop, skip):
+            item = _drop_trailing_subheading(item, text)
+            record.findings.append(finding(report, _KINDS[h.key], item, h.text))
     # Reading order (sort is stable), and the points as their findings quote them.
     record.findings.sort(key=lambda f: f.span.start)
     record.improvement_points = [f.text for f in record.findings if f.kind in _POINT_KINDS]
@@ -267,7 +268,7 @@ def _clamp(text: str, item: Item, heading_starts: list[int]) -> Item:
     end = cut
     while end > item.start and text[end - 1].isspace():
         end -= 1
-    return Item(item.start, end, item.number)
+    return item.cut(end)
 
 
 def _role_at(headings: list[Heading], offset: int) -> tuple[str, str | None]:
@@ -277,16 +278,16 @@ def _role_at(headings: list[Heading], offset: int) -> tuple[str, str | None]:
     for h in headings:
         if h.start > offset:
             break
-        if h.role == "judgement":
-            section = h.label
+        if h.key == "judgement":
+            section = h.text
             role = "findings"
-        elif h.role in ("findings", "judgement_summary"):
+        elif h.key in ("findings", "judgement_summary"):
             if role != "findings":  # findings outside any judgement section (a standalone LSCB review)
-                section = h.label
+                section = h.text
             role = "findings"
         else:
-            role = h.role
-            section = h.label
+            role = h.key
+            section = h.text
     return role, section
 
 
@@ -308,8 +309,8 @@ def _summary_items(report: ReportText, start: int, end: int, furniture: list[tup
             continue
         if len(body) < 80 and not re.search(r"[.!?]$", body):
             continue  # a subheading
-        glyph = re.match(r"[\uf000-\uf0ff\u2022\u25aa\u25fc]\s*", body)
-        a = p.start + (glyph.end() if glyph else 0)
+        marker = bullet_at(report.text, p.start, p.end)
+        a = marker.end() if marker else p.start
         if items and body[:1].islower() and report.text[items[-1].end : p.start].strip() == "":
             items[-1] = Item(items[-1].start, p.end)
             continue
@@ -317,14 +318,14 @@ def _summary_items(report: ReportText, start: int, end: int, furniture: list[tup
     return items
 
 
-def _drop_trailing_subheading(point: str, item: Item, text: str) -> tuple[str, Item]:
-    m = _TRAILING_SUBHEADING_RE.search(point)
+def _drop_trailing_subheading(item: Item, text: str) -> Item:
+    """The item without a subheading printed at its end."""
+    m = _TRAILING_SUBHEADING_RE.search(item.text(text))
     if not m:
-        return point, item
+        return item
     tail = m.group(0).strip()
     span_text = text[item.start : item.end]
     cut = span_text.rstrip().rfind(tail)
     if cut <= 0:
-        return point, item
-    new_end = item.start + len(span_text[:cut].rstrip())
-    return point[: m.start()].rstrip(), Item(item.start, new_end, item.number)
+        return item
+    return item.cut(item.start + len(span_text[:cut].rstrip()))

@@ -10,7 +10,7 @@ from ofsted_kg.loaders import area_send, detect
 from ofsted_kg.loaders.document import load, load_bytes
 from ofsted_kg.loaders.errors import ExtractionFailed
 from ofsted_kg.loaders.extract import extract_bytes, extract_path
-from ofsted_kg.loaders.sections import clean
+from ofsted_kg.loaders.passages import quote
 from report_gold import CONTRACT_KEYS, gold_files
 from report_gold import gold as read_gold
 
@@ -68,7 +68,7 @@ def test_findings_quote_the_report_text(extracted, name: str) -> None:
     for f in record.findings:
         quoted = record.text[f.span.start : f.span.end]
         assert quoted == quoted.strip() and quoted
-        assert f.text == clean(quoted)
+        assert f.text == quote(quoted)
         assert f.span.page == doc.report.page_at(f.span.start)
         assert not FURNITURE_RE.search(f.text), f.text
         assert not f.text.startswith(("Areas for improvement", "Responsible body", "◼", "•", "▪"))
@@ -164,7 +164,7 @@ def test_without_positions_rows_fall_back_to_paragraphs() -> None:
     actions = [f for f in record.findings if f.kind == "area_for_priority_action"]
     assert actions and all(f.responsible_body in bodies for f in actions)
     for point in record.improvement_points:
-        assert clean(point) in clean(doc.report.text)
+        assert quote(point) in quote(doc.report.text)
 
 
 def test_team_labels_decide_roles_and_leads() -> None:

@@ -27,7 +27,7 @@ from . import dates, people
 from .authorities import resolve
 from .document import ReportText
 from .errors import ExtractionFailed
-from .passages import BACK_MATTER_RE, bullet_points, finding, numbered_paragraphs, paragraphs
+from .passages import BACK_MATTER_RE, bullet_points, finding, items, numbered_paragraphs
 from .record import Authority, Inspector, Record, SourceInfo
 
 GRADE_RE = r"(?P<grade>outstanding|good|requires\s+improvement(?:\s+to\s+be\s+good)?|inadequate)"
@@ -141,7 +141,7 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
 
     # Headline findings: the summary paragraphs between the table and "What needs to improve".
     summary_end = improve.start() if improve else (sections[0][1] if sections else body_end)
-    for item in paragraphs(report, table_end, summary_end):
+    for item in items(report, table_end, summary_end):
         record.findings.append(finding(report, "headline", item))
     if improve:
         points_end = sections[0][1] if sections else body_end

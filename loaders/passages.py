@@ -187,15 +187,19 @@ def _is_footnote(piece: str) -> bool:
     return bool(FOOTNOTE_RE.match(piece) or _FOOTNOTE_MARK_RE.fullmatch(piece))
 
 
-def items(report: ReportText, start: int, end: int) -> list[Item]:
-    """The paragraphs and bulleted points between two offsets (letters, area SEND reports).
+def items(report: ReportText, start: int, end: int, skip: re.Pattern[str] | None = None) -> list[Item]:
+    """The paragraphs and bulleted points between two offsets.
 
     A paragraph that neither follows a finished sentence nor starts a new point continues the
-    one before it (a point broken by a page boundary or a badly spaced line).
+    one before it (a point broken by a page boundary or a badly spaced line). Page-foot
+    footnotes, lone footnote markers and paragraphs matching `skip` are left out, also from
+    inside an item.
     """
     text = report.text
     out: list[Item] = []
     for a, b in pieces(text, start, end):
+        if _is_footnote(text[a:b]) or (skip is not None and skip.fullmatch(text, a, b)):
+            continue
         marker = bullet_at(text, a, b)
         if marker:
             a = marker.end()
@@ -205,26 +209,11 @@ def items(report: ReportText, start: int, end: int) -> list[Item]:
         if (
             previous is not None
             and not marker
-            and (text[a].islower() or not _TERMINAL_RE.search(text[previous.start : previous.end]))
+            and (text[a].islower() or not _TERMINAL_RE.search(text, previous.start, previous.end))
         ):
-            out[-1] = replace(previous, end=b)
+            out[-1] = replace(previous, end=b, parts=(*previous.parts, (a, b)))
             continue
-        out.append(Item(a, b, bullet=bool(marker)))
-    return out
-
-
-def paragraphs(report: ReportText, start: int, end: int) -> list[Item]:
-    """The text paragraphs between two offsets (a report's summary), a piece starting in lower case
-    joined to the one before. Page-foot footnotes and lone footnote markers ("1") are skipped."""
-    text = report.text
-    out: list[Item] = []
-    for a, b in pieces(text, start, end):
-        if _is_footnote(text[a:b]):
-            continue
-        if out and text[a].islower() and text[out[-1].end : a].strip() == "":
-            out[-1] = replace(out[-1], end=b)
-            continue
-        out.append(Item(a, b))
+        out.append(Item(a, b, bullet=bool(marker), parts=((a, b),)))
     return out
 
 
@@ -241,7 +230,7 @@ def bullet_points(
     points: list[Item] = []
     for a, b in pieces(text, start, end):
         piece = text[a:b]
-        if _is_footnote(piece) or (skip is not None and skip.fullmatch(piece)):
+        if _is_footnote(piece) or (skip is not None and skip.fullmatch(text, a, b)):
             continue
         marker = bullet_at(text, a, b)
         if marker and not is_dash(marker):

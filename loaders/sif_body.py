@@ -15,13 +15,12 @@ from collections import Counter
 
 from .document import Paragraph, ReportText
 from .passages import (
-    FOOTNOTE_RE,
     Heading,
     Item,
-    bullet_at,
     bullet_points,
     collapse,
     finding,
+    items,
     numbered_paragraphs,
 )
 from .record import FindingKind, Record
@@ -103,7 +102,9 @@ _HEADING_RES = tuple(
 # after them (on the same line, in the next paragraph, or a "Key judgement" table header).
 _NEEDS_GRADE = re.compile(r"Leadership,\s+management\s+and\s+governance", re.I)
 _GRADE_PARA_RE = re.compile(rf"(?:Grade\s+\d\s+\()?{GRADE}\)?|Key\s+judgement\s+Judgement\s+grade", re.I)
-_INTRO_RE = re.compile(r".{0,120}:$")  # "Children's services in X require improvement because:"
+# Summary paragraphs that are not findings: a lead-in line ("Children's services in X require
+# improvement because:") and a subheading (under 80 characters, no sentence end).
+_SUMMARY_SKIP = (r".{0,120}:", r".{0,78}[^.!?]")
 _TIMING_RE = re.compile(r"(?:Immediately|Within\s+\w+\s+(?:weeks?|months?))\s*:", re.I)
 # A subheading run into the end of a bulleted point ("... reporting arrangements. Practice and policy").
 _TRAILING_SUBHEADING_RE = re.compile(r"(?<=[.;)])\s+[A-Z][\w ,’'&-]{2,60}$")
@@ -206,6 +207,7 @@ def read_body(
     text = report.text
     heading_starts = sorted([h.start for h in headings] + [a for a, _ in furniture])
     skip = _skip_pattern(report, furniture)
+    summary_skip = _summary_skip(skip)
     numbered: list[Item] = []
     pos = body_start
     while True:  # one sequence per report bound into the PDF
@@ -238,7 +240,7 @@ def read_body(
         if h.key in ("summary", "strengths", "judgement_summary"):
             kind = _KINDS[h.key]
             section = h.text if h.key != "judgement_summary" else _role_at(headings, h.start)[1]
-            for item in _summary_items(report, start, stop, furniture):
+            for item in items(report, start, stop, summary_skip):
                 record.findings.append(finding(report, kind, _drop_trailing_subheading(item, text), section))
             continue
         for item in bullet_points(report, start, stop, skip):
@@ -297,25 +299,9 @@ def _skip_pattern(report: ReportText, furniture: list[tuple[int, int]]) -> re.Pa
     return re.compile("|".join([_TIMING_RE.pattern, *heads]), re.I)
 
 
-def _summary_items(report: ReportText, start: int, end: int, furniture: list[tuple[int, int]]) -> list[Item]:
-    """Headline paragraphs and bullets of a summary, without subheadings, lead-in lines and running heads."""
-    items: list[Item] = []
-    heads = {a for a, _ in furniture}
-    for p in report.paragraphs:
-        if p.start < start or p.end > end or p.start in heads:
-            continue
-        body = p.text.strip()
-        if FOOTNOTE_RE.match(body) or _INTRO_RE.fullmatch(body) or _TIMING_RE.fullmatch(body):
-            continue
-        if len(body) < 80 and not re.search(r"[.!?]$", body):
-            continue  # a subheading
-        marker = bullet_at(report.text, p.start, p.end)
-        a = marker.end() if marker else p.start
-        if items and body[:1].islower() and report.text[items[-1].end : p.start].strip() == "":
-            items[-1] = Item(items[-1].start, p.end)
-            continue
-        items.append(Item(a, p.end))
-    return items
+def _summary_skip(skip: re.Pattern[str]) -> re.Pattern[str]:
+    """Paragraphs a summary skips: those a list of points skips, lead-in lines and subheadings."""
+    return re.compile("|".join([skip.pattern, *_SUMMARY_SKIP]), re.I)
 
 
 def _drop_trailing_subheading(item: Item, text: str) -> Item:

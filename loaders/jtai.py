@@ -19,8 +19,8 @@ from . import authorities, dates, people
 from .document import ReportText
 from .errors import ExtractionFailed
 from .letter_parts import LetterParts, addressee, letter_parts
-from .passages import Heading, find_headings, findings_from, items, pieces, section_bounds
-from .record import Finding, FindingKind, Inspector, Inspectorate, InspectorRole, Record, SourceInfo
+from .passages import find_headings, pieces, section_findings
+from .record import FindingKind, Inspector, Inspectorate, InspectorRole, Record, SourceInfo
 
 FRAMEWORK = "jtai-2016"
 
@@ -86,7 +86,7 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
         raise ExtractionFailed("no inspection dates in the opening paragraphs")
 
     headings = find_headings(report, HEADINGS)
-    findings = _findings(report, headings, parts.body_end)
+    findings = section_findings(report, headings, SECTIONS, parts.body_end)
     groups = _address_groups(report, parts)
     lines = [line for group in groups for line in group]
     return Record(
@@ -187,15 +187,4 @@ def signatories(lines: list[str]) -> list[Inspector]:
         out.append(Inspector(name=name, lead=False, role=role, inspectorate=body))
         pending = None
         title_at = i + 1
-    return out
-
-
-def _findings(report: ReportText, headings: list[Heading], stop: int) -> list[Finding]:
-    out: list[Finding] = []
-    for key, kind, section in SECTIONS:
-        bounds = section_bounds(headings, key, stop)
-        if not bounds:
-            continue
-        out.extend(findings_from(report, kind, items(report, bounds[0], min(bounds[1], stop)), section))
-    out.sort(key=lambda f: f.span.start)
     return out

@@ -18,8 +18,8 @@ from . import authorities, dates, people, visit_focus
 from .document import ReportText
 from .errors import ExtractionFailed
 from .letter_parts import LetterParts, address_lines, addressee, letter_parts
-from .passages import Heading, find_headings, findings_from, items, pieces, section_bounds
-from .record import Finding, FindingKind, Recipient, Record, SourceInfo
+from .passages import Heading, find_headings, items, pieces, section_bounds, section_findings
+from .record import FindingKind, Recipient, Record, SourceInfo
 
 FRAMEWORK_BY_YEAR = ((2023, "ilacs-2023"), (2018, "ilacs-2018"))
 
@@ -83,7 +83,7 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
     inspectors = people.mark_lead(inspectors, signer)
 
     headings = find_headings(report, HEADINGS)
-    findings = _findings(report, headings, parts.body_end)
+    findings = section_findings(report, headings, SECTIONS, parts.body_end, CLOSING_RE)
     recipient = _recipient(report, parts)
     focus = _focus(report, headings, parts.body_end)
     return Record(
@@ -152,15 +152,3 @@ def _focus(report: ReportText, headings: list[Heading], stop: int) -> str | None
     if bullets:
         return "; ".join(bullets)
     return its[0].text(report.text) if its else None
-
-
-def _findings(report: ReportText, headings: list[Heading], stop: int) -> list[Finding]:
-    out: list[Finding] = []
-    for key, kind, section in SECTIONS:
-        bounds = _bounds(headings, key, stop)
-        if not bounds:
-            continue
-        its = [i for i in items(report, *bounds) if not CLOSING_RE.match(report.text[i.start : i.end])]
-        out.extend(findings_from(report, kind, its, section))
-    out.sort(key=lambda f: f.span.start)
-    return out

@@ -125,12 +125,6 @@ def finding(
     )
 
 
-def findings_from(
-    report: ReportText, kind: FindingKind, items: Iterable[Item], section: str | None = None
-) -> list[Finding]:
-    return [finding(report, kind, it, section) for it in items]
-
-
 # ---------------------------------------------------------------------------------- headings
 
 
@@ -161,6 +155,30 @@ def section_bounds(headings: list[Heading], key: str, text_end: int) -> tuple[in
             end = headings[i + 1].start if i + 1 < len(headings) else text_end
             return h.end, end
     return None
+
+
+def section_findings(
+    report: ReportText,
+    headings: list[Heading],
+    sections: Iterable[tuple[str, FindingKind, str]],
+    stop: int,
+    leave_out: re.Pattern[str] | None = None,
+) -> list[Finding]:
+    """The findings of a letter's sections, in reading order.
+
+    `sections` are (heading key, finding kind, section name); each section's items end by `stop`
+    (the letter's sign-off). Items whose text `leave_out` matches at its start are not findings.
+    """
+    out: list[Finding] = []
+    for key, kind, section in sections:
+        bounds = section_bounds(headings, key, stop)
+        if not bounds:
+            continue
+        for it in items(report, bounds[0], min(bounds[1], stop)):
+            if leave_out is None or not leave_out.match(report.text[it.start : it.end]):
+                out.append(finding(report, kind, it, section))
+    out.sort(key=lambda f: f.span.start)
+    return out
 
 
 # -------------------------------------------------------------------- paragraphs and points

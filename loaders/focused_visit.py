@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from . import authorities, dates, people, visit_focus
 from .document import ReportText
 from .errors import ExtractionFailed
+from .letter_parts import ROLE_WORD_RE
 from .passages import Item, bullet_at, finding, number_at
 from .record import DocumentType, Finding, Inspector, Recipient, Record, SourceInfo
 
@@ -167,9 +168,6 @@ def _sentences(text: str) -> list[str]:
     return re.split(r"(?<=[.])\s+(?=[A-Z])", text)
 
 
-_ROLE_WORD_RE = re.compile(
-    r"\b(?:Director|Executive|Chief|Manager|Head|Officer|Commissioner|Lead|Deputy|Corporate|Strategic|DCS)\b"
-)
 _ORG_RE = re.compile(
     r"\b(?:Council|London Borough|Royal Borough|Trust|Town Hall|County Hall|Civic|House|Directorate|PO Box)\b"
     r"|^\d"
@@ -196,7 +194,7 @@ def _recipient(report: ReportText, blocks: list[Block], title_index: int) -> Rec
             if role_lines and (line[:1].islower() or line.startswith("and ")):
                 role_lines.append(line)  # "Director of Children's Services" + "and Chief Executive"
                 continue
-            if role_inline.strip() or not _ROLE_WORD_RE.search(line) or _ORG_RE.search(line):
+            if role_inline.strip() or not ROLE_WORD_RE.search(line) or _ORG_RE.search(line):
                 break
             role_lines.append(line)
         role = " ".join(role_lines).strip(" ,") or None

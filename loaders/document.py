@@ -32,7 +32,7 @@ import os
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import CorruptPDF, EmptyDocument, EncryptedPDF, GarbledText, NotAPDF, NoTextLayer, TooLarge
@@ -462,7 +462,42 @@ def _text_lines(data: bytes) -> list[list[Line]]:
             lines.append(Line(clean, number, gap_before=blank))
             blank = False
         pages.append(lines)
-    return [p for p in pages if p] or [[]]
+    pages = [p for p in pages if p] or [[]]
+    if not any(ln.gap_before for lines in pages for ln in lines[1:]):
+        pages = [_inferred_gaps(lines) for lines in pages]
+    return pages
+
+
+# The end of a sentence at the end of a line: a closing bracket alone is not one.
+_SENTENCE_END_RE = re.compile(r"[.!?:;][”’'\")]*$")
+
+
+def _inferred_gaps(lines: list[Line]) -> list[Line]:
+    """A text with no blank line anywhere between its lines (a letter pasted from a browser or a
+    PDF viewer), its paragraph breaks inferred.
+
+    A line opens a paragraph when it is a bullet, or when the line before stopped short of the
+    text's width (its first word would have fitted there); in a paste of whole paragraphs, one
+    a line, also after a line that ends a sentence. A line carrying on an unfinished sentence in
+    lower case never does. In text wrapped to a width (most lines near it), a sentence ending at
+    a full line is not taken for a paragraph's end.
+    """
+    if len(lines) < 2:
+        return lines
+    lengths = sorted(len(ln.text) for ln in lines)
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    wrapped = sum(1 for n in lengths if n >= 0.75 * width) > 0.5 * len(lengths)
+    out = [lines[0]]
+    for prev, ln in zip(lines, lines[1:], strict=False):
+        if BULLET_RE.match(ln.text):
+            gap = True
+        elif _continues(prev.text, ln.text):
+            gap = False
+        else:
+            fits = len(prev.text) + 1 + len(ln.text.split(" ", 1)[0]) <= width
+            gap = fits or (not wrapped and bool(_SENTENCE_END_RE.search(prev.text)))
+        out.append(replace(ln, gap_before=gap))
+    return out
 
 
 # ------------------------------------------------------------------------------ furniture

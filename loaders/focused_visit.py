@@ -174,16 +174,32 @@ _ORG_RE = re.compile(
 )
 
 
-def _recipient(report: ReportText, blocks: list[Block], title_index: int) -> Recipient | None:
-    """The addressee from the address block's printed lines: first line the name, then job-title lines."""
-    salutation = next((b.text for b in blocks[:title_index] if b.text.startswith("Dear ")), None)
-    candidates: list[Recipient] = []
-    for block in blocks[1:title_index]:
+def _address_groups(report: ReportText, blocks: list[Block]) -> list[list[str]]:
+    """The printed lines of each address block before the salutation.
+
+    A run of one-line blocks is one block: in a letter pasted without blank lines every line of
+    the address came out as a paragraph of its own."""
+    groups: list[list[str]] = []
+    single = False
+    for block in blocks:
         if block.text.startswith(("Dear ", "Copy to")):
             break
         lines = [ln.text for ln in report.lines if block.start <= ln.start < block.end]
         if not lines:
             continue
+        if single and len(lines) == 1:
+            groups[-1].extend(lines)
+        else:
+            groups.append(lines)
+        single = len(lines) == 1
+    return groups
+
+
+def _recipient(report: ReportText, blocks: list[Block], title_index: int) -> Recipient | None:
+    """The addressee from the address block's printed lines: first line the name, then job-title lines."""
+    salutation = next((b.text for b in blocks[:title_index] if b.text.startswith("Dear ")), None)
+    candidates: list[Recipient] = []
+    for lines in _address_groups(report, blocks[1:title_index]):
         first = lines[0]
         name_part, _, role_inline = first.partition(",")
         name = people.clean_name(name_part)

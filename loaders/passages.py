@@ -6,7 +6,7 @@ Each passage is an `Item`, [start, end) offsets into the report text, and `findi
 Finding that quotes it: its span is exactly `report.text[start:end]` (trimmed), its page the page
 that offset was printed on, and its text `quote()` of what it spans: each text paragraph's
 leading bullet marker dropped, bullet glyphs left inside the text turned into spaces, whitespace
-collapsed. A bulleted point broken by a page-foot footnote quotes only its own pieces
+collapsed. A paragraph or point broken by a page-foot footnote quotes only its own pieces
 (`Item.parts`).
 
 The report text does not always keep one printed paragraph per text paragraph: a paragraph broken
@@ -92,8 +92,8 @@ class Item:
     end: int
     number: int | None = None  # a numbered paragraph's printed number
     bullet: bool = False  # printed as a bulleted point
-    # The stretches of [start, end) the passage is made of, when it leaves something out (a
-    # page-foot footnote or running head printed inside a bulleted point).
+    # The text paragraphs of [start, end) the passage is made of (empty: all of it); what lies
+    # between them (a page-foot footnote, a running head) is not quoted.
     parts: tuple[tuple[int, int], ...] = ()
 
     def text(self, report_text: str) -> str:

@@ -28,6 +28,7 @@ from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SDO, SKOS, TIME, XSD
 
 from ofsted_kg import __version__, iris, vocabulary
 from ofsted_kg.namespace import OA, OKG
+from ofsted_kg.rdf_io import PREFIXES, nt_term
 from ofsted_kg.summary import ThemeTallies, count_themes
 
 from . import authorities
@@ -99,22 +100,9 @@ class Triples:
         return graph
 
     def ntriples(self) -> bytes:
-        return "".join(f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in self._triples).encode("utf-8")
-
-
-_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-
-
-def _nt(term: URIRef | Literal) -> str:
-    """A term in N-Triples syntax (IRIs here are minted by ofsted_kg.iris or are vocabulary terms)."""
-    if isinstance(term, Literal):
-        lexical = f'"{str(term).translate(_NT_ESCAPES)}"'
-        if term.language:
-            return f"{lexical}@{term.language}"
-        if term.datatype is not None and term.datatype != XSD.string:
-            return f"{lexical}^^<{term.datatype}>"
-        return lexical
-    return f"<{term}>"
+        return "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in self._triples).encode(
+            "utf-8"
+        )
 
 
 @dataclass
@@ -267,10 +255,6 @@ def record_to_graph(record: Record, *, software_version: str = __version__) -> D
     return _Builder(record, software_version).build()
 
 
-def record_to_dataset(record: Record, *, software_version: str = __version__) -> Dataset:
-    return record_to_graph(record, software_version=software_version).dataset()
-
-
 def inspection_of(record: Record) -> URIRef:
     """The inspection a record's document reports on (its authority, type and visit dates)."""
     if record.source is None:
@@ -348,6 +332,8 @@ class _Builder:
         g.add((r, OKG.pageCount, Literal(rec.source.pages)))
         g.add((r, OKG.mediaType, Literal(rec.source.media_type)))
         g.add((r, OKG.text, Literal(rec.text)))
+        for correction in rec.corrections:  # a value printed wrongly and recorded corrected
+            g.add((r, SKOS.editorialNote, Literal(correction.note())))
         g.add((r, PROV.wasGeneratedBy, self.inspection))
         if rec.recipient and (rec.recipient.name or rec.recipient.role):
             person = iris.recipient(self.sha)
@@ -390,6 +376,18 @@ class _Builder:
             g.add((i, OKG.visitFocus, Literal(rec.visit_focus)))
         if rec.series_number is not None:
             g.add((i, OKG.seriesNumber, Literal(rec.series_number)))
+        for area in rec.visit_focus_areas:
+            g.add((i, OKG.visitFocusArea, _concept(OKG.VisitFocusScheme, area, "visit focus area")))
+        for n, due in enumerate(rec.next_inspections, start=1):
+            node = iris.next_inspection(i, n)
+            g.add((i, OKG.nextInspection, node))
+            g.add((node, RDF.type, OKG.ExpectedInspection))
+            g.add((node, OKG.expectedKind, Literal(due.kind)))
+            g.add((node, OKG.dueFrom, _date(due.due_from, "due from")))
+            g.add((node, OKG.dueBy, _date(due.due_by, "due by")))
+            g.add((node, OKG.statedInterval, Literal(due.interval)))
+            g.add((node, OKG.approximate, Literal(due.approximate)))
+            g.add((node, OKG.statement, Literal(due.statement)))
         inspectorates = {"ofsted"} | {person.inspectorate for person in rec.inspectors}
         if rec.document_type == "area_send_inspection":
             inspectorates.add("cqc")
@@ -580,15 +578,5 @@ def authorities_graph() -> Graph:
 
 
 def _bind_prefixes(graph: Graph) -> None:
-    for prefix, namespace in (
-        ("okg", str(OKG._NS)),
-        ("oa", str(OA._NS)),
-        ("org", str(ORG)),
-        ("prov", str(PROV)),
-        ("time", str(TIME)),
-        ("schema", str(SDO)),
-        ("dcterms", str(DCTERMS)),
-        ("skos", str(SKOS)),
-        ("id", iris.BASE),
-    ):
+    for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)

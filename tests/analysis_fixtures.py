@@ -13,11 +13,12 @@ from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS
 
 from ofsted_kg import iris
+from ofsted_kg.rdf_io import PREFIXES
 from ofsted_kg.store import EmbeddedStore
 
-OKG = Namespace(iris.ONTOLOGY)
-OA = Namespace("http://www.w3.org/ns/oa#")
-SCHEMA = Namespace("http://schema.org/")
+OKG = Namespace(PREFIXES["okg"])
+OA = Namespace(PREFIXES["oa"])
+SCHEMA = Namespace(PREFIXES["schema"])
 
 THEMES = {
     "supervision-and-management-oversight": "Supervision and management oversight",

@@ -348,7 +348,7 @@ def test_cli_analyse_and_related(real, capsys: pytest.CaptureFixture[str]) -> No
             assert main(["--store", store, "analyse", analysis, "--format", "csv"]) == 0
             assert len(capsys.readouterr().out.splitlines()) > 2
         assert main(["--store", store, "related", "--authority", "Atlantis"]) == 2
-        assert "no authority named 'Atlantis'" in capsys.readouterr().err
+        assert "no authority called 'Atlantis'" in capsys.readouterr().err
         assert main(["--store", store, "related", "--finding", "finding 12"]) == 2
         assert "is not an absolute IRI" in capsys.readouterr().err
         assert main(["--store", store + "-typo", "analyse", "themes"]) == 3

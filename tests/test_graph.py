@@ -23,9 +23,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_isomorphic
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS
 
-from ofsted_kg import golden, iris
+from ofsted_kg import iris
 from ofsted_kg.namespace import OA, OKG
-from ofsted_kg.ontology_docs import peterborough_example
+from tools import golden
+from tools.ontology_docs import peterborough_example
 
 BUILT_INS = {RDF.type, RDFS.label}  # OWL's own: not declared by any ontology
 # rdflib namespaces that warn on unknown attributes stay behind `ns.` (pytest probes module globals).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV
 from rdflib.plugins.sparql import prepareQuery
 
-from ofsted_kg import api, iris
+from ofsted_kg import api, iris, rdf_io
 from ofsted_kg.named_queries import QueryUsageError, get_query, named_queries, parse_query
 from ofsted_kg.namespace import OKG
+from ofsted_kg.rdf_io import PREFIXES
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "letters"
@@ -242,3 +244,31 @@ def test_table_header_names_projected_columns() -> None:
     for named in named_queries().values():
         for column in named.table_columns:
             assert f"?{column}" in named.text, (named.name, column)
+
+
+def _prefix_lines(text: str) -> list[tuple[str, str]]:
+    return re.findall(r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", text, re.IGNORECASE | re.MULTILINE)
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((ROOT / "queries").glob("*.rq")) + sorted((ROOT / "tests" / "direct_queries").glob("*.rq")),
+    ids=lambda p: p.name,
+)
+def test_every_prefix_in_the_queries_is_the_projects(path: Path) -> None:
+    """One prefix table (rdf_io.PREFIXES, generated from the ontology): a query declaring
+    `schema:` as http://schema.org/ silently matched nothing, since the data uses https."""
+    declared = _prefix_lines(path.read_text(encoding="utf-8"))
+    assert declared, f"{path.name} declares no prefixes"
+    for name, iri in declared:
+        assert PREFIXES.get(name) == iri, f"{path.name}: PREFIX {name}: <{iri}> is not the project's"
+
+
+def test_inspector_names_come_from_schema_name(kg: api.KnowledgeGraph) -> None:
+    """The inspectors' names are read through schema:name, not only the rdfs:label fallback."""
+    rows = kg.sparql(
+        rdf_io.sparql_prefixes() + "SELECT ?name WHERE { ?i a okg:Inspector ; schema:name ?name }"
+    )
+    assert rows, "no inspector has a schema:name with the project's schema: prefix"
+    visits = {r.inspectorName for r in kg.query("select_inspector_visits")}
+    assert visits == {r.name for r in rows}

@@ -15,8 +15,8 @@ from rdflib.namespace import RDF, SH
 
 from ofsted_kg import iris
 from ofsted_kg.namespace import OA, OKG, PROV
-from ofsted_kg.ontology_docs import peterborough_example
 from ofsted_kg.validate import ShaclOutcome, Validator, validate_graph
+from tools.ontology_docs import peterborough_example
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "letters"
 HAS_EXTRACTOR = importlib.util.find_spec("ofsted_kg.loaders.extract") is not None

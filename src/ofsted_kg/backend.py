@@ -5,8 +5,8 @@ default) and any SPARQL 1.1 endpoint (`ofsted_kg.remote.RemoteStore`). Commands 
 API only ever talk to this interface, so every command works unchanged on either.
 
 Terms crossing this interface are rdflib terms (URIRef, Literal, BNode); each backend converts
-at its own boundary. Query parameters are always bound by the backend (pyoxigraph
-substitutions, or a VALUES block built from `.n3()` terms), never formatted into the text.
+at its own boundary. Query parameters are always bound by the backend (a VALUES block of terms
+written by pyoxigraph, ofsted_kg.sparql_bindings), never formatted into the text.
 """
 
 from __future__ import annotations
@@ -20,17 +20,12 @@ import pyoxigraph as ox
 from rdflib.term import Identifier, URIRef
 
 from .errors import StoreError
+from .rdf_io import RDF_FORMATS
 
 __all__ = ["EXPORT_FORMATS", "Backend", "GraphChange", "SelectResult", "StoreError", "change_update"]
 
-# Export formats: name -> (rdflib/oxigraph format key, whether it carries graph names).
-EXPORT_FORMATS = {
-    "turtle": "turtle",
-    "trig": "trig",
-    "nt": "nt",
-    "nq": "nq",
-    "jsonld": "jsonld",
-}
+# Export formats: the names of ofsted_kg.rdf_io.RDF_FORMATS.
+EXPORT_FORMATS = tuple(RDF_FORMATS)
 
 
 @dataclass(frozen=True)
@@ -76,7 +71,7 @@ def change_update(change: GraphChange) -> str:
 def _canonical_ntriples(graph: URIRef, data: bytes) -> str:
     try:
         triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
-        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
     except SyntaxError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "syntax error"
         raise ValueError(f"invalid N-Triples for {graph}: {first}") from exc

@@ -149,10 +149,10 @@ class CopyState:
             name = _FIELD_OF.get(str(row["property"]))
             if name is not None and row["sha"] is not None and row["value"] is not None:
                 values[str(row["sha"])][name].add(str(row["value"]))
-        for sha, fields in values.items():
-            if sha in copies:
+        for sha_key, fields in values.items():
+            if sha_key in copies:
                 provenance = Provenance(**{k: tuple(sorted(v)) for k, v in fields.items()})
-                copies[sha] = replace(copies[sha], provenance=provenance)
+                copies[sha_key] = replace(copies[sha_key], provenance=provenance)
         primary = {
             URIRef(str(row["inspection"])): URIRef(str(row["primary"]))
             for row in backend.select(_PRIMARIES).rows

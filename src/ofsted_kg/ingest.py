@@ -23,12 +23,14 @@ import importlib.resources
 import logging
 import os
 import signal
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
@@ -113,25 +115,56 @@ Builder = Callable[[str, Provenance], "Built | Failed"]
 
 
 def find_documents(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Document files under the given files and folders (sorted), and paths that do not exist."""
+    """Document files under the given files and folders (sorted), and the paths that failed with why.
+
+    A failure is a path that does not exist, one this user may not reach (a file inside a folder
+    it cannot enter), or a folder it cannot list, given or met on the way down: each is named with
+    its reason and counts as a failed input, while everything else is still found.
+    """
     found: list[Path] = []
-    missing: list[tuple[str, str]] = []
+    failed: list[tuple[str, str]] = []
     for given in paths:
         path = Path(given)
-        if path.is_dir():
-            found.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file()
-                and p.suffix.lower() in DOCUMENT_SUFFIXES
-                and p.name.lower() not in IGNORED_NAMES
-            )
-        elif path.is_file():
-            found.append(path)  # named explicitly: the extractor says why if it cannot read it
+        try:
+            mode = path.stat().st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            failed.append((str(given), "no such file or folder"))
+            continue
+        except OSError as exc:
+            failed.append((str(given), _os_reason(exc)))
+            continue
+        if stat.S_ISDIR(mode):
+            found.extend(_documents_under(path, failed))
         else:
-            missing.append((str(given), "no such file or folder"))
+            found.append(path)  # named explicitly: the extractor says why if it cannot read it
     unique = list(dict.fromkeys(found))
-    return unique, missing
+    return unique, failed
+
+
+def _documents_under(folder: Path, failed: list[tuple[str, str]]) -> list[Path]:
+    """Document files below `folder`, sorted; folders that cannot be listed are added to `failed`."""
+
+    def unreadable(exc: OSError) -> None:
+        failed.append((str(exc.filename or folder), f"cannot read this folder ({_os_reason(exc)})"))
+
+    out: list[Path] = []
+    for root, _dirs, files in os.walk(folder, onerror=unreadable):
+        for name in files:
+            candidate = Path(root, name)
+            if candidate.suffix.lower() not in DOCUMENT_SUFFIXES or name.lower() in IGNORED_NAMES:
+                continue
+            try:
+                if candidate.is_file():  # a symbolic link to a file counts; a dangling one does not
+                    out.append(candidate)
+            except OSError as exc:
+                failed.append((str(candidate), _os_reason(exc)))
+    return sorted(out)
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return " ".join((exc.strerror or str(exc)).split()) or type(exc).__name__
 
 
 def file_sha256(path: Path) -> str:
@@ -191,7 +224,7 @@ def ontology_ntriples() -> tuple[bytes, str]:
             data = entry.read_bytes()
             digest.update(entry.name.encode() + b"\0" + data)
             triples.extend(ox.parse(data, format=ox.RdfFormat.TURTLE))
-    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
+    text = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"") if triples else b""
     return text, f"sha256:{digest.hexdigest()}"
 
 
@@ -413,8 +446,8 @@ def _run(builder: Builder, work: list[_Job], jobs: int | None) -> Iterator[Built
     in_flight: dict[Future, _Job] = {}
     try:
         while True:
-            while len(in_flight) < 2 * jobs and (job := next(pending, None)) is not None:
-                in_flight[executor.submit(builder, job.path, job.provenance)] = job
+            while len(in_flight) < 2 * jobs and (queued := next(pending, None)) is not None:
+                in_flight[executor.submit(builder, queued.path, queued.provenance)] = queued
             if not in_flight:
                 return
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
@@ -456,7 +489,7 @@ class _NoBar:
     def close(self) -> None: ...
 
 
-def _progress_bar(total: int, *, enabled: bool) -> object:
+def _progress_bar(total: int, *, enabled: bool) -> Any:
     if not enabled or total == 0 or not sys.stderr.isatty():
         return _NoBar()
     from tqdm import tqdm

@@ -174,6 +174,11 @@ def judgement(inspection_iri: URIRef, area: str) -> URIRef:
     return URIRef(f"{inspection_iri}/judgement/{slug(area)}")
 
 
+def next_inspection(inspection_iri: URIRef, position: int) -> URIRef:
+    """The n-th (1-based) following inspection a report states, in the order it states them."""
+    return URIRef(f"{inspection_iri}/next/{position}")
+
+
 def finding(inspection_iri: URIRef, position: int) -> URIRef:
     """A finding by its position among the inspection's findings (read from its primary report)."""
     return URIRef(f"{inspection_iri}/finding/{position:03d}")

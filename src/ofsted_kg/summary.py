@@ -217,10 +217,11 @@ def stored(backend: Backend, authority: URIRef) -> AuthorityCounts:
     theme_of = {iri: notation for notation, iri in vocabulary.notations(OKG.ThemeScheme).items()}
     polarity_of = {iri: notation for notation, iri in vocabulary.notations(OKG.PolarityScheme).items()}
     for row in backend.select(_ROWS, {"graph": iris.summary_graph(authority)}).rows:
-        theme = theme_of.get(row["theme"], str(row["theme"]))  # type: ignore[arg-type]
+        theme_iri, polarity_iri = row["theme"], row.get("polarity")
+        theme = theme_of.get(URIRef(str(theme_iri)), str(theme_iri))
         findings = int(str(row["findings"]))
-        if row.get("polarity") is not None:
-            polarities[(theme, polarity_of.get(row["polarity"], str(row["polarity"])))] = findings  # type: ignore[arg-type]
+        if polarity_iri is not None:
+            polarities[(theme, polarity_of.get(URIRef(str(polarity_iri)), str(polarity_iri)))] = findings
         else:
             themes[theme] = (findings, int(str(row.get("inspections") or 0)))
     return AuthorityCounts(themes, polarities)

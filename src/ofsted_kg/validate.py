@@ -161,8 +161,8 @@ def split_inspections(graph: Graph) -> tuple[dict[URIRef, Graph], Graph]:
         if str(inspection).startswith(iris.INSPECTION_PREFIX):
             owners[str(inspection)] = iris.inspection_graph(URIRef(str(inspection)))
     for report, sha in graph.subject_objects(OKG.sha256):
-        inspection = graph.value(report, PROV.wasGeneratedBy)
-        owner = owners.get(str(inspection)) if inspection is not None else None
+        generated_by = graph.value(report, PROV.wasGeneratedBy)
+        owner = owners.get(str(generated_by)) if generated_by is not None else None
         owners[str(report)] = owner if owner is not None else iris.report_graph(str(sha))
     units: dict[URIRef, Graph] = {name: Graph() for name in set(owners.values())}
     rest = Graph()

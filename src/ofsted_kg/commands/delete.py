@@ -6,7 +6,9 @@ import argparse
 import sys
 
 from ofsted_kg.connect import open_backend
+from ofsted_kg.errors import InputRejected
 from ofsted_kg.ingest import delete
+from ofsted_kg.loaders.errors import one_line, shown
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,10 +37,13 @@ def run(args: argparse.Namespace) -> int:
     with open_backend(args) as backend:
         summary = delete(backend, args.copies, successors=args.successors)
     for target, reason in summary.failed:
-        print(f"ofsted-kg: {target}: {reason}", file=sys.stderr)
+        print(f"ofsted-kg: {shown(target)}: {one_line(reason)}", file=sys.stderr)
+    parts = [f"deleted {len(summary.pruned)}", f"failed {len(summary.failed)}"]
+    if summary.warnings:
+        parts.append(f"{len(summary.warnings)} warning(s)")
+    line = ", ".join(parts)
+    if summary.failed:
+        raise InputRejected(line)
     if not args.quiet:
-        parts = [f"deleted {len(summary.pruned)}", f"failed {len(summary.failed)}"]
-        if summary.warnings:
-            parts.append(f"{len(summary.warnings)} warning(s)")
-        print("ofsted-kg: " + ", ".join(parts), file=sys.stderr)
-    return 1 if summary.failed else 0
+        print(f"ofsted-kg: {line}", file=sys.stderr)
+    return 0

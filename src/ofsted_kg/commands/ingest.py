@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from ofsted_kg.connect import open_backend
-from ofsted_kg.errors import UsageError
+from ofsted_kg.errors import InputRejected, UsageError
 from ofsted_kg.ingest import ingest
+from ofsted_kg.loaders.errors import one_line, shown
+from ofsted_kg.rejections import RejectionRecord, Rejections
+
+log = logging.getLogger(__name__)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -55,22 +60,40 @@ def run(args: argparse.Namespace) -> int:
             prune=args.prune,
             force=args.force,
         )
-    for path, reason in summary.failed:
-        print(f"ofsted-kg: {path}: {reason}", file=sys.stderr)
+        folder = getattr(backend, "path", None)
+    record = RejectionRecord(folder) if folder is not None else None
+    if record is not None:
+        rejections, hashes = record.sort(summary.failed)
+        record.update(hashes)
+    else:
+        rejections = Rejections(new=list(summary.failed), known=[])
+    for path, reason in rejections.new:
+        print(f"ofsted-kg: {shown(path)}: {one_line(reason)}", file=sys.stderr)
+    for path, reason in rejections.known:
+        log.debug("%s: %s (rejected before, unchanged)", path, reason)
+    loaded = f"loaded {len(summary.loaded)}"
+    if summary.alternates:
+        loaded += f" ({len(summary.alternates)} as further copies of an inspection's report)"
+    parts = [
+        loaded,
+        f"skipped {len(summary.skipped_unchanged)} (unchanged)",
+        f"failed {len(rejections.new)}",
+    ]
+    if rejections.known:
+        count = len(rejections.known)
+        parts.append(
+            f"{count} file{'s' if count != 1 else ''} rejected before and unchanged (-vv lists them)"
+        )
+    if summary.duplicates:
+        parts.append(f"{len(summary.duplicates)} same content as another file given")
+    if args.prune:
+        parts.append(f"pruned {len(summary.pruned)}")
+    if summary.warnings:
+        parts.append(f"{len(summary.warnings)} warning(s)")
+    line = ", ".join(parts)
+    if summary.failed:
+        # Still exit 1: those files are still bad, even when they were bad before.
+        raise InputRejected(line)
     if not args.quiet:
-        loaded = f"loaded {len(summary.loaded)}"
-        if summary.alternates:
-            loaded += f" ({len(summary.alternates)} as further copies of an inspection's report)"
-        parts = [
-            loaded,
-            f"skipped {len(summary.skipped_unchanged)} (unchanged)",
-            f"failed {len(summary.failed)}",
-        ]
-        if summary.duplicates:
-            parts.append(f"{len(summary.duplicates)} same content as another file given")
-        if args.prune:
-            parts.append(f"pruned {len(summary.pruned)}")
-        if summary.warnings:
-            parts.append(f"{len(summary.warnings)} warning(s)")
-        print("ofsted-kg: " + ", ".join(parts), file=sys.stderr)
-    return 1 if summary.failed else 0
+        print(f"ofsted-kg: {line}", file=sys.stderr)
+    return 0

@@ -61,7 +61,8 @@ def address_lines(report: ReportText, parts: LetterParts) -> list[str]:
     return [ln.text for ln in report.lines if a <= ln.start and ln.end <= b]
 
 
-_ROLE_WORD_RE = re.compile(
+# A word that makes an address line a job title.
+ROLE_WORD_RE = re.compile(
     r"\b(?:Director|Executive|Chief|Manager|Head|Officer|Commissioner|Lead|Deputy|Corporate|Strategic|DCS)\b"
 )
 _ORG_RE = re.compile(r"\b(?:Council|Borough|Trust|Hall|Civic|House|Offices|Police|NHS|Board|PO Box)\b|^\d")
@@ -81,7 +82,7 @@ def addressee(line_groups: list[list[str]]) -> Recipient | None:
             return Recipient(name, role)
         role_lines: list[str] = []
         for line in lines[1:]:
-            if _ORG_RE.search(line) or not _ROLE_WORD_RE.search(line):
+            if _ORG_RE.search(line) or not ROLE_WORD_RE.search(line):
                 break
             role_lines.append(line)
         return Recipient(name, " ".join(role_lines) or None)

@@ -267,8 +267,8 @@ class Lexicon:
                 continue  # inside the previous match: overlapping labels resolve to the longest
             regex = self._bucket(_bucket_key(text, position))
             m = regex.match(text, position) if regex else None
-            if m:
-                term = self.terms[int(m.lastgroup[1:].split("_")[0])]  # type: ignore[index]
+            if m and m.lastgroup:  # each alternative is one named group "t<term index>_..."
+                term = self.terms[int(m.lastgroup[1:].split("_")[0])]
                 if GAP in term.label and self._gap_holds_a_label(text, term, m.start(), m.end()):
                     continue  # "reviews of EHC plans" is about EHC plans, not any plan
                 if not term.excluded:

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from .record import ExpectedInspection, Span
+from .record import ExpectedInspection, ExpectedInspectionKind, Span
 from .themes import OKG, Lexicon
 
 VISIT_FOCUS_SCHEME = OKG.VisitFocusScheme
@@ -91,7 +91,7 @@ def next_inspections(
         count = int(raw) if raw.isdigit() else _NUMBERS[raw]
         months = count * 12 if m["unit"].lower().startswith("year") else count
         what = m["what"].lower()
-        kind = "monitoring_inspection" if "monitoring" in what else "full_inspection"
+        kind: ExpectedInspectionKind = "monitoring_inspection" if "monitoring" in what else "full_inspection"
         interval = f"P{count}Y" if m["unit"].lower().startswith("year") else f"P{count}M"
         s, e = m.start("sentence"), m.end("sentence")
         page = page_of(s) if page_of else 1

@@ -10,8 +10,8 @@ from ofsted_kg.loaders import area_send, detect
 from ofsted_kg.loaders.document import load, load_bytes
 from ofsted_kg.loaders.errors import ExtractionFailed
 from ofsted_kg.loaders.extract import extract_bytes, extract_path
-from ofsted_kg.loaders.sections import clean
-from report_gold import CONTRACT_KEYS, gold_files
+from ofsted_kg.loaders.passages import quote
+from report_gold import CONTRACT_KEYS, gold_files, span_text
 from report_gold import gold as read_gold
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +68,7 @@ def test_findings_quote_the_report_text(extracted, name: str) -> None:
     for f in record.findings:
         quoted = record.text[f.span.start : f.span.end]
         assert quoted == quoted.strip() and quoted
-        assert f.text == clean(quoted)
+        assert f.text == span_text(record, f.span.start, f.span.end)
         assert f.span.page == doc.report.page_at(f.span.start)
         assert not FURNITURE_RE.search(f.text), f.text
         assert not f.text.startswith(("Areas for improvement", "Responsible body", "◼", "•", "▪"))
@@ -87,14 +87,26 @@ def test_priority_actions_name_their_responsible_body(extracted) -> None:
     assert seen == 17
 
 
-def test_both_inspectorates_and_their_leads(extracted) -> None:
+def test_both_inspectorates_and_who_led(extracted) -> None:
+    # Issue 12: every report says the inspection "was led by (one of) His Majesty's Inspectors
+    # (HMI) from Ofsted"; the CQC lead inspector leads the CQC team. So the leads are Ofsted's
+    # alone (two HMI co-led Telford and Wrekin 2023), and each report has one CQC lead inspector,
+    # told apart by role.
     for _, record, _ in extracted.values():
+        assert re.search(
+            r"inspection was led by (?:one of )?His Majesty.s Inspectors (?:\(HMI\) )?from Ofsted",
+            record.text,
+        )
         bodies = {i.inspectorate for i in record.inspectors}
         assert bodies == {"ofsted", "cqc"}
-        cqc_leads = [i for i in record.inspectors if i.lead and i.inspectorate == "cqc"]
-        ofsted_leads = [i for i in record.inspectors if i.lead and i.inspectorate == "ofsted"]
-        assert len(cqc_leads) == 1 and ofsted_leads
-        assert all(i.role == "cqc_inspector" for i in record.inspectors if i.inspectorate == "cqc")
+        leads = [i for i in record.inspectors if i.lead]
+        assert leads and all(i.inspectorate == "ofsted" and i.role == "hmi" for i in leads)
+        assert len(leads) == (2 if "telford" in record.source.path else 1)
+        cqc_leads = [i for i in record.inspectors if i.role == "cqc_lead"]
+        assert len(cqc_leads) == 1 and cqc_leads[0].inspectorate == "cqc" and not cqc_leads[0].lead
+        assert all(
+            i.role in ("cqc_inspector", "cqc_lead") for i in record.inspectors if i.inspectorate == "cqc"
+        )
         assert all(
             i.role in ("hmi", "ofsted_inspector") for i in record.inspectors if i.inspectorate == "ofsted"
         )
@@ -152,7 +164,7 @@ def test_without_positions_rows_fall_back_to_paragraphs() -> None:
     actions = [f for f in record.findings if f.kind == "area_for_priority_action"]
     assert actions and all(f.responsible_body in bodies for f in actions)
     for point in record.improvement_points:
-        assert clean(point) in clean(doc.report.text)
+        assert quote(point) in quote(doc.report.text)
 
 
 def test_team_labels_decide_roles_and_leads() -> None:
@@ -163,7 +175,7 @@ def test_team_labels_decide_roles_and_leads() -> None:
     got = area_send.parse_team(team)
     assert [(i.name, i.lead, i.role, i.inspectorate) for i in got] == [
         ("Chris Pollitt", True, "hmi", "ofsted"),
-        ("Kaye Goodfellow", True, "cqc_inspector", "cqc"),
+        ("Kaye Goodfellow", False, "cqc_lead", "cqc"),
         ("Wayne Simner", True, "hmi", "ofsted"),
         ("Rebecca Hogan", False, "cqc_inspector", "cqc"),
         ("Keith Tysoe", False, "ofsted_inspector", "ofsted"),

@@ -17,6 +17,8 @@ import termios
 from pathlib import Path
 
 import pytest
+from ofsted_kg.loaders.extract import extract_path
+from ofsted_kg.loaders.graph import inspection_of
 from rdflib import Graph
 
 from ofsted_kg import iris
@@ -164,7 +166,10 @@ def test_table_on_a_terminal_wraps_to_its_width(loaded: tuple[Path, Path]) -> No
         (("query", "select_inspections", "--format", "turtle"), "is for CONSTRUCT/DESCRIBE"),
         (("related", "--finding", "https://w3id.org/ofsted-kg/id/report/0000/finding/001"), "no finding"),
         (("related", "--authority", "Nowhere"), "Nowhere"),
-        (("validate", "--graph", "https://example.org/nothing", "--no-reasoner"), "no graph and no report"),
+        (
+            ("validate", "--graph", "https://example.org/nothing", "--no-reasoner"),
+            "no inspection, report or graph",
+        ),
     ],
 )
 def test_options_that_do_not_apply_exit_2(
@@ -186,7 +191,7 @@ def test_options_that_do_not_apply_exit_2(
 
 def test_construct_output_uses_the_projects_prefixes_and_formats(loaded: tuple[Path, Path]) -> None:
     store, folder = loaded
-    inspection = iris.inspection(file_sha256(folder / LETTERS[0]))
+    inspection = inspection_of(extract_path(folder / LETTERS[0]))
     turtle = ofsted_kg("query", "construct_inspection", "-p", f"inspection={inspection}", store=store)
     assert turtle.returncode == 0, turtle.stderr
     assert f"@prefix okg: <{PREFIXES['okg']}>" in turtle.stdout
@@ -214,8 +219,12 @@ def test_validate_accepts_a_report_iri_and_says_so(loaded: tuple[Path, Path]) ->
     sha = file_sha256(folder / LETTERS[0])
     by_report = ofsted_kg("validate", "--graph", str(iris.report(sha)), "--no-reasoner", store=store)
     assert by_report.returncode == 0, by_report.stderr
-    assert "SHACL: 1 of 1 report and summary graphs conform" in by_report.stdout
-    assert f"{iris.report(sha)} is a report; checking its graph {iris.report_graph(sha)}" in by_report.stderr
+    assert "SHACL: 1 of 1 inspections, copies and summaries conform" in by_report.stdout
+    # Said which inspection the report IRI was taken to mean.
+    assert (
+        f"{iris.report(sha)} belongs to the inspection in graph {iris.INSPECTION_GRAPH_PREFIX}"
+        in by_report.stderr
+    )
     by_graph = ofsted_kg("validate", "--graph", str(iris.report_graph(sha)), "--no-reasoner", store=store)
     assert by_graph.returncode == 0 and "1 of 1" in by_graph.stdout
 
@@ -245,8 +254,8 @@ def test_validate_draws_progress_on_a_terminal_only(loaded: tuple[Path, Path]) -
     os.close(parent)
     drawn = b"".join(chunks).decode(errors="replace")
     assert process.returncode == 0
-    # Two reports and two authority summaries: the bar counts them done out of the total.
-    assert "validate" in drawn and "4/4" in drawn, drawn
+    # Two inspections: the bar counts them done out of the total.
+    assert "validate" in drawn and "2/2" in drawn, drawn
     quiet = subprocess.run(
         [sys.executable, "-m", "ofsted_kg", "-q", "validate", "--no-reasoner", "--store", str(store)],
         capture_output=True,

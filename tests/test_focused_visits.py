@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
+from ofsted_kg.loaders.extract import extract_bytes
 from ofsted_kg.loaders.record import Record
 from report_gold import extracted, gold_files
 from report_gold import gold as read_gold
@@ -109,7 +111,9 @@ def test_json_shape_is_the_documented_contract(case: tuple[dict, Record]) -> Non
         "judgements",
         "improvement_points",
         "findings",
+        "corrections",
     ]
+    assert data["corrections"] == []  # no example letter prints a date that needs correcting
     assert data["judgements"] == gold["judgements"] == {}
     json.dumps(data, ensure_ascii=False)
 
@@ -156,6 +160,53 @@ def test_text_copy_matches_the_pdf() -> None:
 
     assert [words(f.text) for f in txt.findings] == [words(f.text) for f in pdf.findings]
     assert txt.source is not None and txt.source.media_type == "text/plain"
+
+
+def _pasted(width: int | None) -> bytes:
+    """The Peterborough text copy as a browser paste gives it: no blank line anywhere (so no page
+    breaks either), each paragraph on one line or, with `width`, wrapped to that many columns."""
+    source = ROOT / "tests/corpus/text/focused-visit_peterborough_2021-08.txt"
+    lines = [line for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if width is not None:
+        lines = [part for line in lines for part in textwrap.wrap(line, width)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _without_positions(record: Record) -> dict:
+    out = record.to_json()
+    out["findings"] = [
+        {k: v for k, v in f.items() if k not in ("page", "start", "end")} for f in out["findings"]
+    ]
+    return out
+
+
+def test_a_letter_pasted_without_blank_lines_reads_as_the_spaced_copy() -> None:
+    # One line a paragraph, nothing between them: every field and every finding as in the spaced
+    # copy; only offsets and pages differ (a paste has no pages: every finding is on page 1).
+    spaced = extracted("tests/corpus/text/focused-visit_peterborough_2021-08.txt")
+    pasted = extract_bytes(_pasted(None), "pasted.txt")
+    assert _without_positions(pasted) == _without_positions(spaced)
+    assert {f.span.page for f in pasted.findings} == {1}
+    assert pasted.recipient == spaced.recipient and pasted.visit_focus == spaced.visit_focus
+
+
+@pytest.mark.parametrize("width", [60, 100, 130])
+def test_a_pasted_letter_wrapped_to_a_width_keeps_every_finding(width: int) -> None:
+    # Wrapped lines: a paragraph ends where its last line stopped short of the width, so when a
+    # last line is full two paragraphs can join (and the words never change). Every field, every
+    # improvement point and, kind by kind, every word of the findings in order, as in the spaced copy.
+    spaced = extracted("tests/corpus/text/focused-visit_peterborough_2021-08.txt").to_json()
+    pasted = extract_bytes(_pasted(width), f"pasted-{width}.txt").to_json()
+    assert {k: v for k, v in pasted.items() if k != "findings"} == {
+        k: v for k, v in spaced.items() if k != "findings"
+    }
+
+    def words(record: dict, kind: str) -> str:
+        return " ".join(f["text"] for f in record["findings"] if f["kind"] == kind)
+
+    for kind in ("headline", "area_for_improvement", "main_finding"):
+        assert words(pasted, kind) == words(spaced, kind)
+    assert abs(len(pasted["findings"]) - len(spaced["findings"])) <= 3
 
 
 def test_visit_focus_and_title() -> None:

@@ -10,8 +10,7 @@ from ofsted_kg.loaders import detect, jtai, monitoring_visit
 from ofsted_kg.loaders.document import load, load_bytes
 from ofsted_kg.loaders.errors import ExtractionFailed
 from ofsted_kg.loaders.extract import extract_bytes, extract_path
-from ofsted_kg.loaders.sections import clean
-from report_gold import CONTRACT_KEYS, GOLD
+from report_gold import CONTRACT_KEYS, GOLD, span_text
 from report_gold import gold as read_gold
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,7 +54,7 @@ def test_findings_quote_the_letter_and_leave_out_its_furniture(path: Path) -> No
     assert record.text == doc.report.text
     for f in record.findings:
         quoted = record.text[f.span.start : f.span.end]
-        assert quoted and f.text == clean(quoted)
+        assert quoted and f.text == span_text(record, f.span.start, f.span.end)
         assert f.span.page == doc.report.page_at(f.span.start)
         for furniture in (
             "Yours sincerely",

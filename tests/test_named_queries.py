@@ -85,7 +85,8 @@ def test_every_select_runs_with_typed_rows(kg: api.KnowledgeGraph, name: str) ->
 def test_select_inspections_matches_the_records(kg: api.KnowledgeGraph, records) -> None:
     rows = kg.query("select_inspections")
     assert len(rows) == len(LETTERS)
-    got = {(r.source, r.type, r.authority_name, r.start, r.end) for r in rows}
+    got = {(r.file_names, r.type, r.authority_name, r.start, r.end) for r in rows}
+    assert {r.copies for r in rows} == {1}
     want = {
         (
             name,
@@ -98,12 +99,12 @@ def test_select_inspections_matches_the_records(kg: api.KnowledgeGraph, records)
     }
     assert got == want
     for row in rows:
-        record = records[row.source]
+        record = records[row.file_names]
         assert set(row.inspectors.split("; ")) == {i.name for i in record.inspectors}
         assert row.published == (dt.date.fromisoformat(record.published) if record.published else None)
     assert [r.start for r in rows] == sorted((r.start for r in rows), reverse=True)
     only_fv = kg.query("select_inspections", type="focused_visit", authority_name="Peterborough")
-    assert {r.source for r in only_fv} == {
+    assert {r.file_names for r in only_fv} == {
         n
         for n, r in records.items()
         if r.document_type == "focused_visit" and r.authority.name == "Peterborough"
@@ -161,8 +162,10 @@ def test_inspectors_and_authorities(kg: api.KnowledgeGraph, records) -> None:
 
 
 def test_construct_inspection_is_the_whole_description(kg: api.KnowledgeGraph, records) -> None:
+    from ofsted_kg.loaders.graph import inspection_of
+
     record = records["focused-visit_peterborough_2021-08.pdf"]
-    inspection = iris.inspection(record.source.sha256)
+    inspection = inspection_of(record)
     graph = kg.query("construct_inspection", inspection=str(inspection))
     assert isinstance(graph, Graph)
     report = iris.report(record.source.sha256)

@@ -140,6 +140,7 @@ def test_every_named_query_binds_into_a_valid_query() -> None:
     bindings = {p.name: URIRef("http://ex/x") for p in recurring.params}
     # outer, the pair subquery, its earlier and later sides, its two date tables (and OPTIONALs)
     assert bind(recurring.text, bindings).count("VALUES (") >= 1 + 1 + 2 + 2
-    # Each UNION branch of construct_inspection (the second one was read for every inspection).
+    # Each UNION branch of construct_inspection and the GRAPH group inside the first two
+    # (each branch was otherwise read for every inspection).
     construct = named_queries()["construct_inspection"]
-    assert bind(construct.text, {"inspection": URIRef("http://ex/i")}).count("VALUES (") == 4
+    assert bind(construct.text, {"inspection": URIRef("http://ex/i")}).count("VALUES (") == 6

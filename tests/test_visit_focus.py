@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from ofsted_kg.loaders import visit_focus
 from ofsted_kg.loaders.extract import extract_path
-from ofsted_kg.loaders.graph import record_to_graph
+from ofsted_kg.loaders.graph import inspection_of, record_to_graph
 from ofsted_kg.loaders.record import Record
 from ofsted_kg.loaders.themes import Lexicon
 from rdflib import Literal, Namespace
@@ -107,7 +107,7 @@ def test_the_focus_scheme_is_skos_and_its_labels_are_the_lexicon() -> None:
 def test_the_graph_links_the_visit_to_its_focus_concepts() -> None:
     record = _extract("examples/letters/focused-visit_birmingham_2024-10.pdf")
     graph = record_to_graph(record).document
-    inspection = iris.inspection(record.source.sha256)  # type: ignore[union-attr]
+    inspection = inspection_of(record)
     linked = set(graph.objects(inspection, OKG.visitFocusArea))
     expected = {vocabulary.concept(OKG.VisitFocusScheme, n) for n in record.visit_focus_areas}
     assert linked == expected and len(linked) == 3
@@ -139,10 +139,10 @@ def test_area_send_reports_give_the_next_inspection_window(row: dict) -> None:
 def test_the_graph_carries_the_window_and_the_sentence() -> None:
     record = _extract("examples/letters/send-area_bury_2024-05.pdf")
     graph = record_to_graph(record).document
-    inspection = iris.inspection(record.source.sha256)  # type: ignore[union-attr]
+    inspection = inspection_of(record)
     nodes = sorted(graph.objects(inspection, OKG.nextInspection))
     assert len(nodes) == 2
-    monitoring = iris.next_inspection(record.source.sha256, 1)  # type: ignore[union-attr]
+    monitoring = iris.next_inspection(inspection, 1)
     assert (monitoring, RDF.type, OKG.ExpectedInspection) in graph
     assert graph.value(monitoring, OKG.dueBy) == Literal("2025-08-16", datatype=XSD.date)
     assert graph.value(monitoring, OKG.dueFrom) == Literal("2024-02-16", datatype=XSD.date)

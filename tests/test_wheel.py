@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -26,6 +27,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
+    # setuptools reuses ./build/lib: a file deleted from the source since an earlier build would
+    # ride along into the wheel and hide a packaging mistake. The folder is a build artefact.
+    shutil.rmtree(ROOT / "build", ignore_errors=True)
     result = subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
         capture_output=True,

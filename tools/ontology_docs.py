@@ -126,6 +126,8 @@ def _terms(graph: Graph, kind: URIRef) -> list[URIRef]:
 def _instances_section() -> list[str]:
     """Instance IRI patterns, shown by minting examples with ofsted_kg.iris (the only place IRIs are made)."""
     sha = "b1870b1892b35091" + "0" * 48
+    inspection = iris.inspection(iris.inspection_key("E06000031", "focused_visit", "2021-06-22", None, sha))
+    undated = iris.inspection(iris.inspection_key("E06000031", "focused_visit", None, "2021-08-02", sha))
     rows = [
         ("local authority (by GSS code)", iris.authority("E06000031")),
         ("its children's services", iris.childrens_services("E06000031")),
@@ -133,14 +135,18 @@ def _instances_section() -> list[str]:
         ("area SEND partnership", iris.partnership("E06000031", "send")),
         ("inspectorate", iris.inspectorate("ofsted")),
         ("inspector (by normalised name)", iris.inspector("Tom Anthony")),
-        ("report (by the file's SHA-256)", iris.report(sha)),
-        ("inspection", iris.inspection(sha)),
-        ("qualified association", iris.association(sha, "Tom Anthony")),
-        ("judgement", iris.judgement(sha, "overall_effectiveness")),
-        ("finding (by report and position)", iris.finding(sha, 1)),
-        ("its evidence", iris.evidence(sha, 1)),
-        ("extraction run", iris.extraction(sha)),
-        ("report named graph", iris.report_graph(sha)),
+        ("inspection (authority, type, first visit day)", inspection),
+        ("inspection with no visit dates printed", undated),
+        ("qualified association", iris.association(inspection, "Tom Anthony")),
+        ("judgement", iris.judgement(inspection, "overall_effectiveness")),
+        ("finding (by inspection and position)", iris.finding(inspection, 1)),
+        ("its evidence", iris.evidence(inspection, 1)),
+        ("authority summary's theme tally", iris.theme_tally(iris.authority("E06000031"), "care-leavers")),
+        ("a copy of the report (by the file's SHA-256)", iris.report(sha)),
+        ("extraction run (of the copy read)", iris.extraction(sha)),
+        ("inspection named graph", iris.inspection_graph(inspection)),
+        ("report (copy) named graph", iris.report_graph(sha)),
+        ("authority summary named graph", iris.summary_graph(iris.authority("E06000031"))),
         ("shared graph (authorities, inspectors)", iris.SHARED_GRAPH),
         ("ontology graph", iris.ONTOLOGY_GRAPH),
     ]
@@ -163,8 +169,9 @@ def _shapes_section(shapes: Graph) -> list[str]:
         "",
         "## Validation (SHACL shapes)",
         "",
-        "`ontology/shapes.ttl` holds what every report graph must satisfy; `ofsted-kg validate` checks each "
-        "report graph of the store against it (pySHACL, with the ontology alongside) and runs HermiT on the "
+        "`ontology/shapes.ttl` holds what every inspection must satisfy; `ofsted-kg validate` checks each "
+        "inspection of the store (its graph with the graphs of the copies of its report) against it "
+        "(pySHACL, with the ontology alongside) and runs HermiT on the "
         "ontology with the shared graph. Warnings are reported without failing validation.",
         "",
         "| shape | applies to | checks |",
@@ -263,9 +270,10 @@ def render_ontology_docs(graph: Graph | None = None, example: Record | None = No
         "",
         f"The first improvement point of the focused-visit letter `{EXAMPLE_LETTER.name}` (Ofsted, OGL v3): "
         f"characters {finding.span.start}–{finding.span.end} of the report text, on page {finding.span.page}. "
-        "Its finding, evidence and selectors as `ofsted-kg` writes them into the report's named graph "
-        "(the report, inspection and inspectors are described alongside; `okg:text` on the report holds the "
-        "whole report text, so SPARQL `SUBSTR(?text, start + 1, end - start)` equals `oa:exact`):",
+        "Its finding, evidence and selectors as `ofsted-kg` writes them into the inspection's named graph "
+        "(the inspection, its judgements, inspectors and theme tallies are described alongside; each copy "
+        "of the report has a graph of its own, and `okg:text` on the copy the findings were read from holds "
+        "the whole report text, so SPARQL `SUBSTR(?text, start + 1, end - start)` equals `oa:exact`):",
         "",
         "```turtle",
         example_turtle(record),

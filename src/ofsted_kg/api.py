@@ -25,7 +25,7 @@ from rdflib.term import Identifier
 
 from .backend import Backend
 from .connect import DEFAULT_PROFILE, DEFAULT_STORE, StoreSettings, open_backend
-from .ingest import IngestSummary, ingest
+from .ingest import IngestSummary, delete, ingest
 from .named_queries import NamedQuery, get_query, named_queries, parse_query, run_select, typed_rows
 
 if TYPE_CHECKING:  # imported when used: opening a store never pays for an HTTP client
@@ -61,6 +61,14 @@ class KnowledgeGraph:
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
         return ingest(self.backend, paths, jobs=jobs, progress=progress, prune=prune, force=force)
+
+    def delete(
+        self, copies: Iterable[str], *, successors: Iterable[str | os.PathLike[str]] = ()
+    ) -> IngestSummary:
+        """Remove copies of reports: files, SHA-256s or report IRIs. When a copy carrying an
+        inspection's findings goes, they are read again from a remaining copy's file found under
+        `successors` (ofsted_kg.ingest.delete)."""
+        return delete(self.backend, list(copies), successors=successors)
 
     def sync(
         self,

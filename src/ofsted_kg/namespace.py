@@ -163,6 +163,7 @@ class OKG(DefinedNamespace):
     RelatedFindings: URIRef  # related findings
     Report: URIRef  # report
     Role_cqc_inspector: URIRef  # CQC inspector
+    Role_cqc_lead: URIRef  # CQC lead inspector
     Role_hmi: URIRef  # His/Her Majesty's Inspector
     Role_hmicfrs_inspector: URIRef  # HMICFRS inspector
     Role_inspector: URIRef  # inspector
@@ -205,6 +206,7 @@ class OKG(DefinedNamespace):
     evidence: URIRef  # evidence
     excludedLabel: URIRef  # excluded label
     expectedKind: URIRef  # expected kind
+    fileName: URIRef  # file name
     findingCount: URIRef  # finding count
     findingKind: URIRef  # finding kind
     framework: URIRef  # framework
@@ -222,6 +224,9 @@ class OKG(DefinedNamespace):
     judgementArea: URIRef  # judgement area
     laNumber: URIRef  # LA number
     laType: URIRef  # local authority type
+    listedDate: URIRef  # listed publication date
+    listedPublicationType: URIRef  # listed publication type
+    listedURN: URIRef  # listed under URN
     matchedTerm: URIRef  # matched term
     matchedTheme: URIRef  # matched theme
     mediaType: URIRef  # media type
@@ -232,6 +237,7 @@ class OKG(DefinedNamespace):
     paragraphNumber: URIRef  # paragraph number
     polarity: URIRef  # polarity
     polarityCue: URIRef  # polarity cue
+    primaryReport: URIRef  # primary report
     recipient: URIRef  # recipient
     region: URIRef  # region
     regionCode: URIRef  # region code

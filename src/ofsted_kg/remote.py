@@ -23,11 +23,11 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 from rdflib.term import BNode, Identifier, Literal, URIRef
-from SPARQLWrapper import JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
+from SPARQLWrapper import CONSTRUCT, JSON, POST, SELECT, TURTLE, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.Wrapper import QueryResult
 
 from . import credentials as creds_mod
-from .backend import EXPORT_FORMATS, Backend, SelectResult, StoreError
+from .backend import EXPORT_FORMATS, Backend, GraphChange, SelectResult, StoreError, change_update
 from .profiles import Endpoints, ProfileError, get_profile, resolve
 from .rdf_io import RDF_FORMATS, nt_term, prefixes_for, to_rdflib
 from .remote_http import HttpClient, HttpStatusError, display_url
@@ -107,6 +107,10 @@ class RemoteStore(Backend):
         for name, value in self.profile.query_params.items():
             wrapper.addParameter(name, value)
         wrapper.setQuery(text)
+        # SPARQLWrapper guesses the form from the first keyword it finds outside the comments it
+        # strips, and it strips only every other line of a comment block: a query whose header
+        # says "loaded" or "copies" was taken for a LOAD or COPY update. The form is known here.
+        wrapper.queryType = SELECT if fmt == JSON else CONSTRUCT
         # SPARQLWrapper builds the protocol request; our client sends it (auth, retries).
         request = wrapper._createRequest()
         response = self.http.open(request)
@@ -204,6 +208,12 @@ class RemoteStore(Backend):
                     raise
             return
         self._update(f"DROP SILENT GRAPH {nt_term(URIRef(graph))}")
+
+    def apply(self, change: GraphChange) -> None:
+        # One SPARQL Update request for every graph it touches: applied as one transaction by
+        # Oxigraph, Fuseki and Virtuoso (the Graph Store Protocol has no multi-graph request).
+        if not change.is_empty():
+            self._update(change_update(change))
 
     def graphs(self) -> list[URIRef]:
         result = self.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {self._graph_pattern()} }}")

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.term import Identifier
 
-from .backend import Backend, SelectResult, StoreError
+from .backend import Backend, GraphChange, SelectResult, StoreError, change_update
 from .rdf_io import RDF_FORMATS, TermConverter, prefixes_for
 from .store_lock import Holder, StoreLock, command_line, rocksdb_lock_holder
 
@@ -107,6 +107,37 @@ class EmbeddedStore(Backend):
     def drop_graph(self, graph: URIRef) -> None:
         self._check_writable()
         self._run_update(f"DROP SILENT GRAPH {ox.NamedNode(str(graph))}")
+
+    def apply(self, change: GraphChange) -> None:
+        if change.is_empty():
+            return
+        self._check_writable()
+        if not change.delete and not any(
+            self._store.contains_named_graph(ox.NamedNode(str(g))) for g in change.drop
+        ):
+            # Only new graphs and additions (the usual case: a new inspection): one transactional
+            # load of the quads, several times faster than parsing them as a SPARQL update.
+            self._extend(change.insert)
+            return
+        try:
+            update = change_update(change)
+        except ValueError:
+            raise
+        self._run_update(update)
+
+    def _extend(self, inserts: tuple[tuple[URIRef, bytes], ...]) -> None:
+        try:
+            quads = [
+                ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(str(graph)))
+                for graph, data in inserts
+                for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+            ]
+        except SyntaxError as exc:
+            raise ValueError(f"invalid N-Triples: {_first_line(exc)}") from exc
+        try:
+            self._store.extend(quads)  # one transaction
+        except OSError as exc:
+            raise StoreError(f"{self.path}: write failed ({_first_line(exc)})") from exc
 
     def graphs(self) -> list[URIRef]:
         return sorted(URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))

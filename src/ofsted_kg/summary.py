@@ -29,7 +29,7 @@ from rdflib import RDF, XSD, Literal, URIRef
 from . import iris
 from .backend import Backend
 from .loaders.graph import Triples
-from .named_queries import named_queries
+from .named_queries import as_bool, named_queries
 from .namespace import OKG
 
 log = logging.getLogger(__name__)
@@ -223,9 +223,10 @@ def coverage(backend: Backend) -> Coverage:
     for row in backend.select(query.text).rows:
         authority, report = row["authority"], row["report"]
         assert isinstance(authority, URIRef) and isinstance(report, URIRef)
-        if row["in_store"] is not None and row["in_store"].toPython() is True:
+        # By value: Virtuoso sends these booleans as 1/0 (an `is True` on the term never matched).
+        if as_bool(row["in_store"]) is True:
             in_store[authority].add(report)
-        if row["summarised"] is not None and row["summarised"].toPython() is True:
+        if as_bool(row["summarised"]) is True:
             summarised[authority].add(report)
     return Coverage(dict(in_store), dict(summarised))
 

@@ -1,15 +1,18 @@
-"""Real SPARQL servers for tests: an `oxigraph serve` process on loopback and a free port.
+"""Real servers for tests, on loopback and free ports: `oxigraph serve`, Debian's Virtuoso with
+its own ini and database folder, and a faulty "endpoint" that answers wrongly on purpose.
 
-Used by test modules as a context manager or through `oxigraph_fixture`; the server is always
-stopped by its own process id (terminate, then kill), never by name.
+Used by test modules as context managers (or conftest's session fixtures); a server process is
+always stopped by its own process id (terminate, then kill), never by name.
 """
 
 from __future__ import annotations
 
 import shutil
 import socket
+import socketserver
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -243,3 +246,84 @@ def virtuoso_server(folder: Path, **options: int) -> Iterator[VirtuosoServer]:
         yield server
     finally:
         stop_process(server.process, grace=30)
+
+
+# --- a faulty "endpoint" ----------------------------------------------------------------------
+
+LOGIN_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Sign in</title></head>"
+    b"<body><h1>Council network sign-in</h1><form>user <input name=u></form></body></html>"
+)
+
+
+class _FaultHandler(socketserver.BaseRequestHandler):
+    server: FaultServer
+
+    def handle(self) -> None:
+        sock = self.request
+        sock.settimeout(10)
+        request = b""
+        try:
+            while b"\r\n\r\n" not in request and len(request) < 1_000_000:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    return
+                request += chunk
+            self.server.requests.append(request.split(b"\r\n", 1)[0].decode("latin-1"))
+            mode = self.server.mode
+            if mode == "html":
+                sock.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+                    + f"Content-Length: {len(LOGIN_PAGE)}\r\nConnection: close\r\n\r\n".encode()
+                    + LOGIN_PAGE
+                )
+            elif mode == "not-http":
+                sock.sendall(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")
+            elif mode == "drip":
+                # Valid headers, then the body one byte a second: no single read ever waits long.
+                body = b'{"head": {"vars": ["s"]}, "results": {"bindings": []}}' * 4
+                sock.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                    + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+                )
+                deadline = time.monotonic() + self.server.drip_for
+                for byte in body:
+                    if time.monotonic() > deadline or self.server.stopping:
+                        break
+                    sock.sendall(bytes([byte]))
+                    time.sleep(1.0)
+        except OSError:
+            pass  # the client hung up: what a client with a deadline does
+
+
+class FaultServer(socketserver.ThreadingTCPServer):
+    """A listener on 127.0.0.1 that answers every request wrongly in one way (`mode`): `html`, a
+    200 text/html login page; `not-http`, an SSH banner; `drip`, good headers then a byte a
+    second (for at most `drip_for` seconds, so it always stops by itself)."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, mode: str, drip_for: float = 120.0) -> None:
+        super().__init__(("127.0.0.1", 0), _FaultHandler)
+        self.mode = mode
+        self.drip_for = drip_for
+        self.stopping = False
+        self.requests: list[str] = []
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+@contextmanager
+def fault_server(mode: str, drip_for: float = 120.0) -> Iterator[FaultServer]:
+    server = FaultServer(mode, drip_for)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.stopping = True
+        server.shutdown()
+        server.server_close()

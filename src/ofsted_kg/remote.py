@@ -299,26 +299,41 @@ class RemoteStore(Backend):
             yield from _parse_stream(response, _rdf_format(response))
 
     def _graph_pages(self, graph: URIRef, size: int) -> Iterator[ox.Triple]:
-        """One graph's triples in pages of `size` rows under a total order, for servers that cut
-        any one answer (Virtuoso's GSP GET and CONSTRUCT stop at ResultSetMaxRows)."""
+        """One graph's triples in pages of at most `size` rows, for servers that cut any one
+        answer (Virtuoso's GSP GET and CONSTRUCT stop at ResultSetMaxRows).
+
+        Pages follow the subjects' order from where the last one ended (keyset paging): Virtuoso
+        refuses a sorted OFFSET past its cap, and a sorted subquery paged by OFFSET repeated and
+        skipped rows (measured: 27,496 rows for a 25,000-triple graph). A page ends on a whole
+        subject: the rows of the last, perhaps incomplete, subject are read again next time.
+        """
         blank_nodes: dict[str, ox.BlankNode] = {}
-        offset = 0
+        after = ""
         while True:
-            # The page bounds are this function's own integers, not user input.
-            page = self.select(
-                "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } "
-                f"ORDER BY ?s ?p ?o LIMIT {size} OFFSET {offset}",
-                {"g": graph},
+            # The page size is this function's own integer, not user input.
+            rows = self.select(
+                "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STR(?s) > ?after) } "
+                f"ORDER BY STR(?s) LIMIT {size}",
+                {"g": graph, "after": Literal(after)},
             ).rows
-            for row in page:
+            full = len(rows) == size
+            if full:
+                last = rows[-1]["s"]
+                rows = [row for row in rows if row["s"] != last]
+                if not rows:
+                    raise StoreError(
+                        f"export: {graph}: one subject has more than {size:,} triples, more than a "
+                        f"page — raise {self.profile.max_rows_setting}"
+                    )
+            for row in rows:
                 yield ox.Triple(
                     _to_ox(row["s"], blank_nodes),
                     _to_ox(row["p"], blank_nodes),
                     _to_ox(row["o"], blank_nodes),
                 )
-            if len(page) < size:
+            if not full:
                 return
-            offset += size
+            after = str(rows[-1]["s"])
 
     def export(self, out: IO[bytes], fmt: str, graphs: Iterable[URIRef] | None = None) -> None:
         """Stream ofsted-kg's graphs (or the given ones) to `out`, checking each graph's triples
@@ -327,7 +342,8 @@ class RemoteStore(Backend):
             raise StoreError(f"unknown export format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
         names = list(graphs) if graphs is not None else self.graphs()
         ox_format = _OX_FORMATS[fmt]
-        page_size = self.profile.default_max_rows
+        # Pages under the cap: at exactly the cap Virtuoso flags a page as cut (X-SPARQL-MaxRows).
+        page_size = self.profile.default_max_rows // 2 if self.profile.default_max_rows else None
 
         def quads() -> Iterator[ox.Quad]:
             for graph in names:

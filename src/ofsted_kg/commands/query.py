@@ -7,8 +7,11 @@ import sys
 
 from ofsted_kg.backend import StoreError
 from ofsted_kg.connect import open_backend
+from ofsted_kg.federation import ALLOW_FLAG, check_service
 from ofsted_kg.named_queries import NamedQuery, QueryUsageError, get_query, parse_query, to_python
 from ofsted_kg.tables import FORMATS, write_rows, write_triples
+
+_UPDATE_FORMS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,6 +34,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--format", "-f", choices=FORMATS, default="table", help="output format (default table)"
+    )
+    parser.add_argument(
+        ALLOW_FLAG,
+        action="store_true",
+        help="run SERVICE clauses (federated queries: the store then fetches any host the query names)",
     )
     parser.set_defaults(func=run)
 
@@ -65,11 +73,17 @@ def run(args: argparse.Namespace) -> int:
             # Ad-hoc SPARQL declares no parameters: bind each given value as a plain literal or IRI.
             bindings = {k: _guess_term(v) for k, v in values.items()}
         form = query.form
+        if form in _UPDATE_FORMS:
+            raise QueryUsageError(
+                f"{query.name}: a SPARQL update ({form}): `query` only reads; updates are refused "
+                "(the store changes through `ofsted-kg ingest`)"
+            )
         if form not in ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK"):
             raise QueryUsageError(f"{query.name}: not a SPARQL query (no SELECT, CONSTRUCT, DESCRIBE or ASK)")
     except QueryUsageError as exc:
         print(f"ofsted-kg: {exc}", file=sys.stderr)
         return 2
+    check_service(query.text, args.allow_service, f"query {query.name}")  # ServiceRefused: exit 2
     try:
         with open_backend(args, must_exist=True) as backend:
             if form == "SELECT":

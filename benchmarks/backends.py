@@ -31,10 +31,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import corpus_gen  # noqa: E402
-import queries as bench_queries  # noqa: E402
 import scale as bench_scale  # noqa: E402
 from servers import oxigraph_binary, start_oxigraph, start_virtuoso, stop_process  # noqa: E402
 
+import queries as bench_queries  # noqa: E402
 from ofsted_kg import summary  # noqa: E402
 from ofsted_kg.analysis.data import fetch_findings  # noqa: E402
 from ofsted_kg.analysis.inspectors import inspector_summaries  # noqa: E402
@@ -109,12 +109,16 @@ def run_scale(scale: int, work: Path, runs: int, out: Path) -> dict:
     location = work / f"x{scale}-oxigraph"
     start = time.perf_counter()
     subprocess.run(
-        [oxigraph_binary(), "load", "--location", str(location), "--file", str(dump)], check=True, capture_output=True
+        [oxigraph_binary(), "load", "--location", str(location), "--file", str(dump)],
+        check=True,
+        capture_output=True,
     )
     result["oxigraph_load_s"] = time.perf_counter() - start
     server = start_oxigraph(location)
     try:
-        result["oxigraph"] = figures_for(RemoteStore.from_settings(server.url, "oxigraph", timeout=600), params, runs)
+        result["oxigraph"] = figures_for(
+            RemoteStore.from_settings(server.url, "oxigraph", timeout=600), params, runs
+        )
     finally:
         server.stop()
     save()
@@ -125,7 +129,9 @@ def run_scale(scale: int, work: Path, runs: int, out: Path) -> dict:
         result["virtuoso_load_s"] = load_graphs(remote, dump)
         result["virtuoso"] = figures_for(remote, params, runs)
         rss = Path(f"/proc/{virtuoso.process.pid}/status").read_text()
-        result["virtuoso_rss_mb"] = int(next(x for x in rss.splitlines() if x.startswith("VmHWM")).split()[1]) / 1024
+        result["virtuoso_rss_mb"] = (
+            int(next(x for x in rss.splitlines() if x.startswith("VmHWM")).split()[1]) / 1024
+        )
     finally:
         stop_process(virtuoso.process, grace=60)
     save()
@@ -159,7 +165,9 @@ def render(results: Path) -> str:
         )
         for name in ANALYSES:
             lines.append(
-                f"| analyse {name} (s) | " + " | ".join(f"{data[b]['analyses_s'][name]:.2f}" for b in present) + " |"
+                f"| analyse {name} (s) | "
+                + " | ".join(f"{data[b]['analyses_s'][name]:.2f}" for b in present)
+                + " |"
             )
     return "\n".join(lines) + "\n"
 

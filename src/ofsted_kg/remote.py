@@ -2,14 +2,19 @@
 
 - Queries are built as SPARQL 1.1 Protocol requests by SPARQLWrapper (POST, form-encoded; JSON
   results for SELECT/ASK, Turtle for CONSTRUCT) and sent through `remote_http.HttpClient`
-  (auth, timeouts, retries). Parameters become a VALUES block (`sparql_bindings`).
+  (auth, one deadline per request, retries). Parameters become a VALUES block (`sparql_bindings`).
+- An answer is checked before it is believed: it must be SPARQL results (a login page with
+  status 200 is an error naming what came back), complete (a server's "cut at N rows" or
+  "partial results" headers are errors naming the setting to raise), and is read by value
+  (Virtuoso's 1/0 booleans, its ASK-as-SELECT).
 - A document is loaded with one Graph Store Protocol PUT of its N-Triples, which the server
   applies atomically: a re-load replaces exactly that document, a failed load leaves it absent.
   Stores without GSP get one SPARQL Update request `DROP SILENT GRAPH; INSERT DATA`, which
   Oxigraph, Fuseki and Virtuoso apply as one transaction.
-- Export streams each graph from the server (GSP GET, or CONSTRUCT over `GRAPH`) through
-  pyoxigraph's parser and serializer into the output file: one graph's triples at a time are
-  in flight, never the whole store.
+- Export streams ofsted-kg's graphs only (named under GRAPH_PREFIX) from the server (GSP GET, or
+  CONSTRUCT over `GRAPH`; in pages on a server with a known result cap) through pyoxigraph's
+  parser and serializer into the output file, one graph in flight at a time, and checks each
+  graph's triples written against a COUNT on the server.
 """
 
 from __future__ import annotations

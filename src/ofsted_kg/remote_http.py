@@ -329,10 +329,9 @@ class HttpClient:
                     f"refused: check them ({_CREDENTIAL_HELP})"
                 )
             scheme = (exc.headers.get("WWW-Authenticate") or "").split(" ")[0].lower()
-            if scheme and scheme != ("digest" if self.auth == "digest" else "basic"):
-                message += (
-                    f"; the server asks for HTTP {scheme} authentication, this profile sends {self.auth}"
-                )
+            sent = "bearer" if self.credentials.token else self.auth
+            if scheme and scheme != sent:
+                message += f"; the server asks for HTTP {scheme} authentication, this profile sends {sent}"
         if exc.code == 401 or exc.code == 403 or _PERMISSION_WORDS.search(detail):
             if self.refusal_hint:
                 message += f" — {self.refusal_hint}"

@@ -183,3 +183,14 @@ def test_the_password_manager_answers_only_its_own_server(server: VirtuosoServer
         base64.b64encode(f"okg:{PASSWORD}".encode()).decode() in str(h)
         for h in urllib.request._opener.handlers  # type: ignore[attr-defined]
     )
+
+
+def test_partial_anytime_results_are_an_error(server: VirtuosoServer) -> None:
+    """Past its time limit Virtuoso may answer 200 with what it has so far ("anytime" queries,
+    marked only by an X-SQL-State header): that is an error naming the limit, never data. The
+    endpoint's own `timeout` parameter (milliseconds) brings the limit down to a second here."""
+    profile = replace(get_profile("virtuoso"), query_params={"timeout": "1000"})
+    store = RemoteStore(resolve(server.url, profile, env={}), timeout=120, retries=0)
+    with pytest.raises(StoreError) as partial:
+        store.select("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    assert "partial results" in str(partial.value) and "MaxQueryExecutionTime" in str(partial.value)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import http.client
 import logging
+import socket
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -66,6 +67,8 @@ class Gateway(ThreadingHTTPServer):
         self.allow_service = allow_service
         self.timeout = timeout
         self.max_bytes = max_bytes
+        if ":" in bind[0]:
+            self.address_family = socket.AF_INET6
         super().__init__(bind, _Handler)
 
 

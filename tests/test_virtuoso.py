@@ -103,7 +103,8 @@ def test_export_checks_what_it_wrote_against_a_count(
 
 def test_the_servers_own_graphs_are_not_ours(server: VirtuosoServer) -> None:
     store = RemoteStore.from_settings(server.url, "virtuoso")
-    raw = store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+    # (Typed resources only: a bare DISTINCT ?g over every quad takes Virtuoso seconds.)
+    raw = store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s a ?o } }").rows
     assert any("virtrdf" in str(row["g"]) for row in raw)  # Virtuoso's own graphs are there
     assert all(str(g).startswith(GRAPH_PREFIX) for g in store.graphs())
 

@@ -280,7 +280,13 @@ class RemoteStore(Backend):
     def graphs(self) -> list[URIRef]:
         """ofsted-kg's graphs on the server (the server's own, e.g. Virtuoso's virtrdf#, and other
         tools' data are not ours to list, export or count)."""
-        result = self.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {self._graph_pattern()} }}")
+        # The prefix filter is also what makes this fast on Virtuoso: the bare DISTINCT ?g took
+        # 10 s over the seven test letters, filtered 0.06 s.
+        result = self.select(
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {self._graph_pattern()} "
+            "FILTER(STRSTARTS(STR(?g), ?prefix)) }",
+            {"prefix": Literal(GRAPH_PREFIX)},
+        )
         found = (row["g"] for row in result.rows if isinstance(row["g"], URIRef))
         return sorted(URIRef(g) for g in found if str(g).startswith(GRAPH_PREFIX))
 

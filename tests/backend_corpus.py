@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+from ofsted_kg.loaders.record import Provenance
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
@@ -36,8 +37,10 @@ LETTERS = [
     "ilacs_dorset_2021-11.pdf",
 ]
 SEND_PREFIX = "send-area_"
+# GROUP_CONCAT(<expression, with one level of parentheses>; separator="...") AS ?var
 _CONCAT = re.compile(
-    r"GROUP_CONCAT\s*\([^;()]*;\s*separator\s*=\s*\"([^\"]*)\"\s*\)\s*AS\s*\?(\w+)", re.IGNORECASE
+    r"GROUP_CONCAT\s*\((?:[^;()]|\([^()]*\))*;\s*separator\s*=\s*\"([^\"]*)\"\s*\)\s*AS\s*\?(\w+)",
+    re.IGNORECASE,
 )
 
 
@@ -47,13 +50,13 @@ def letter_paths() -> list[Path]:
 
 
 @cache
-def _built(path: str) -> Built | Failed:
-    return build_document(path)
+def _built(path: str, provenance: Provenance) -> Built | Failed:
+    return build_document(path, provenance)
 
 
-def cached_builder(path: str) -> Built | Failed:
+def cached_builder(path: str, provenance: Provenance) -> Built | Failed:
     """Extract each letter once for every backend (the stores differ, the documents do not)."""
-    return _built(path)
+    return _built(path, provenance)
 
 
 def load(backend: Backend) -> None:
@@ -94,7 +97,8 @@ def canonical_row(row: dict, variables: list[str], lists: dict[str, str]) -> tup
     for name in variables:
         text = canonical(row.get(name))
         if name in lists and lists[name] and row.get(name) is not None:
-            text = lists[name].join(sorted(text.split(lists[name])))
+            # An empty list is "" on one server and unbound on another (GROUP_CONCAT of nothing).
+            text = lists[name].join(sorted(text.split(lists[name]))) if text else "UNBOUND"
         cells.append(text)
     return tuple(cells)
 

@@ -126,21 +126,21 @@ def test_injection_changes_nothing(backend: Backend) -> None:
 
 def test_every_backend_holds_the_same_quads(embedded: EmbeddedStore, remote: Backend) -> None:
     assert kg_quads(remote) == kg_quads(embedded)
-    # Graphs: ontology, shared, related-findings analysis, one per document, one summary per
-    # authority (Birmingham has two letters: six authorities) — and none of the server's own.
+    # Graphs: ontology, shared, related-findings analysis, per document a report graph and an
+    # inspection graph (each letter a different inspection), one summary per authority
+    # (Birmingham has two letters: six authorities) — and none of the server's own.
     graphs = remote.graphs()
     summaries = [g for g in graphs if str(g).startswith(iris.SUMMARY_GRAPH_PREFIX)]
-    assert len(summaries) == len(letter_paths()) - 1
-    assert len(graphs) == len(letter_paths()) + 3 + len(summaries)
+    inspections = [g for g in graphs if str(g).startswith(iris.INSPECTION_GRAPH_PREFIX)]
+    assert len(inspections) == len(letter_paths()) and len(summaries) == len(letter_paths()) - 1
+    assert len(graphs) == 2 * len(letter_paths()) + 3 + len(summaries)
 
 
 def test_summaries_are_written_and_current_on_every_backend(backend: Backend) -> None:
-    """ingest wrote a summary for every authority and `coverage` sees them as current (on
-    Virtuoso the coverage query's booleans come back as 1/0: summaries were never written)."""
-    state = summary.coverage(backend)
-    assert state.out_of_date() == []
-    assert len(state.summarised) == len(letter_paths()) - 1
-    assert state.summarised == state.in_store
+    """ingest wrote a summary for every authority, and each counts exactly the findings in the
+    store (on Virtuoso, booleans come back as 1/0: summaries were once never written)."""
+    assert len(summary.summarised_authorities(backend)) == len(letter_paths()) - 1
+    assert summary.disagreements(backend) == []
 
 
 @pytest.mark.parametrize("name", ["select_authorities_by_theme_count", "select_theme_profiles"])

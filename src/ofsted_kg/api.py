@@ -6,23 +6,32 @@ with api.open("ofsted-kg.db") as kg:          # or api.open(endpoint="http://127
     rows = kg.query("select_findings_for_authority", authority="Peterborough")
     rows[0].text, rows[0].published           # typed: str, datetime.date ...
     kg.export("ofsted-kg.ttl")
+    kg.sync("ofsted-kg-cache", authorities=["Peterborough"])  # fetch from Ofsted, then ingest
+    kg.summary(as_of="2024-03-31")              # analysts' answers: typed rows (docs/answers.md)
+    kg.history("Hull")
 """
 
 from __future__ import annotations
 
 import builtins
+import datetime as dt
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from .backend import Backend
 from .connect import DEFAULT_PROFILE, DEFAULT_STORE, StoreSettings, open_backend
-from .ingest import IngestSummary, ingest
+from .ingest import IngestSummary, delete, ingest
 from .named_queries import NamedQuery, get_query, named_queries, parse_query, run_select, typed_rows
+
+if TYPE_CHECKING:  # imported when used: opening a store never pays for an HTTP client
+    from .answers.history import HistoryEntry
+    from .answers.summary import AuthoritySummary
+    from .fetch.sync import SyncResult
 
 _SUFFIX_FORMATS = {
     ".ttl": "turtle",
@@ -53,6 +62,28 @@ class KnowledgeGraph:
             paths = [paths]
         return ingest(self.backend, paths, jobs=jobs, progress=progress, prune=prune, force=force)
 
+    def delete(
+        self, copies: Iterable[str], *, successors: Iterable[str | os.PathLike[str]] = ()
+    ) -> IngestSummary:
+        """Remove copies of reports: files, SHA-256s or report IRIs. When a copy carrying an
+        inspection's findings goes, they are read again from a remaining copy's file found under
+        `successors` (ofsted_kg.ingest.delete)."""
+        return delete(self.backend, list(copies), successors=successors)
+
+    def sync(
+        self,
+        cache: str | os.PathLike[str] = "ofsted-kg-cache",
+        *,
+        jobs: int | None = None,
+        progress: bool = True,
+        **fetch_options: Any,
+    ) -> SyncResult:
+        """Fetch Ofsted's new publications into `cache`, then ingest them: `ofsted-kg sync`.
+        `fetch_options` are those of `ofsted_kg.fetch.fetch` (authorities, since, types, settings)."""
+        from .fetch.sync import sync
+
+        return sync(self.backend, cache, jobs=jobs, progress=progress, **fetch_options)
+
     def queries(self) -> dict[str, NamedQuery]:
         """The named queries shipped with ofsted-kg, by name."""
         return named_queries()
@@ -77,6 +108,24 @@ class KnowledgeGraph:
             return self._graph(text, terms)
         result = self.backend.select(text, terms)
         return typed_rows("sparql", result.variables, result.rows)
+
+    def summary(
+        self, *, as_of: dt.date | str | None = None, region: str | None = None
+    ) -> builtins.list[AuthoritySummary]:
+        """One row per authority (all 153): its latest ILACS grades, previous overall grade and
+        direction of travel, last visits and neighbours' grades, as at `as_of` (default: all
+        loaded); only `region`'s authorities if given. `ofsted_kg.answers.common.to_dataframe`
+        makes a pandas DataFrame of any of these row lists."""
+        from .answers.summary import latest_summary
+
+        return latest_summary(self.backend, as_of=as_of, region=region)
+
+    def history(self, authority: str) -> builtins.list[HistoryEntry]:
+        """Every inspection and visit of one authority (any name form the resolver takes), oldest
+        first, with grades, grade changes and strengths and concerns per theme."""
+        from .answers.history import authority_history
+
+        return authority_history(self.backend, authority)
 
     def export(
         self, path: str | os.PathLike[str], format: str | None = None, graphs: Iterable[str] | None = None
@@ -109,11 +158,14 @@ def open(  # noqa: A001 - the natural name for a notebook user
     *,
     endpoint: str | None = None,
     profile: str = DEFAULT_PROFILE,
+    read_only: bool = False,
 ) -> KnowledgeGraph:
-    """Open the embedded store at `store` (created if missing), or a SPARQL endpoint."""
-    return KnowledgeGraph(
-        open_backend(StoreSettings(store=os.fspath(store), endpoint=endpoint, endpoint_profile=profile))
-    )
+    """Open the embedded store at `store` (created if missing), or a SPARQL endpoint.
+
+    `read_only=True` opens an existing store for reading only: other readers may share it, and
+    it needs no write access to the folder (a read-only filesystem, a colleague's folder)."""
+    settings = StoreSettings(store=os.fspath(store), endpoint=endpoint, endpoint_profile=profile)
+    return KnowledgeGraph(open_backend(settings, read_only=read_only))
 
 
 def _term(value: Any) -> Identifier:

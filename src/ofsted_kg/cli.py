@@ -18,27 +18,35 @@ from . import __version__, commands
 from .errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, OfstedKGError
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="ofsted-kg",
-        description="Turn Ofsted children's services inspection letters into an evidenced RDF knowledge graph.",
+def add_global_options(
+    container: argparse._ActionsContainer, *, suppress: bool = False, own: frozenset[str] = frozenset()
+) -> None:
+    """The options every command takes. On a subcommand they default to SUPPRESS, so
+    `ofsted-kg queries --store X` and `ofsted-kg --store X queries` both set args.store and a
+    subcommand that is not given one keeps the value given (or defaulted) before it. `own`: option
+    strings the subcommand defines with its own meaning (serve's --timeout), left to it."""
+    parser: argparse._ActionsContainer | _Skipping = _Skipping(container, own) if own else container
+
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if suppress else value
+
+    parser.add_argument("-v", "--verbose", action="count", default=default(0), help="more logging on stderr")
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", default=default(False), help="only errors on stderr"
     )
-    parser.add_argument("--version", action="version", version=f"ofsted-kg {__version__}")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging on stderr")
-    parser.add_argument("-q", "--quiet", action="store_true", help="only errors on stderr")
     parser.add_argument(
         "--store",
-        default=os.environ.get("OFSTED_KG_STORE", "ofsted-kg.db"),
+        default=default(os.environ.get("OFSTED_KG_STORE", "ofsted-kg.db")),
         help="embedded store folder (default ./ofsted-kg.db, or $OFSTED_KG_STORE)",
     )
     parser.add_argument(
         "--endpoint",
-        default=os.environ.get("OFSTED_KG_ENDPOINT"),
+        default=default(os.environ.get("OFSTED_KG_ENDPOINT")),
         help="use a SPARQL 1.1 endpoint instead of the embedded store ($OFSTED_KG_ENDPOINT)",
     )
     parser.add_argument(
         "--endpoint-profile",
-        default=os.environ.get("OFSTED_KG_ENDPOINT_PROFILE", "oxigraph"),
+        default=default(os.environ.get("OFSTED_KG_ENDPOINT_PROFILE", "oxigraph")),
         help="server kind for --endpoint: its paths and quirks (default oxigraph; see docs/remote.md)",
     )
     for name, env, what in (
@@ -49,19 +57,42 @@ def build_parser() -> argparse.ArgumentParser:
         parser.add_argument(
             name,
             metavar="URL",
-            default=os.environ.get(env),
+            default=default(os.environ.get(env)),
             help=f"the endpoint's {what} URL, if not the profile's (${env})",
         )
     parser.add_argument(
         "--timeout",
         type=float,
-        default=float(os.environ.get("OFSTED_KG_TIMEOUT", "60")),
-        help="seconds per request to an endpoint (default 60, or $OFSTED_KG_TIMEOUT)",
+        default=default(float(os.environ.get("OFSTED_KG_TIMEOUT", "60"))),
+        help="seconds per request to an endpoint or to Ofsted's site (default 60, or $OFSTED_KG_TIMEOUT)",
     )
+
+
+class _Skipping:
+    """An argument container that leaves out the options a subcommand defines itself."""
+
+    def __init__(self, parser: argparse._ActionsContainer, own: frozenset[str]) -> None:
+        self._parser, self._own = parser, own
+
+    def add_argument(self, *names: str, **kwargs: object) -> None:
+        if not self._own.intersection(names):
+            self._parser.add_argument(*names, **kwargs)  # type: ignore[arg-type]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ofsted-kg",
+        description="Turn Ofsted children's services inspection letters into an evidenced RDF knowledge graph.",
+    )
+    parser.add_argument("--version", action="version", version=f"ofsted-kg {__version__}")
+    add_global_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
         module.register(subparsers)
+    for subparser in subparsers.choices.values():
+        own = frozenset(subparser.get_default("own_options") or ())
+        add_global_options(subparser.add_argument_group("global options"), suppress=True, own=own)
     return parser
 
 
@@ -70,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     level = logging.ERROR if args.quiet else (logging.DEBUG if args.verbose > 1 else logging.INFO)
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
+    # httpx logs every request at INFO: only with -vv (fetch logs its retries itself).
+    logging.getLogger("httpx").setLevel(logging.DEBUG if args.verbose > 1 else max(level, logging.WARNING))
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE

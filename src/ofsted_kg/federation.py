@@ -10,7 +10,7 @@ inside a string, an IRI or a comment is not mistaken for the clause.
 from __future__ import annotations
 
 from .errors import UsageError
-from .sparql_bindings import BindingError, _keyword, _tokenize
+from .sparql_bindings import BindingError, _tokenize
 
 ALLOW_FLAG = "--allow-service"
 
@@ -26,7 +26,7 @@ def uses_service(sparql: str) -> bool:
         tokens = _tokenize(sparql)
     except BindingError:
         return "service" in sparql.lower()
-    return any(_keyword(token) == "SERVICE" for token in tokens)
+    return any(token.kind == "word" and token.text.upper() == "SERVICE" for token in tokens)
 
 
 def refusal(what: str = "this query") -> str:

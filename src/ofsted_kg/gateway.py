@@ -65,7 +65,7 @@ class Gateway(ThreadingHTTPServer):
         self.upstream = upstream
         self.allow_update = allow_update
         self.allow_service = allow_service
-        self.timeout = timeout
+        self.query_timeout = timeout  # not `timeout`: socketserver uses that name for its own polling
         self.max_bytes = max_bytes
         if ":" in bind[0]:
             self.address_family = socket.AF_INET6
@@ -132,7 +132,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise _Refused(403, federation.refusal("the query") + "\n")
 
     def _forward(self, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
-        limit, cap = self.server.timeout, self.server.max_bytes
+        limit, cap = self.server.query_timeout, self.server.max_bytes
         started = time.monotonic()
         host, port = self.server.upstream
         connection = http.client.HTTPConnection(host, port, timeout=limit + GRACE)

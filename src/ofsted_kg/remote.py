@@ -29,15 +29,16 @@ from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 from rdflib.term import BNode, Identifier, Literal, URIRef
-from SPARQLWrapper import JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
+from SPARQLWrapper import CONSTRUCT, JSON, POST, SELECT, TURTLE, URLENCODED, SPARQLWrapper
 
 from . import credentials as creds_mod
 from . import iris
-from .backend import EXPORT_FORMATS, Backend, SelectResult, StoreError
+from .backend import EXPORT_FORMATS, Backend, GraphChange, SelectResult, StoreError, change_update
 from .named_queries import as_bool, as_int
 from .profiles import Endpoints, ProfileError, get_profile, resolve
+from .rdf_io import RDF_FORMATS, nt_term, prefixes_for, to_rdflib
 from .remote_http import HttpClient, HttpStatusError, Response, readable_text
-from .sparql_bindings import BindingError, bind, iri_sparql
+from .sparql_bindings import BindingError, bind
 
 log = logging.getLogger(__name__)
 
@@ -48,27 +49,6 @@ _JSON_RESULTS = ("application/sparql-results+json", "application/json")
 # Every graph ofsted-kg writes is named under this prefix (iris.py): ontology, shared, report,
 # summary and analysis graphs, and any kind added later.
 GRAPH_PREFIX = iris.BASE + "graph/"
-_OX_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "trig": ox.RdfFormat.TRIG,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
-_EXPORT_PREFIXES = {
-    "okg": "https://w3id.org/ofsted-kg/ontology#",
-    "id": "https://w3id.org/ofsted-kg/id/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "oa": "http://www.w3.org/ns/oa#",
-    "org": "http://www.w3.org/ns/org#",
-    "time": "http://www.w3.org/2006/time#",
-    "schema": "http://schema.org/",
-}
 
 
 def json_term(value: Mapping[str, str]) -> Identifier:
@@ -84,18 +64,6 @@ def json_term(value: Mapping[str, str]) -> Identifier:
     if datatype and datatype not in (_XSD_STRING, _RDF_LANGSTRING):
         return Literal(value["value"], datatype=URIRef(datatype))
     return Literal(value["value"])
-
-
-def ox_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Identifier:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value != _XSD_STRING:
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    return Literal(term.value)
 
 
 class RemoteStore(Backend):
@@ -154,6 +122,10 @@ class RemoteStore(Backend):
         for name, value in self.profile.query_params.items():
             wrapper.addParameter(name, value)
         wrapper.setQuery(text)
+        # SPARQLWrapper guesses the form from the first keyword it finds outside the comments it
+        # strips, and it strips only every other line of a comment block: a query whose header
+        # says "loaded" or "copies" was taken for a LOAD or COPY update. The form is known here.
+        wrapper.queryType = SELECT if fmt == JSON else CONSTRUCT
         # SPARQLWrapper builds the protocol request; our client sends it (auth, deadline, retries).
         return self.http.open(wrapper._createRequest())
 
@@ -206,7 +178,7 @@ class RemoteStore(Backend):
         # Virtuoso 7 answers ASK in JSON as a one-column SELECT: one row (1) for true, none for false.
         if data.get("head", {}).get("vars") == ["__ASK_RETVAL"]:
             rows = data.get("results", {}).get("bindings", [])
-            return bool(rows) and as_bool(json_term(rows[0]["__ASK_RETVAL"]))
+            return bool(rows) and bool(as_bool(json_term(rows[0]["__ASK_RETVAL"])))
         raise StoreError(f"{response.where}: not an ASK result")
 
     def construct(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Iterator[tuple]:
@@ -216,7 +188,7 @@ class RemoteStore(Backend):
             fmt = _rdf_format(response)
             for triple in _parse_stream(response, fmt):
                 count += 1
-                yield ox_term(triple.subject), ox_term(triple.predicate), ox_term(triple.object)
+                yield to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)
         _check_not_partial(response)
         self._check_not_cut(response, count, "triples")
 
@@ -253,7 +225,7 @@ class RemoteStore(Backend):
             request.add_header("Content-Type", _NTRIPLES)
             self.http.open(request).close()
             return
-        target = iri_sparql(str(graph))
+        target = nt_term(URIRef(graph))
         body = ntriples.decode("utf-8")
         self._update(f"DROP SILENT GRAPH {target} ;\nINSERT DATA {{ GRAPH {target} {{\n{body}\n}} }}")
 
@@ -263,7 +235,7 @@ class RemoteStore(Backend):
             request.add_header("Content-Type", _NTRIPLES)
             self.http.open(request).close()
             return
-        target = iri_sparql(str(graph))
+        target = nt_term(URIRef(graph))
         self._update(f"INSERT DATA {{ GRAPH {target} {{\n{ntriples.decode('utf-8')}\n}} }}")
 
     def drop_graph(self, graph: URIRef) -> None:
@@ -275,7 +247,13 @@ class RemoteStore(Backend):
                 if exc.status != 404:  # dropping an absent graph is not an error (DROP SILENT)
                     raise
             return
-        self._update(f"DROP SILENT GRAPH {iri_sparql(str(graph))}")
+        self._update(f"DROP SILENT GRAPH {nt_term(URIRef(graph))}")
+
+    def apply(self, change: GraphChange) -> None:
+        # One SPARQL Update request for every graph it touches: applied as one transaction by
+        # Oxigraph, Fuseki and Virtuoso (the Graph Store Protocol has no multi-graph request).
+        if not change.is_empty():
+            self._update(change_update(change))
 
     def graphs(self) -> list[URIRef]:
         """ofsted-kg's graphs on the server (the server's own, e.g. Virtuoso's virtrdf#, and other
@@ -352,7 +330,7 @@ class RemoteStore(Backend):
         if fmt not in EXPORT_FORMATS:
             raise StoreError(f"unknown export format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
         names = list(graphs) if graphs is not None else self.graphs()
-        ox_format = _OX_FORMATS[fmt]
+        ox_format = RDF_FORMATS[fmt]
         # Pages under the cap: at exactly the cap Virtuoso flags a page as cut (X-SPARQL-MaxRows).
         page_size = self.profile.default_max_rows // 2 if self.profile.default_max_rows else None
 
@@ -379,9 +357,8 @@ class RemoteStore(Backend):
                 yield quad.triple
 
         items = quads() if ox_format.supports_datasets else triples()
-        kwargs = {"prefixes": _EXPORT_PREFIXES} if fmt in ("turtle", "trig") else {}
         try:
-            ox.serialize(items, out, ox_format, **kwargs)
+            ox.serialize(items, out, ox_format, prefixes=prefixes_for(fmt))
         except OSError as exc:
             raise StoreError(f"export: {exc}") from None
 
@@ -429,7 +406,7 @@ def _check_not_partial(response: Response) -> None:
 
 def _parse_stream(response: Response, fmt: ox.RdfFormat) -> Iterator[ox.Triple]:
     try:
-        yield from ox.parse(response, format=fmt)
+        yield from ox.parse(response, format=fmt)  # type: ignore[arg-type]  # a file-like reader
     except (SyntaxError, OSError) as exc:
         if response.timed_out:
             raise StoreError(response.timeout_message()) from None

@@ -21,11 +21,11 @@ from typing import Any
 
 import networkx as nx
 
-from . import iris
 from .analysis.data import FindingRow, fetch_findings, fetch_theme_labels
 from .analysis.recurring import Recurrence, recurring_weaknesses
-from .analysis.related import RelatedLink, compute_related, stored_links
+from .analysis.related import RelatedLink, stored_or_computed_links
 from .backend import Backend
+from .errors import UsageError
 
 LAYOUT_SEED = 42
 # vis-network 10.1.5 standalone UMD build, vendored from npm (MIT or Apache-2.0: static/vis-network.LICENSE-*);
@@ -82,7 +82,7 @@ def select_findings(
         return (
             (authority is None or f.authority_name.casefold() == authority.casefold())
             and (theme is None or theme in f.themes)
-            and (since is None or (f.date and f.date >= since))
+            and (since is None or (bool(f.date) and f.date >= since))
         )
 
     core = {f.iri for f in findings if matches(f)}
@@ -318,10 +318,7 @@ def view_from_store(
     """The view over the store; related links are read from the related graph when it exists,
     otherwise computed in memory (nothing is written by drawing a picture)."""
     findings = fetch_findings(backend)
-    if backend.has_graph(iris.RELATED_GRAPH):
-        links = stored_links(backend)
-    else:
-        links = compute_related(findings)
+    links = stored_or_computed_links(backend, findings)
     return build_view(
         findings, links, recurring_weaknesses(backend), fetch_theme_labels(backend), authority, theme, since
     )
@@ -386,15 +383,15 @@ def write_html(view: View, out: str | Path) -> None:
 def write_picture(view: View, out: str | Path, fmt: str) -> None:
     """The same view drawn with matplotlib (png or svg), for reports."""
     try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        # A Figure of its own, never pyplot: drawing a picture must not switch the backend of a
+        # notebook or application that imported this (no matplotlib.use at import or call time).
+        from matplotlib.collections import LineCollection
+        from matplotlib.figure import Figure
     except ImportError as exc:  # matplotlib is the optional 'viz' extra
-        raise RuntimeError("--format png|svg needs matplotlib: pip install 'ofsted-kg[viz]'") from exc
+        raise UsageError("--format png|svg needs matplotlib: pip install 'ofsted-kg[viz]'") from exc
     pos = {n["id"]: (n["x"], -n["y"]) for n in view.nodes}
-    fig, ax = plt.subplots(figsize=(14, 10), dpi=110)
-    from matplotlib.collections import LineCollection
+    fig = Figure(figsize=(14, 10), dpi=110)
+    ax = fig.subplots()
 
     # Finding-theme links stay off the picture, as they start hidden on the page.
     for kind in ("in_report", "of_authority", "related", "recurring"):
@@ -431,4 +428,3 @@ def write_picture(view: View, out: str | Path, fmt: str) -> None:
     ax.set_title("ofsted-kg: findings, inspections, authorities and themes", fontsize=10)
     fig.tight_layout()
     fig.savefig(out, format=fmt)
-    plt.close(fig)

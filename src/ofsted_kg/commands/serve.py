@@ -32,6 +32,7 @@ from pathlib import Path
 
 from ofsted_kg.errors import StoreError, UsageError
 from ofsted_kg.federation import ALLOW_FLAG
+from ofsted_kg.store_lock import StoreLock
 
 DEFAULT_BIND = "127.0.0.1:7878"
 DEFAULT_TIMEOUT = 30.0
@@ -79,7 +80,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="MB",
         help=f"refuse an answer larger than this (default {DEFAULT_MAX_RESULT_MB})",
     )
-    parser.set_defaults(func=run)
+    # Its --timeout stops a query in the server; the global one (endpoint requests) does not apply.
+    parser.set_defaults(func=run, own_options=("--timeout",))
 
 
 def oxigraph_binary() -> str | None:
@@ -165,12 +167,22 @@ def plan(args: argparse.Namespace) -> Plan:
 
 def run(args: argparse.Namespace) -> int:
     chosen = plan(args)
-    if not is_loopback(chosen.host):
-        print(
-            f"ofsted-kg: warning: listening on {chosen.host}, reachable from other machines, with no authentication",
-            file=sys.stderr,
-        )
-    return run_gateway(chosen)
+    if chosen.allow_update:
+        chosen.store.mkdir(parents=True, exist_ok=True)
+    # The store's lock (shared to read, exclusive to write), held while this process serves:
+    # `ingest` into this folder refuses instead of writing data the server would never see,
+    # and a read-write server keeps readers out.
+    lock = StoreLock.acquire(chosen.store, exclusive=chosen.allow_update, wait=False)
+    try:
+        if not is_loopback(chosen.host):
+            print(
+                f"ofsted-kg: warning: listening on {chosen.host}, reachable from other machines, "
+                "with no authentication",
+                file=sys.stderr,
+            )
+        return run_gateway(chosen)
+    finally:
+        lock.release()
 
 
 def _die_with_parent() -> None:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import sys
 from pathlib import Path
 
-from ofsted_kg.backend import StoreError
 from ofsted_kg.connect import open_backend
+from ofsted_kg.errors import UsageError
+from ofsted_kg.resolver import resolve_authority
 from ofsted_kg.visualise import view_from_store, write_html, write_picture
+
+log = logging.getLogger(__name__)
 
 FORMATS = ("html", "png", "svg")
 
@@ -42,34 +46,26 @@ def run(args: argparse.Namespace) -> int:
         try:
             dt.date.fromisoformat(args.since)
         except ValueError:
-            print(f"ofsted-kg visualise: --since {args.since!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
-            return 2
+            raise UsageError(f"visualise: --since {args.since!r} is not a date (YYYY-MM-DD)") from None
     if not out.parent.exists():
-        print(f"ofsted-kg visualise: {out}: folder {out.parent} does not exist", file=sys.stderr)
-        return 2
-    try:
-        with open_backend(args, must_exist=True) as backend:
-            view = view_from_store(backend, authority=args.authority, theme=args.theme, since=args.since)
-    except StoreError as exc:
-        print(f"ofsted-kg: {exc}", file=sys.stderr)
-        return 3
+        raise UsageError(f"visualise: {out}: folder {out.parent} does not exist")
+    authority = resolve_authority(args.authority).name if args.authority else None
+    with open_backend(args, read_only=True) as backend:
+        view = view_from_store(backend, authority=authority, theme=args.theme, since=args.since)
     if not any(n["kind"] == "finding" for n in view.nodes):
-        print(
-            "ofsted-kg visualise: no findings match (is the store loaded? check --authority/--theme)",
-            file=sys.stderr,
-        )
+        log.warning("visualise: no findings match (is the store loaded? check --authority/--theme)")
     try:
         if fmt == "html":
             write_html(view, out)
         else:
             write_picture(view, out, fmt)
-    except (OSError, RuntimeError) as exc:
-        print(f"ofsted-kg visualise: {out}: {exc}", file=sys.stderr)
-        return 1
+    except OSError as exc:
+        raise UsageError(f"visualise: {out}: {exc.strerror or exc}") from exc
     counts = view.counts()
-    print(
-        f"wrote {out}: {counts.get('finding', 0)} findings, {counts.get('inspection', 0)} reports, "
-        f"{counts.get('authority', 0)} authorities, {counts.get('edge:related', 0)} related links",
-        file=sys.stderr,
-    )
+    if not args.quiet:
+        print(
+            f"wrote {out}: {counts.get('finding', 0)} findings, {counts.get('inspection', 0)} reports, "
+            f"{counts.get('authority', 0)} authorities, {counts.get('edge:related', 0)} related links",
+            file=sys.stderr,
+        )
     return 0

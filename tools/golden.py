@@ -3,7 +3,7 @@
 The graph compared is the document graph plus the shared triples the record brings, built with a
 fixed software version so that a release does not change every expected file. Comparison is by
 RDF isomorphism (rdflib.compare), and a failure lists the missing and extra triples.
-Regenerate after an intended change with `python -m ofsted_kg.devtools golden` and review the diff.
+Regenerate after an intended change with `python -m tools.devtools golden` and review the diff.
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ def build_graph(path: Path) -> Graph:
 
     Needs the extractor (`ofsted_kg.loaders.extract.extract_path`); ImportError if it is absent.
     """
-    from .loaders.extract import extract_path
-    from .loaders.graph import record_to_graph
+    from ofsted_kg.loaders.extract import extract_path
+    from ofsted_kg.loaders.graph import record_to_graph
 
     built = record_to_graph(extract_path(path), software_version=GOLDEN_SOFTWARE_VERSION)
     graph = Graph()
@@ -80,7 +80,7 @@ def diff(expected: Graph, actual: Graph) -> str:
 def compare(case: GoldenCase) -> str:
     """'' when the case's input converts to its expected graph, else the diff."""
     if not case.expected.exists():
-        return f"{case.expected} is missing: run `python -m ofsted_kg.devtools golden`"
+        return f"{case.expected} is missing: run `python -m tools.devtools golden`"
     expected = Graph().parse(case.expected, format="turtle")
     return diff(expected, build_graph(case.input))
 

@@ -1,0 +1,135 @@
+"""What the answers share: running a named query into plain rows, and reading what people type
+(dates, regions) into the values the queries bind.
+
+Rows cross the boundary once, here: every value becomes a Python value (`to_python`), and the
+empty strings that the "latest of each type" picks give where there is nothing become None.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..backend import Backend
+from ..errors import UsageError
+from ..loaders.authorities import REGIONS
+from ..named_queries import get_query, to_python
+
+Row = dict[str, Any]
+
+# Printed forms of the grade notations (the ontology's skos:prefLabel; rdfs:label for the long
+# area SEND outcomes). tests/test_answers.py checks them against the ontology.
+GRADE_LABELS: dict[str, str] = {
+    "outstanding": "Outstanding",
+    "good": "Good",
+    "requires_improvement": "Requires improvement to be good",
+    "adequate": "Adequate",
+    "inadequate": "Inadequate",
+    "positive_experiences": "positive experiences and outcomes",
+    "inconsistent_experiences": "inconsistent experiences and outcomes",
+    "widespread_failings": "widespread and/or systemic failings",
+}
+# What a terminal table prints instead (the ontology's skos:altLabel), to leave room for columns.
+SHORT_GRADES = {"Requires improvement to be good": "Requires improvement"}
+# Best first: the order "direction of travel" compares in.
+GRADE_RANK: dict[str, int] = {"outstanding": 1, "good": 2, "requires_improvement": 3, "inadequate": 4}
+
+
+def select(backend: Backend, query_name: str, params: Mapping[str, object] | None = None) -> list[Row]:
+    """A named query's rows as dicts of Python values ("" -> None)."""
+    query = get_query(query_name)
+    result = backend.select(query.text, query.bindings(params or {}))
+    rows = []
+    for solution in result.rows:
+        row: Row = {}
+        for name in result.variables:
+            value = to_python(solution.get(name))
+            row[name] = None if value == "" else value
+        rows.append(row)
+    return rows
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A date from a query value (an xsd:date, or the ISO text a "latest" pick returns)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def as_int(value: Any) -> int | None:
+    if value is None or isinstance(value, int):
+        return value
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+def grade_label(notation: Any) -> str | None:
+    """The printed form of a grade notation (None stays None; an unknown notation is kept)."""
+    if notation is None:
+        return None
+    return GRADE_LABELS.get(str(notation), str(notation))
+
+
+def parse_date(text: str | dt.date | None, option: str = "date") -> dt.date | None:
+    """A date a person typed (YYYY-MM-DD); a usage error naming the option otherwise."""
+    if text is None or isinstance(text, dt.date):
+        return text
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(
+            f"{option}: {text!r} is not a date (write it as YYYY-MM-DD, e.g. 2024-03-31)"
+        ) from None
+
+
+def resolve_region(text: str) -> str:
+    """England's region a person named (any case, "Yorkshire and the Humber", an E12 code, a unique
+    first word such as "London" or "Yorkshire"); a usage error listing the nine otherwise."""
+    given = " ".join((text or "").split())
+    wanted = given.casefold().replace("&", "and")
+    by_name = {name.casefold(): name for name in REGIONS.values()}
+    if given.upper() in REGIONS:
+        return REGIONS[given.upper()]
+    if wanted in by_name:
+        return by_name[wanted]
+    starts = [name for key, name in by_name.items() if wanted and (key + " ").startswith(wanted + " ")]
+    if len(starts) == 1:
+        return starts[0]
+    close = difflib.get_close_matches(wanted, list(by_name), n=2, cutoff=0.6)
+    hint = f"did you mean {' or '.join(by_name[c] for c in close)}? " if close else ""
+    raise UsageError(f"no region called {given!r}; {hint}the regions are: {'; '.join(REGIONS.values())}")
+
+
+def table(rows: Sequence[Any], row_class: type, *, short: bool = False) -> tuple[list[str], list[list[Any]]]:
+    """Dataclass rows as (column names, values), what the table writers take; mappings and lists
+    become "key n; key n" and "a; b" text; `short` prints long grades in their short form."""
+    names = [f.name for f in dataclasses.fields(row_class)]
+    values = [[_cell(getattr(row, name)) for name in names] for row in rows]
+    if short:
+        values = [[SHORT_GRADES.get(v, v) if isinstance(v, str) else v for v in row] for row in values]
+    return names, values
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return "; ".join(f"{key} {v}" if isinstance(v, int) else f"{key}: {v}" for key, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
+    return value
+
+
+def to_dataframe(rows: Sequence[Any]) -> Any:
+    """The rows as a pandas DataFrame (pandas is not a dependency: install it to use this)."""
+    try:
+        import pandas as pd
+    except ImportError as exc:
+        raise ImportError("to_dataframe needs pandas (pip install pandas)") from exc
+    return pd.DataFrame([dataclasses.asdict(row) for row in rows])

@@ -21,12 +21,17 @@ $(VENV)/.installed-test: $(BIN)/python pyproject.toml
 setup: $(VENV)/.installed
 setup-test: $(VENV)/.installed-test system-deps
 
-# Java runs HermiT (OWL reasoning); Chromium runs the page tests. Installed only when missing.
+# Java runs HermiT (OWL reasoning); Chromium runs the page tests; Virtuoso (Debian's server build,
+# no system service) is the second real SPARQL store the cross-backend tests run on. Installed only
+# when missing; where Virtuoso cannot be installed its tests skip, saying so.
 system-deps:
 	@command -v java >/dev/null 2>&1 || { echo "installing a Java runtime for HermiT" >&2; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
 	@command -v chromium >/dev/null 2>&1 || { echo "installing Chromium for the page tests" >&2; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v virtuoso-t >/dev/null 2>&1 || { echo "installing Virtuoso for the cross-backend tests" >&2; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource-7-bin >/dev/null; } \
+	  || echo "warning: virtuoso-opensource-7-bin could not be installed; the Virtuoso tests will say why they skip" >&2; }
 
 demo: setup
 	$(BIN)/ofsted-kg --store $(STORE) ingest examples/letters

@@ -1,132 +1,95 @@
-"""The same real letters in the embedded store and in a real Oxigraph server: every named query
-gives the same rows on both, injection attempts change nothing on either, and the CLI works
-unchanged against the server through OFSTED_KG_ENDPOINT."""
+"""The same real letters in the embedded store, a real Oxigraph server and a real Virtuoso: every
+named query gives the same rows (by value, after a canonical sort) on each, summaries are written
+and read on each, export holds exactly ofsted-kg's graphs, injection attempts change nothing, and
+the CLI works unchanged against a server through OFSTED_KG_ENDPOINT."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import json
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from ofsted_kg.loaders.record import Provenance
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Identifier
-from servers import Server, oxigraph_server
+from backend_corpus import BACKENDS, PROFILES, canonical, letter_paths, rows_of
+from rdflib import Literal, URIRef
+from servers import oxigraph_server
 
-from ofsted_kg import iris
-from ofsted_kg.analysis.related import recompute_related
+from ofsted_kg import iris, summary
 from ofsted_kg.backend import Backend
-from ofsted_kg.ingest import Built, Failed, build_document, ingest
-from ofsted_kg.named_queries import NamedQuery, named_queries
+from ofsted_kg.named_queries import as_bool, as_date, as_int, named_queries
 from ofsted_kg.query_samples import sample_values
-from ofsted_kg.remote import RemoteStore
+from ofsted_kg.remote import GRAPH_PREFIX, RemoteStore
 from ofsted_kg.sparql_bindings import bind
 from ofsted_kg.store import EmbeddedStore
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
-# A handful of focused visits (different templates and years), one ILACS, one area SEND report.
-LETTERS = [
-    "focused-visit_barking-and-dagenham_2018-04.pdf",
-    "focused-visit_barnet_2021-08.pdf",
-    "focused-visit_birmingham_2020-03.pdf",  # two visits to one authority: recurring weaknesses
-    "focused-visit_birmingham_2024-10.pdf",
-    "focused-visit_cornwall_2022-02.pdf",
-    "ilacs_dorset_2021-11.pdf",
-]
-SEND_PREFIX = "send-area_"
+REMOTES = [b for b in BACKENDS if b != "embedded"]
 NASTY = ['"', "}", ">", "line\nbreak", "' . } DROP ALL #", '" } ; DROP ALL ; SELECT * { "', "\\"]
-BACKENDS = ["embedded", "oxigraph"]
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "letters"
-
-
-def letter_paths() -> list[Path]:
-    send = sorted(EXAMPLES.glob(f"{SEND_PREFIX}*.pdf"))[:1]
-    return [EXAMPLES / name for name in LETTERS] + send
-
-
-@cache
-def _built(path: str, provenance: Provenance) -> Built | Failed:
-    return build_document(path, provenance)
-
-
-def cached_builder(path: str, provenance: Provenance) -> Built | Failed:
-    """Extract each letter once for both backends (the stores differ, the documents do not)."""
-    return _built(path, provenance)
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with oxigraph_server(tmp_path_factory.mktemp("server") / "db") as running:
-        yield running
+def embedded(corpus_embedded: Path) -> Iterator[EmbeddedStore]:
+    store = EmbeddedStore(corpus_embedded)
+    yield store
+    store.close()
 
 
-@pytest.fixture(scope="module")
-def stores(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Backend]]:
-    embedded = EmbeddedStore(tmp_path_factory.mktemp("embedded") / "kg.db")
-    remote = RemoteStore.from_settings(server.url, "oxigraph")
-    files = letter_paths()
-    for backend in (embedded, remote):
-        summary = ingest(backend, files, jobs=1, progress=False, builder=cached_builder)
-        assert summary.failed == [] and len(summary.loaded) == len(files)
-        recompute_related(backend)  # the analysis graph, so the related-findings query has rows
-    yield {"embedded": embedded, "oxigraph": remote}
-    embedded.close()
+def open_backend(request: pytest.FixtureRequest, name: str, embedded: EmbeddedStore) -> Backend:
+    if name == "embedded":
+        return embedded
+    url = request.getfixturevalue(f"corpus_{name}")
+    return RemoteStore.from_settings(url, PROFILES[name])
 
 
-def canonical(term: Identifier | None) -> str:
-    if term is None:
-        return "UNBOUND"
-    if isinstance(term, BNode):
-        return "_:b"
-    return term.n3()
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, embedded: EmbeddedStore) -> Backend:
+    return open_backend(request, request.param, embedded)
 
 
-def rows_of(backend: Backend, query: NamedQuery, params: dict[str, str]) -> list[tuple[str, ...]]:
-    bindings = query.bindings(params)
-    if query.form == "CONSTRUCT":
-        return sorted(
-            tuple(canonical(t) for t in triple) for triple in backend.construct(query.text, bindings)
-        )
-    result = backend.select(query.text, bindings)
-    return sorted(tuple(canonical(row.get(v)) for v in result.variables) for row in result.rows)
+@pytest.fixture(params=REMOTES)
+def remote(request: pytest.FixtureRequest, embedded: EmbeddedStore) -> Backend:
+    return open_backend(request, request.param, embedded)
 
 
-def quads(backend: Backend) -> tuple[int, list[URIRef]]:
-    count = backend.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows[0]["n"]
-    return int(count), backend.graphs()
+def kg_quads(backend: Backend) -> tuple[int, list[URIRef]]:
+    """Quads in ofsted-kg's graphs (a server's own graphs, e.g. Virtuoso's, are not ours)."""
+    count = backend.select(
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?prefix)) }",
+        {"prefix": Literal(GRAPH_PREFIX)},
+    ).rows[0]["n"]
+    return as_int(count) or 0, backend.graphs()
 
 
 @pytest.mark.parametrize("name", sorted(named_queries()))
-def test_named_query_same_rows_on_every_backend(stores: dict[str, Backend], name: str) -> None:
+def test_named_query_same_rows_on_every_backend(embedded: EmbeddedStore, remote: Backend, name: str) -> None:
     query = named_queries()[name]
-    params = sample_values(stores["embedded"], query)
+    params = sample_values(embedded, query)
     missing = [p.name for p in query.params if not p.optional and p.name not in params]
     assert not missing, f"no sample value for required parameters {missing}"
-    answers = {key: rows_of(backend, query, params) for key, backend in stores.items()}
-    assert answers["embedded"] == answers["oxigraph"]
+    expected = rows_of(embedded, query, params)
+    assert rows_of(remote, query, params) == expected
     # Without the optional parameters too (unbound: matches everything).
     required = {k: v for k, v in params.items() if not next(p for p in query.params if p.name == k).optional}
-    unbound = answers["embedded"]
+    unbound = expected
     if required != params:
-        unbound = rows_of(stores["embedded"], query, required)
-        assert unbound == rows_of(stores["oxigraph"], query, required)
+        unbound = rows_of(embedded, query, required)
+        assert rows_of(remote, query, required) == unbound
     # Equal answers prove little if they are empty: every query finds something in these letters.
-    assert answers["embedded"] or unbound, f"{name} found nothing in the loaded letters"
+    assert expected or unbound, f"{name} found nothing in the loaded letters"
 
 
 @pytest.mark.parametrize("name", sorted(named_queries()))
-def test_pushed_down_bindings_change_no_rows(stores: dict[str, Backend], name: str) -> None:
+def test_pushed_down_bindings_change_no_rows(embedded: EmbeddedStore, name: str) -> None:
     """The parameters pushed into subqueries (sparql_bindings) narrow the work, never the answer:
     each named query with its sample values and with each one alone, pushed vs outer block only."""
-    backend, query = stores["embedded"], named_queries()[name]
+    backend, query = embedded, named_queries()[name]
     params = sample_values(backend, query)
     required = {k: v for k, v in params.items() if not next(p for p in query.params if p.name == k).optional}
     for chosen in [params, *({**required, k: v} for k, v in params.items())]:
@@ -145,10 +108,8 @@ def test_pushed_down_bindings_change_no_rows(stores: dict[str, Backend], name: s
         assert pushed == plain, (name, sorted(chosen))
 
 
-@pytest.mark.parametrize("backend_name", BACKENDS)
-def test_injection_changes_nothing(stores: dict[str, Backend], backend_name: str) -> None:
-    backend = stores[backend_name]
-    before = quads(backend)
+def test_injection_changes_nothing(backend: Backend) -> None:
+    before = kg_quads(backend)
     for query in named_queries().values():
         strings = [p for p in query.params if p.type == "string"]
         for param in strings:
@@ -160,39 +121,82 @@ def test_injection_changes_nothing(stores: dict[str, Backend], backend_name: str
     # The same through raw bindings: a literal that closes the query cannot end it.
     for value in NASTY:
         assert backend.select("SELECT ?s WHERE { ?s ?p ?o }", {"o": Literal(value)}).rows == []
-    assert quads(backend) == before
+    assert kg_quads(backend) == before
 
 
-def test_both_backends_hold_the_same_quads(stores: dict[str, Backend]) -> None:
-    counts = {key: quads(backend) for key, backend in stores.items()}
-    assert counts["embedded"] == counts["oxigraph"]
+def test_every_backend_holds_the_same_quads(embedded: EmbeddedStore, remote: Backend) -> None:
+    assert kg_quads(remote) == kg_quads(embedded)
     # Graphs: ontology, shared, related-findings analysis, per document a report graph and an
-    # inspection graph (each letter a different inspection), and one summary per authority
-    # (Birmingham has two letters: six authorities).
-    graphs = counts["embedded"][1]
-    inspections = [g for g in graphs if str(g).startswith(iris.INSPECTION_GRAPH_PREFIX)]
+    # inspection graph (each letter a different inspection), one summary per authority
+    # (Birmingham has two letters: six authorities) — and none of the server's own.
+    graphs = remote.graphs()
     summaries = [g for g in graphs if str(g).startswith(iris.SUMMARY_GRAPH_PREFIX)]
+    inspections = [g for g in graphs if str(g).startswith(iris.INSPECTION_GRAPH_PREFIX)]
     assert len(inspections) == len(letter_paths()) and len(summaries) == len(letter_paths()) - 1
     assert len(graphs) == 2 * len(letter_paths()) + 3 + len(summaries)
 
 
+def test_summaries_are_written_and_current_on_every_backend(backend: Backend) -> None:
+    """ingest wrote a summary for every authority, and each counts exactly the findings in the
+    store (on Virtuoso, booleans come back as 1/0: summaries were once never written)."""
+    assert len(summary.summarised_authorities(backend)) == len(letter_paths()) - 1
+    assert summary.disagreements(backend) == []
+
+
 @pytest.mark.parametrize("name", ["select_authorities_by_theme_count", "select_theme_profiles"])
-@pytest.mark.parametrize("backend_name", BACKENDS)
 def test_summary_queries_give_the_rows_of_counting_findings(
-    stores: dict[str, Backend], backend_name: str, name: str
+    embedded: EmbeddedStore, backend: Backend, name: str
 ) -> None:
-    """The summaries ingest changed with each inspection (in one SPARQL update on the server)
-    answer as counting every finding does (the direct form kept in tests/direct_queries)."""
-    backend, query = stores[backend_name], named_queries()[name]
+    """The summaries ingest wrote (through the Graph Store Protocol on a server) answer as
+    counting every finding does (the direct form kept in tests/direct_queries)."""
+    query = named_queries()[name]
     direct = (Path(__file__).resolve().parent / "direct_queries" / f"{name}.rq").read_text(encoding="utf-8")
-    params = sample_values(stores["embedded"], query)
+    params = sample_values(embedded, query)
     for bindings in (query.bindings(params), {}):
         result = backend.select(query.text, bindings)
         counted = backend.select(direct, bindings)
         assert result.rows, name
-        assert [tuple(map(canonical, (r.get(v) for v in result.variables))) for r in result.rows] == [
-            tuple(map(canonical, (r.get(v) for v in counted.variables))) for r in counted.rows
-        ]
+        assert sorted(
+            tuple(map(canonical, (r.get(v) for v in result.variables))) for r in result.rows
+        ) == sorted(tuple(map(canonical, (r.get(v) for v in counted.variables))) for r in counted.rows)
+
+
+TYPED = """PREFIX okg: <https://w3id.org/ofsted-kg/ontology#>
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?yes ?no ?exists ?missing ?issued ?n WHERE {
+          { SELECT (MIN(?d) AS ?issued) (COUNT(?r) AS ?n) WHERE { ?r a okg:Report ; dcterms:issued ?d } }
+          BIND(true AS ?yes) BIND(false AS ?no)
+          BIND(EXISTS { ?x a okg:Report } AS ?exists) BIND(EXISTS { ?x a okg:NoSuchClass } AS ?missing)
+        }"""
+
+
+def test_typed_results_read_by_value(embedded: EmbeddedStore, backend: Backend) -> None:
+    """One conversion layer on every backend: booleans (true/false, or Virtuoso's 1/0), integers
+    and dates come out as Python values whatever form the store sent them in."""
+    row, reference = backend.select(TYPED).rows[0], embedded.select(TYPED).rows[0]
+    assert (as_bool(row["yes"]), as_bool(row["no"])) == (True, False)
+    assert (as_bool(row["exists"]), as_bool(row["missing"])) == (True, False)
+    count = as_int(row["n"])
+    assert isinstance(count, int) and count > 0 and count == as_int(reference["n"])
+    issued = as_date(row["issued"])
+    assert isinstance(issued, dt.date) and issued == as_date(reference["issued"])
+    assert as_bool(None) is None and as_int(None) is None and as_date(None) is None
+
+
+@pytest.mark.parametrize("fmt", ["nq", "trig"])
+def test_export_holds_exactly_the_kg_graphs(embedded: EmbeddedStore, backend: Backend, fmt: str) -> None:
+    out = io.BytesIO()
+    backend.export(out, fmt)
+    quads = list(ox.parse(out.getvalue(), format=ox.RdfFormat.N_QUADS if fmt == "nq" else ox.RdfFormat.TRIG))
+    names = {q.graph_name.value for q in quads}
+    assert names and all(name.startswith(GRAPH_PREFIX) for name in names), sorted(names)[:3]
+    count, graphs = kg_quads(embedded)
+    assert len(quads) == count and names == {str(g) for g in graphs}
+    reference = io.BytesIO()
+    embedded.export(reference, "nq")
+    assert {str(q) for q in quads} == {
+        str(q) for q in ox.parse(reference.getvalue(), format=ox.RdfFormat.N_QUADS)
+    }
 
 
 def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:

@@ -304,8 +304,11 @@ def test_requests_are_named_and_paced(site: FakeOfsted, tmp_path: Path) -> None:
         f"ofsted-kg/{__version__} (+https://w3id.org/ofsted-kg; data@example.org)"
     }
     gaps = [b.at - a.at for a, b in zip(hits, hits[1:], strict=False)]
-    # Seen at the server, so connection set-up jitters each gap a little; the pace holds on average.
-    assert len(gaps) >= 4 and min(gaps) >= 0.07 and sum(gaps) / len(gaps) >= 0.095
+    # Seen at the server, so scheduling on a busy machine can record one hit late: that shortens one
+    # gap and lengthens the one before by as much. Each pair of neighbouring gaps keeps the pace,
+    # and so does the average.
+    pairs = [a + b for a, b in zip(gaps, gaps[1:], strict=False)]
+    assert len(gaps) >= 4 and min(pairs) >= 0.17 and sum(gaps) / len(gaps) >= 0.095
 
 
 def test_robots_txt_is_obeyed(tmp_path: Path) -> None:

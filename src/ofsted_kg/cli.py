@@ -18,10 +18,14 @@ from . import __version__, commands
 from .errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, OfstedKGError
 
 
-def add_global_options(parser: argparse._ActionsContainer, *, suppress: bool = False) -> None:
+def add_global_options(
+    container: argparse._ActionsContainer, *, suppress: bool = False, own: frozenset[str] = frozenset()
+) -> None:
     """The options every command takes. On a subcommand they default to SUPPRESS, so
     `ofsted-kg queries --store X` and `ofsted-kg --store X queries` both set args.store and a
-    subcommand that is not given one keeps the value given (or defaulted) before it."""
+    subcommand that is not given one keeps the value given (or defaulted) before it. `own`: option
+    strings the subcommand defines with its own meaning (serve's --timeout), left to it."""
+    parser: argparse._ActionsContainer | _Skipping = _Skipping(container, own) if own else container
 
     def default(value: object) -> object:
         return argparse.SUPPRESS if suppress else value
@@ -64,6 +68,17 @@ def add_global_options(parser: argparse._ActionsContainer, *, suppress: bool = F
     )
 
 
+class _Skipping:
+    """An argument container that leaves out the options a subcommand defines itself."""
+
+    def __init__(self, parser: argparse._ActionsContainer, own: frozenset[str]) -> None:
+        self._parser, self._own = parser, own
+
+    def add_argument(self, *names: str, **kwargs: object) -> None:
+        if not self._own.intersection(names):
+            self._parser.add_argument(*names, **kwargs)  # type: ignore[arg-type]
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ofsted-kg",
@@ -76,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
         module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
         module.register(subparsers)
     for subparser in subparsers.choices.values():
-        add_global_options(subparser.add_argument_group("global options"), suppress=True)
+        own = frozenset(subparser.get_default("own_options") or ())
+        add_global_options(subparser.add_argument_group("global options"), suppress=True, own=own)
     return parser
 
 

@@ -244,6 +244,48 @@ def to_python(term: Identifier | None) -> Any:
     return lexical
 
 
+def as_bool(term: Identifier | None) -> bool | None:
+    """A boolean result by value on every backend: `true`/`false`, or the 1/0 integers Virtuoso
+    gives for `BIND(true AS ?x)` and `EXISTS { ... }`. Test it with `is True`, never by datatype."""
+    if term is None:
+        return None
+    value = to_python(term)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, Decimal, float)):
+        return value != 0
+    text = str(value).strip().lower()
+    if text in ("true", "1"):
+        return True
+    if text in ("false", "0"):
+        return False
+    raise ValueError(f"not a boolean result: {term!r}")
+
+
+def as_int(term: Identifier | None) -> int | None:
+    """An integer result by value (a count may come typed xsd:integer, xsd:int or plain)."""
+    if term is None:
+        return None
+    value = to_python(term)
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, Decimal, float)):
+        return int(value)
+    return int(str(value).strip())
+
+
+def as_date(term: Identifier | None) -> dt.date | None:
+    """A date result by value: xsd:date, xsd:dateTime, or a plain literal in ISO form."""
+    if term is None:
+        return None
+    value = to_python(term)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value).strip()[:10])
+
+
 def _class_name(query_name: str) -> str:
     return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", query_name) if part) + "Row"
 

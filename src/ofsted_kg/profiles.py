@@ -35,6 +35,12 @@ class Profile:
     auth: str = "basic"  # "basic" or "digest" (Virtuoso's /sparql-auth)
     gsp_graph_param: str = "graph"  # Virtuoso's graph CRUD endpoint names it graph-uri
     notes: str = ""
+    # A server that cuts results at a row limit of its own: the limit out of the box (export
+    # reads graphs in pages of this size) and the setting that raises it (named in errors).
+    default_max_rows: int | None = None
+    max_rows_setting: str = "the server's result-size limit"
+    # Said after a refusal (HTTP 401/403, or a 500 whose text says permission): the fix.
+    refusal_hint: str = ""
 
 
 PROFILES: dict[str, Profile] = {
@@ -45,6 +51,8 @@ PROFILES: dict[str, Profile] = {
         gsp_path="/store",
         query_params={"union-default-graph": ""},
         notes="`oxigraph serve --location DIR`; the union default graph is requested per query.",
+        refusal_hint="a read-only server (oxigraph serve-read-only, ofsted-kg serve without "
+        "--allow-update) refuses every write",
     ),
     "fuseki": Profile(
         name="fuseki",
@@ -53,6 +61,8 @@ PROFILES: dict[str, Profile] = {
         gsp_path="/data",
         update_post_directly=True,
         notes="endpoint is the dataset URL, e.g. http://host:3030/ds; set tdb2:unionDefaultGraph true.",
+        refusal_hint="Fuseki: the dataset needs its update and data services, and the user write "
+        "access (shiro.ini)",
     ),
     "virtuoso": Profile(
         name="virtuoso",
@@ -61,6 +71,10 @@ PROFILES: dict[str, Profile] = {
         gsp_path="/sparql-graph-crud",
         gsp_graph_param="graph-uri",
         notes="anonymous access; updates need SPARQL_UPDATE granted to SPARQL user.",
+        default_max_rows=10000,
+        max_rows_setting="ResultSetMaxRows in the [SPARQL] section of virtuoso.ini",
+        refusal_hint='Virtuoso: let anonymous SPARQL write with isql: GRANT SPARQL_UPDATE TO "SPARQL"; '
+        "or use --endpoint-profile virtuoso-auth with a user granted SPARQL_UPDATE",
     ),
     "virtuoso-auth": Profile(
         name="virtuoso-auth",
@@ -70,6 +84,10 @@ PROFILES: dict[str, Profile] = {
         gsp_graph_param="graph-uri",
         auth="digest",
         notes="digest authentication with OFSTED_KG_USER/OFSTED_KG_PASSWORD or netrc.",
+        default_max_rows=10000,
+        max_rows_setting="ResultSetMaxRows in the [SPARQL] section of virtuoso.ini",
+        refusal_hint="Virtuoso: log in as a user (OFSTED_KG_USER, OFSTED_KG_PASSWORD; HTTP digest) "
+        'granted SPARQL_UPDATE (isql: GRANT SPARQL_UPDATE TO "USER";)',
     ),
     "graphdb": Profile(
         name="graphdb",
@@ -77,6 +95,7 @@ PROFILES: dict[str, Profile] = {
         update_path="/statements",
         gsp_path="/rdf-graphs/service",
         notes="endpoint is the repository URL, e.g. http://host:7200/repositories/ofsted.",
+        refusal_hint="GraphDB: the user needs write access to the repository",
     ),
     "neptune": Profile(
         name="neptune",
@@ -84,6 +103,7 @@ PROFILES: dict[str, Profile] = {
         update_path="/sparql",
         gsp_path="/sparql/gsp/",
         notes="IAM-authenticated clusters need a signing proxy; the default graph is the union.",
+        refusal_hint="Neptune: IAM-enabled clusters need requests signed (SigV4, through a signing proxy)",
     ),
     "generic": Profile(
         name="generic",

@@ -173,6 +173,14 @@ class EmbeddedStore(Backend):
             return self._store.query(sparql, use_default_graph_as_union=True)
         except RuntimeError as exc:
             raise ValueError(_first_line(exc)) from exc
+        except OSError as exc:
+            raise self._query_failed(exc) from None
+
+    def _query_failed(self, exc: Exception) -> StoreError:
+        # Reading the store failed, or a SERVICE clause (query --allow-service) could not reach
+        # its endpoint or got no SPARQL answer: pyoxigraph raises OSError or RuntimeError while
+        # the solutions are read.
+        return StoreError(f"{self.path}: the query failed ({_first_line(exc)})")
 
     def select(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> SelectResult:
         result = self._query(sparql, bindings)
@@ -180,7 +188,10 @@ class EmbeddedStore(Backend):
             raise ValueError("not a SELECT query")
         variables = [v.value for v in result.variables]
         convert = TermConverter()
-        rows = [dict(zip(variables, map(convert, solution), strict=True)) for solution in result]
+        try:
+            rows = [dict(zip(variables, map(convert, solution), strict=True)) for solution in result]
+        except (OSError, RuntimeError) as exc:
+            raise self._query_failed(exc) from None
         return SelectResult(variables=variables, rows=rows)
 
     def construct(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Iterator[tuple]:
@@ -188,8 +199,11 @@ class EmbeddedStore(Backend):
         if not isinstance(result, ox.QueryTriples):
             raise ValueError("not a CONSTRUCT or DESCRIBE query")
         convert = TermConverter()
-        for triple in result:
-            yield (convert(triple.subject), convert(triple.predicate), convert(triple.object))
+        try:
+            for triple in result:
+                yield (convert(triple.subject), convert(triple.predicate), convert(triple.object))
+        except (OSError, RuntimeError) as exc:
+            raise self._query_failed(exc) from None
 
     def ask(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> bool:
         result = self._query(sparql, bindings)

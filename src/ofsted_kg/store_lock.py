@@ -10,9 +10,9 @@ store on a read-only filesystem or in a folder the user cannot write is still re
 are listed in /proc/locks, so a process that has to wait can say who it waits for. It waits for
 another ofsted-kg command (which finishes); a server or any other program holds the store for
 as long as it runs, so against one of those it stops at once, naming it (StoreError, exit 3).
-`ofsted-kg serve` takes the lock and hands it to the Oxigraph server it becomes: while a server
-reads a folder, `ingest` into that folder refuses rather than write what the server would never
-see.
+`ofsted-kg serve` takes the lock and holds it while it serves (it stays alive as the gateway in
+front of Oxigraph's server, its child): while a server reads a folder, `ingest` into that folder
+refuses rather than write what the server would never see.
 """
 
 from __future__ import annotations
@@ -42,7 +42,11 @@ class Holder:
 
     @property
     def is_server(self) -> bool:
-        return "oxigraph" in self.command and " serve" in self.command
+        """Oxigraph's server, or `ofsted-kg serve` (which runs until stopped: never wait for it)."""
+        words = self.command.split()
+        if "oxigraph" in self.command and " serve" in self.command:
+            return True
+        return any("ofsted-kg" in w or "ofsted_kg" in w for w in words[:3]) and "serve" in words[1:]
 
     def describe(self) -> str:
         what = self.command or "another process"
@@ -83,10 +87,6 @@ class StoreLock:
             os.close(fd)
             raise
         return cls(path, fd, exclusive)
-
-    def hand_to_exec(self) -> None:
-        """Keep the lock across exec: the program this process becomes holds it (serve)."""
-        os.set_inheritable(self.fd, True)
 
     def release(self) -> None:
         if self.fd >= 0:

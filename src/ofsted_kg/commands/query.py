@@ -10,11 +10,13 @@ from rdflib.term import Identifier
 
 from ofsted_kg.connect import open_backend
 from ofsted_kg.errors import UsageError
+from ofsted_kg.federation import ALLOW_FLAG, check_service
 from ofsted_kg.named_queries import NamedQuery, QueryUsageError, get_query, parse_query, to_python
 from ofsted_kg.tables import TABULAR_FORMATS, add_table_options, write_table, write_triples
 
 # CONSTRUCT and DESCRIBE give triples: these formats (with the project's prefixes where they have them).
 TRIPLE_FORMATS = ("turtle", "nt", "jsonld")
+_UPDATE_FORMS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,6 +39,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="bind a query parameter (repeatable)",
     )
     add_table_options(parser, (*TABULAR_FORMATS, *TRIPLE_FORMATS))
+    parser.add_argument(
+        ALLOW_FLAG,
+        action="store_true",
+        help="run SERVICE clauses (federated queries: the store then fetches any host the query names)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -87,8 +94,14 @@ def run(args: argparse.Namespace) -> int:
         # Ad-hoc SPARQL declares no parameters: bind each given value as a plain literal or IRI.
         bindings = {k: _guess_term(v) for k, v in values.items()}
     form = query.form
+    if form in _UPDATE_FORMS:
+        raise QueryUsageError(
+            f"{query.name}: a SPARQL update ({form}): `query` only reads; updates are refused "
+            "(the store changes through `ofsted-kg ingest`)"
+        )
     if form not in ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK"):
         raise QueryUsageError(f"{query.name}: not a SPARQL query (no SELECT, CONSTRUCT, DESCRIBE or ASK)")
+    check_service(query.text, args.allow_service, f"query {query.name}")  # ServiceRefused: exit 2
     fmt = output_format(form, args.format, query.name)
     with open_backend(args, read_only=True) as backend:
         try:

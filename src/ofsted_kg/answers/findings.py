@@ -173,7 +173,8 @@ def resolve_theme(backend: Backend, given: str) -> str:
     if key in by_key:
         return by_key[key]
     close = difflib.get_close_matches(key, list(by_key), n=3)
-    hint = f"did you mean {' or '.join(sorted({by_key[c] for c in close}))}? " if close else ""
+    nearest = list(dict.fromkeys(by_key[c] for c in close))  # best first, each theme once
+    hint = f"did you mean {' or '.join(nearest)}? " if nearest else ""
     raise UsageError(f"--theme: no theme {given!r}; {hint}(`ofsted-kg query select_themes` lists them)")
 
 

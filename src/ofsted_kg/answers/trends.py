@@ -111,7 +111,16 @@ def theme_movers(backend: Backend, *, theme: str | None = None) -> list[ThemeMov
     slope of that share against the year, in percentage points a year. Rising if the slope is at
     least STEADY_PP_PER_YEAR, falling if at most minus that, steady between; a theme needs
     MIN_YEARS such years to be judged at all. Sorted from the steepest rise to the steepest fall."""
-    rows = theme_trends(backend, by="year", theme=theme)
+    # Every theme's rows, even for one theme: the years it has no concern in count as 0.
+    moves = moves_from(theme_trends(backend, by="year"))
+    if theme is None:
+        return moves
+    wanted = resolve_theme(backend, theme)
+    return [move for move in moves if move.theme == wanted]
+
+
+def moves_from(rows: list[ThemeTrend]) -> list[ThemeMove]:
+    """The rule of `theme_movers`, on yearly theme trend rows (a pure function of them)."""
     totals = {int(r.period): r.period_concerns for r in rows if r.period.isdigit()}
     years = sorted(y for y, n in totals.items() if n >= MIN_CONCERNS_PER_YEAR)
     by_theme: dict[str, dict[int, int]] = defaultdict(dict)

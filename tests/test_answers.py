@@ -338,3 +338,18 @@ def test_every_named_query_is_sent_as_a_query() -> None:
     wrapper = SPARQLWrapper("http://127.0.0.1/query")
     for name, query in named_queries().items():
         assert wrapper._parseQueryType(query.text) == query.form, name
+
+
+def test_rows_as_a_dataframe_where_pandas_is_installed(store: Path) -> None:
+    from ofsted_kg.answers.common import to_dataframe
+
+    with api.open(store) as kg:
+        rows = kg.history("Peterborough")
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        with pytest.raises(ImportError, match="pip install pandas"):
+            to_dataframe(rows)
+        return
+    frame = to_dataframe(rows)
+    assert len(frame) == len(rows) and "grade_changes" in frame.columns

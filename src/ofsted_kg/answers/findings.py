@@ -24,7 +24,7 @@ from typing import Any
 from ..backend import Backend
 from ..errors import UsageError
 from ..resolver import resolve_authority
-from .common import Row, as_date, select
+from .common import Row, as_date, parse_date, select
 
 KINDS = ("headline", "strength", "area_for_improvement", "area_for_priority_action", "main_finding")
 POLARITIES = ("strength", "concern", "mixed", "neutral")
@@ -82,8 +82,6 @@ def filter_findings(
     `theme` is a theme's notation or label in any case ("placement sufficiency"); `text` is words
     that must all appear in the finding (case-insensitive, part of a word too); unknown values of
     any filter are usage errors that name the choices or the nearest match."""
-    from .common import parse_date
-
     params: dict[str, Any] = {
         "kind": _choice(kind, KINDS, "--kind"),
         "polarity": _choice(polarity, POLARITIES, "--polarity"),

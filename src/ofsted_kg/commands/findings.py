@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from ofsted_kg.answers.findings import TABLE_COLUMNS, FindingRow, filter_findings
     from ofsted_kg.connect import open_backend
     from ofsted_kg.resolver import resolve_authority
+    from ofsted_kg.tables import write_table
 
     # Bad names and dates are usage errors before the store is opened.
     if args.authority is not None:
@@ -75,8 +76,6 @@ def run(args: argparse.Namespace) -> int:
             text=args.text,
         )
     columns, values = table(rows, FindingRow)
-    from ofsted_kg.tables import write_table
-
     write_table(
         args.format, columns, values, output=args.output, table_columns=TABLE_COLUMNS, sheet="findings"
     )

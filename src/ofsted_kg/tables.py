@@ -44,7 +44,9 @@ def json_value(value: Any) -> Any:
     return value
 
 
-def write_rows(out: IO[str], fmt: str, variables: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+def write_rows(
+    out: IO[str], fmt: str, variables: Sequence[str], rows: Sequence[Sequence[Any]], width: int | None = None
+) -> None:
     """Write rows (one value per variable, Python values) in one of FORMATS."""
     if fmt == "json":
         objects = [{v: json_value(x) for v, x in zip(variables, row, strict=True)} for row in rows]
@@ -58,7 +60,7 @@ def write_rows(out: IO[str], fmt: str, variables: Sequence[str], rows: Sequence[
             cells = [cell_text(x) for x in row]
             writer.writerow(cells if fmt == "csv" else [" ".join(c.split()) for c in cells])
     elif fmt == "table":
-        out.write(render_table(variables, [[cell_text(x) for x in row] for row in rows]))
+        out.write(render_table(variables, [[cell_text(x) for x in row] for row in rows], width))
     else:
         raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
 
@@ -70,6 +72,7 @@ def write_table(
     *,
     output: str | None = None,
     table_columns: Sequence[str] = (),
+    width: int | None = None,
     sheet: str = "results",
 ) -> None:
     """Write rows in one of TABULAR_FORMATS to `output` (a path) or stdout.
@@ -95,19 +98,22 @@ def write_table(
         variables = [variables[i] for i in keep]
         rows = [[row[i] for i in keep] for row in rows]
     if output is None:
-        write_rows(sys.stdout, fmt, variables, rows)
+        write_rows(sys.stdout, fmt, variables, rows, width=width)
         return
     with open(output, "w", encoding="utf-8", newline="") as text_out:
-        write_rows(text_out, fmt, variables, rows)
+        write_rows(text_out, fmt, variables, rows, width=width)
 
 
-def add_output_options(parser: Any, *, default: str = "table") -> None:
-    """--format (every TABULAR_FORMATS choice) and --output for a command that prints rows."""
+def add_table_options(parser: Any, formats: Sequence[str] = TABULAR_FORMATS) -> None:
+    """--format, --output and --width, as every command printing rows takes them."""
     parser.add_argument(
-        "--format", "-f", choices=TABULAR_FORMATS, default=default, help=f"output format (default {default})"
+        "--format", "-f", choices=formats, default="table", help="output format (default table)"
     )
     parser.add_argument(
         "--output", "-o", metavar="FILE", help="write to FILE instead of stdout (xlsx on a terminal needs it)"
+    )
+    parser.add_argument(
+        "--width", type=int, metavar="N", help="table: fit N columns (default: the terminal's width)"
     )
 
 

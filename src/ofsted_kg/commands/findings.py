@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ofsted_kg.tables import add_output_options
+from ofsted_kg.tables import add_table_options
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -46,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="WORDS",
         help="words that must all be in the finding (any case; 'placement' finds 'placements')",
     )
-    add_output_options(parser)
+    add_table_options(parser)
     parser.set_defaults(func=run)
 
 
@@ -77,6 +77,12 @@ def run(args: argparse.Namespace) -> int:
         )
     columns, values = table(rows, FindingRow)
     write_table(
-        args.format, columns, values, output=args.output, table_columns=TABLE_COLUMNS, sheet="findings"
+        args.format,
+        columns,
+        values,
+        output=args.output,
+        width=args.width,
+        table_columns=TABLE_COLUMNS,
+        sheet="findings",
     )
     return 0

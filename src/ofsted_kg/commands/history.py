@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ofsted_kg.tables import add_output_options
+from ofsted_kg.tables import add_table_options
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="NAME",
         help="a name in any case or short form (Hull, Southend), GSS code, Ofsted URN or LA number",
     )
-    add_output_options(parser)
+    add_table_options(parser)
     parser.set_defaults(func=run)
 
 
@@ -38,6 +38,12 @@ def run(args: argparse.Namespace) -> int:
         rows = authority_history(backend, args.authority)
     columns, values = table(rows, HistoryEntry, short=args.format == "table")
     write_table(
-        args.format, columns, values, output=args.output, table_columns=TABLE_COLUMNS, sheet="history"
+        args.format,
+        columns,
+        values,
+        output=args.output,
+        width=args.width,
+        table_columns=TABLE_COLUMNS,
+        sheet="history",
     )
     return 0

@@ -8,7 +8,7 @@ import sys
 from ofsted_kg.backend import StoreError
 from ofsted_kg.connect import open_backend
 from ofsted_kg.named_queries import NamedQuery, QueryUsageError, get_query, parse_query, to_python
-from ofsted_kg.tables import add_output_options, write_table, write_triples
+from ofsted_kg.tables import add_table_options, write_table, write_triples
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="NAME=VALUE",
         help="bind a query parameter (repeatable)",
     )
-    add_output_options(parser)
+    add_table_options(parser)
     parser.set_defaults(func=run)
 
 
@@ -75,11 +75,16 @@ def run(args: argparse.Namespace) -> int:
                 variables = list(result.variables)
                 rows = [[to_python(row.get(v)) for v in variables] for row in result.rows]
                 write_table(
-                    args.format, variables, rows, output=args.output, table_columns=query.table_columns
+                    args.format,
+                    variables,
+                    rows,
+                    output=args.output,
+                    width=args.width,
+                    table_columns=query.table_columns,
                 )
             elif form == "ASK":
                 answer = backend.ask(query.text, bindings)
-                write_table(args.format, ["answer"], [[answer]], output=args.output)
+                write_table(args.format, ["answer"], [[answer]], output=args.output, width=args.width)
             elif args.output:
                 with open(args.output, "wb") as out:
                     write_triples(backend, query.text, bindings, out)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ofsted_kg.tables import add_output_options
+from ofsted_kg.tables import add_table_options
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "date is known, whose visit had ended by then",
     )
     parser.add_argument("--region", metavar="REGION", help="only this region's authorities (e.g. London)")
-    add_output_options(parser)
+    add_table_options(parser)
     parser.set_defaults(func=run)
 
 
@@ -40,6 +40,12 @@ def run(args: argparse.Namespace) -> int:
         rows = latest_summary(backend, as_of=as_of, region=region)
     columns, values = table(rows, AuthoritySummary, short=args.format == "table")
     write_table(
-        args.format, columns, values, output=args.output, table_columns=TABLE_COLUMNS, sheet="summary"
+        args.format,
+        columns,
+        values,
+        output=args.output,
+        width=args.width,
+        table_columns=TABLE_COLUMNS,
+        sheet="summary",
     )
     return 0

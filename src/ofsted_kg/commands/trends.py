@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ofsted_kg.tables import add_output_options
+from ofsted_kg.tables import add_table_options
 
 VIEWS = ("grades", "themes", "movers")
 
@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         choices=("ilacs_inspection", "sif_inspection", "area_send_inspection"),
         help="grades: which inspections (default ilacs_inspection)",
     )
-    add_output_options(parser)
+    add_table_options(parser)
     parser.set_defaults(func=run)
 
 
@@ -58,5 +58,5 @@ def run(args: argparse.Namespace) -> int:
             rows = trends.theme_movers(backend, theme=args.theme)
             row_class = trends.ThemeMove
     columns, values = table(rows, row_class, short=args.format == "table")
-    write_table(args.format, columns, values, output=args.output, sheet=f"trends {view}")
+    write_table(args.format, columns, values, output=args.output, width=args.width, sheet=f"trends {view}")
     return 0

@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STORE ?= ofsted-kg.db
 
-.PHONY: demo test setup setup-test system-deps lint docs bench clean
+.PHONY: demo test check setup setup-test system-deps lint docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,15 +34,19 @@ demo: setup
 	$(BIN)/ofsted-kg --store $(STORE) export --format turtle -o ofsted-kg.ttl
 	@echo "store: $(STORE)   turtle: ofsted-kg.ttl" >&2
 
-test: setup-test
+# Lint, format and type checks first: CI (.ci/run -> make test) enforces them with the tests.
+test: setup-test check
 	$(BIN)/python -m pytest -q
 
-lint: setup-test
+check: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+lint: check
 
 docs: setup
-	$(BIN)/python -m ofsted_kg.devtools all
+	$(BIN)/python -m tools.devtools all
 
 bench: setup-test
 	$(BIN)/python benchmarks/ingest.py

@@ -101,7 +101,12 @@ def _aliases(name: str) -> list[str]:
     return sorted({name, bare}, key=len, reverse=True)
 
 
-def variant_text(source: Source, index: int, authorities: list[str]) -> str:
+def variant_text(
+    source: Source, index: int, authorities: list[str], taken: set[tuple[str, int]] | None = None
+) -> str:
+    """Variant `index` of a document; `taken` holds the (authority, year shift) pairs of the
+    source's variants so far, so no two variants report on the same inspection (authority,
+    type and visit dates: ofsted-kg would rightly load them as copies of one)."""
     rng = random.Random(f"{source.path.name}:{index}")
     text_paragraphs = [list(lines) for lines in source.paragraphs]
     # Shuffle each run of consecutive main-findings paragraphs (unnumbered, so no numbering breaks).
@@ -113,6 +118,13 @@ def variant_text(source: Source, index: int, authorities: list[str]) -> str:
             text_paragraphs[slot] = list(lines)
     new_authority = rng.choice([a for a in authorities if a != source.authority] or authorities)
     year_shift = rng.choice([-3, -2, -1, 1, 2, 3]) if index else 0
+    if not index:
+        new_authority = source.authority  # variant 0 is the document itself, as text
+    while taken is not None and (new_authority, year_shift) in taken:
+        new_authority = rng.choice([a for a in authorities if a != source.authority] or authorities)
+        year_shift = rng.choice([-3, -2, -1, 1, 2, 3])
+    if taken is not None:
+        taken.add((new_authority, year_shift))
     people = {name: f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}" for name in source.inspectors}
 
     def vary(line: str) -> str:
@@ -150,9 +162,10 @@ def generate(scale: int, out: Path, examples: Path = EXAMPLES, limit: int | None
         source = read_source(path)
         if source is None:
             continue
+        taken: set[tuple[str, int]] = set()
         for index in range(scale):
             target = out / f"{path.stem}_v{index:03d}.txt"
-            target.write_text(variant_text(source, index, authorities), encoding="utf-8")
+            target.write_text(variant_text(source, index, authorities, taken), encoding="utf-8")
             written.append(target)
     return written
 

@@ -41,7 +41,9 @@ from ofsted_kg.commands.serve import oxigraph_binary  # noqa: E402
 from ofsted_kg.remote import RemoteStore  # noqa: E402
 from ofsted_kg.store import EmbeddedStore  # noqa: E402
 
-KEY = re.compile(rb"(/id/(?:graph/report|report|inspection)/)([0-9a-f]{16})")
+KEY = re.compile(rb"(/id/(?:graph/report|report)/)([0-9a-f]{16})")
+# An inspection is keyed by authority, type and first visit day: a replica gets a suffix on the day.
+INSPECTION_KEY = re.compile(rb"(/id/(?:graph/)?inspection/[A-Za-z0-9-]+/[a-z-]+/)([0-9A-Za-z-]+)")
 
 
 def ingest_subprocess(store: Path, folder: Path, jobs: int) -> dict:
@@ -228,7 +230,7 @@ def _graphs_of(nquads: bytes) -> list[tuple[URIRef, bytes]]:
 
 
 def replicate(source_dump: Path, factor: int, target: Path) -> float:
-    """A store of `factor` copies of every document graph (fresh 16-hex keys); seconds to bulk-load."""
+    """A store of `factor` copies of every report and inspection graph (fresh keys); seconds to bulk-load."""
     fixed = re.compile(rb"<https://w3id.org/ofsted-kg/id/graph/(?:shared|ontology|analysis/[^>]*)> \.\n?$")
     replicated = target.with_suffix(".nq")
     with source_dump.open("rb") as src, replicated.open("wb") as out:
@@ -240,13 +242,14 @@ def replicate(source_dump: Path, factor: int, target: Path) -> float:
                 if copy == 0:
                     out.write(line)
                     continue
+                renamed = KEY.sub(
+                    lambda m, c=copy: (
+                        m.group(1) + hashlib.sha256(m.group(2) + b"%d" % c).hexdigest()[:16].encode()
+                    ),
+                    line,
+                )
                 out.write(
-                    KEY.sub(
-                        lambda m, c=copy: (
-                            m.group(1) + hashlib.sha256(m.group(2) + b"%d" % c).hexdigest()[:16].encode()
-                        ),
-                        line,
-                    )
+                    INSPECTION_KEY.sub(lambda m, c=copy: m.group(1) + m.group(2) + b"-r%d" % c, renamed)
                 )
     start = time.perf_counter()
     store = ox.Store(str(target))

@@ -6,7 +6,8 @@ care board(s) (record.partner_bodies). Read from the report:
 - the inspection outcome, one of three -> judgements["area_send_outcome"];
 - the monitoring and re-inspection timing sentences -> record.visit_focus (verbatim);
 - the inspection team, two columns (Ofsted left, CQC right) that text extraction reads row by
-  row; every name carries its own "Ofsted"/"CQC"/"HMI" label, so the labels decide;
+  row; every name carries its own "Ofsted"/"CQC"/"HMI" label, so the labels decide; the Ofsted
+  lead inspector is the inspection's lead, the CQC lead inspector has the role "cqc_lead";
 - findings: the outcome statement (headline), "What is it like to be a child or young person
   with SEND in this area?" (main_finding), "What is the area partnership doing that is
   effective?" (strength), "What does the area partnership need to do better?" (main_finding),
@@ -23,11 +24,20 @@ from __future__ import annotations
 
 import re
 
-from . import authorities, dates
-from .document import BULLET_RE, ReportText, TextLine
+from . import authorities, dates, visit_focus
+from .document import ReportText, TextLine
 from .errors import ExtractionFailed
-from .record import Authority, Finding, Inspector, Record, SourceInfo
-from .sections import Heading, chunks, clean, find_headings, finding, items, section_bounds
+from .passages import Heading, Item, bullet_at, find_headings, finding, items, pieces, quote, section_bounds
+from .record import (
+    Authority,
+    Finding,
+    FindingKind,
+    Inspector,
+    Inspectorate,
+    InspectorRole,
+    Record,
+    SourceInfo,
+)
 
 FRAMEWORK = "area-send-2023"
 
@@ -52,6 +62,12 @@ HEADINGS: dict[str, re.Pattern[str]] = {
     "about": re.compile(r"Information about this inspection", re.I),
     "team": re.compile(r"Inspection team", re.I),
 }
+# The sections whose paragraphs are findings: (heading key, finding kind).
+PROSE_SECTIONS: tuple[tuple[str, FindingKind], ...] = (
+    ("experience", "main_finding"),
+    ("effective", "strength"),
+    ("better", "main_finding"),
+)
 # Headings can share a printed line with what follows (a paragraph run together on the page).
 HEADING_PREFIX: dict[str, re.Pattern[str]] = {
     k: re.compile(p.pattern + r"(?=\s)", re.I)
@@ -99,6 +115,8 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
             judgements["area_send_outcome"] = grade
             break
     timing = " ".join(re.sub(r"\s+", " ", m.group()) for m in TIMING_RE.finditer(outcome_text)) or None
+    outcome_start, outcome_end = outcome_bounds or (0, min(2000, len(text)))
+    expected = visit_focus.next_inspections(text, visit[1], outcome_start, outcome_end, report.page_at)
 
     findings = _findings(report, headings, outcome_bounds)
     priority = [f for f in findings if f.kind == "area_for_priority_action"]
@@ -121,6 +139,7 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
         inspection_kind="full",
         visit_focus=timing,
         partner_bodies=_partner_bodies(report, headings),
+        next_inspections=expected,
     )
 
 
@@ -165,7 +184,7 @@ def _partner_bodies(report: ReportText, headings: list[Heading]) -> list[str]:
     if not bounds:
         return []
     # The first sentence naming an ICB names them all; later ones may abbreviate or misname.
-    for a, b in chunks(report.text, *bounds)[:3]:
+    for a, b in pieces(report.text, *bounds)[:3]:
         for sentence in re.split(r"(?<=[.])\s+(?=[A-Z])", report.text[a:b]):
             found = icb_names(sentence)
             if found:
@@ -265,7 +284,9 @@ def parse_team(block: str, led_by_hmi: bool = True) -> list[Inspector]:
     """Names each followed by their labels ("Jo Petch, Ofsted HMI, lead inspector").
 
     The labels are a closed vocabulary, so a run of other capitalised words is a name. The
-    Ofsted lead is an HMI when the report says the inspection was led by HMI.
+    Ofsted lead is an HMI when the report says the inspection was led by HMI. Only Ofsted's lead
+    inspector led the inspection ("The inspection was led by one of His Majesty's Inspectors from
+    Ofsted"): the CQC lead inspector leads the CQC team, role "cqc_lead", not `lead`.
     """
     tokens = re.findall(r"[^\s,]+|,", block)
     people: list[tuple[list[str], list[str]]] = []
@@ -291,9 +312,12 @@ def parse_team(block: str, led_by_hmi: bool = True) -> list[Inspector]:
         if not words:
             continue
         cqc = "cqc" in labs
+        role: InspectorRole
+        body: Inspectorate
         lead = "lead" in labs
         if cqc:
-            role, body = "cqc_inspector", "cqc"
+            role, body = ("cqc_lead" if lead else "cqc_inspector"), "cqc"
+            lead = False
         elif "hmi" in labs or (lead and led_by_hmi):
             role, body = "hmi", "ofsted"
         else:
@@ -309,18 +333,19 @@ def _findings(report: ReportText, headings: list[Heading], outcome: tuple[int, i
     text = report.text
     out: list[Finding] = []
     if outcome:
-        first = chunks(text, *outcome)[:1]
-        for a, b in first:
+        for a, b in pieces(text, *outcome)[:1]:
             # The outcome statement may run on into the timing sentences on a crowded first page.
             stop = TIMING_RE.search(text, a, b)
-            out.append(finding(report, "headline", a, stop.start() if stop else b, "Inspection outcome"))
-    for key, kind in (("experience", "main_finding"), ("effective", "strength"), ("better", "main_finding")):
+            out.append(
+                finding(report, "headline", Item(a, stop.start() if stop else b), "Inspection outcome")
+            )
+    for key, kind in PROSE_SECTIONS:
         bounds = section_bounds(headings, key, len(text))
         if not bounds:
             continue
         section = _heading_text(headings, key)
         for it in items(report, *bounds):
-            out.append(finding(report, kind, it.start, it.end, section))
+            out.append(finding(report, kind, it, section))
     bounds = section_bounds(headings, "priority", len(text))
     if bounds:
         for body, a, b in _priority_rows(report, *bounds):
@@ -328,8 +353,7 @@ def _findings(report: ReportText, headings: list[Heading], outcome: tuple[int, i
                 finding(
                     report,
                     "area_for_priority_action",
-                    a,
-                    b,
+                    Item(a, b),
                     "Areas for priority action",
                     responsible_body=body,
                 )
@@ -341,7 +365,7 @@ def _findings(report: ReportText, headings: list[Heading], outcome: tuple[int, i
         if m:
             a = m.end()
         for ra, rb in _table_rows(report, a, bounds[1]):
-            out.append(finding(report, "area_for_improvement", ra, rb, "Areas for improvement"))
+            out.append(finding(report, "area_for_improvement", Item(ra, rb), "Areas for improvement"))
     return out
 
 
@@ -376,7 +400,7 @@ def _new_row_by_text(report: ReportText, prev: TextLine, cur: TextLine) -> bool:
     gap = report.text[prev.end : cur.start]
     if "\n\n" not in gap:
         return False
-    if BULLET_RE.match(cur.text) or cur.text[:1].islower():
+    if bullet_at(cur.text) or cur.text[:1].islower():
         return False
     return prev.text.rstrip().endswith((".", "?", "!"))
 
@@ -398,7 +422,7 @@ def _table_rows(report: ReportText, start: int, end: int) -> list[tuple[int, int
 
 
 def _bullet_len(text: str, at: int) -> int:
-    m = BULLET_RE.match(text, at)
+    m = bullet_at(text, at)
     return m.end() - at if m else 0
 
 
@@ -421,7 +445,7 @@ def _priority_rows(report: ReportText, start: int, end: int) -> list[tuple[str |
 
     def close() -> None:
         if action:
-            name = clean(" ".join(report.lines[i].text for i in body)) if body else None
+            name = quote(" ".join(report.lines[i].text for i in body)) if body else None
             a = report.lines[action[0]].start
             a += _bullet_len(text, a)
             rows.append((name, a, report.lines[action[-1]].end))
@@ -453,7 +477,7 @@ def _body_lines(report: ReportText, ids: list[int]) -> list[bool]:
         tail: list[int] = []
         for k in reversed(ks):
             line = report.lines[ids[k]].text
-            if line.rstrip().endswith((".", ":", ";")) or BULLET_RE.match(line):
+            if line.rstrip().endswith((".", ":", ";")) or bullet_at(line):
                 break
             tail.insert(0, k)
         if tail and BODY_WORDS_RE.search(" ".join(report.lines[ids[k]].text for k in tail)):

@@ -2,10 +2,13 @@
 
 Letters name an authority in many ways: "Peterborough City Council", "London Borough of Barking
 and Dagenham", "Royal Borough of Kingston-upon-Thames", "Brighton & Hove", "Council of the Isles of
-Scilly", "City of London Corporation", or by the children's trust that runs its services ("Slough
-Children First", "Brighter Futures for Children"). `resolve()` normalises case and punctuation,
-then picks the longest reference name found as whole words in the text. It never guesses: no
-match, or two different authorities matching equally well, gives None.
+Scilly", "City of London Corporation", "City of York Council", "London Borough of Brent Council",
+"Newcastle City Council", "East Riding", or by the children's trust that runs its services
+("Slough Children First", "Brighter Futures for Children"). `resolve()` normalises case,
+punctuation and possessives, then finds every reference name and alias printed as whole words in
+the text; a name inside a longer one found there ("Somerset" in "North Somerset", "Hull" in
+"Kingston upon Hull") does not count. It never guesses: no name, or names of two different
+authorities ("Kent" and "Medway"), gives None.
 
 The lookup (loaders/reference/la_lookup_d2i.csv, read with importlib.resources) gives each
 authority's ONS name, GSS code, Ofsted URN, DfE LA number, region and ten statistical neighbours.
@@ -50,7 +53,15 @@ NAME_ALIASES: dict[str, str] = {
     "bedford": "Bedford Borough",
     "herefordshire county of": "Herefordshire",
     "nottingham city": "Nottingham",
+    # Short forms the councils and Ofsted use themselves.
+    "newcastle": "Newcastle upon Tyne",
+    "east riding": "East Riding of Yorkshire",
+    "southend": "Southend-on-Sea",
 }
+
+# Places whose names contain an alias but are not that authority (normalised text): removed from
+# the text before names are looked for. Newcastle-under-Lyme is a district of Staffordshire.
+NOT_AUTHORITIES: tuple[str, ...] = ("newcastle under lyme",)
 
 
 # England's nine regions (ONS E12 codes and names). The lookup spells some names two ways
@@ -98,8 +109,10 @@ class AuthorityInfo:
 
 
 def normalise(text: str) -> str:
-    """Lower case, '&' -> 'and', apostrophes dropped, other punctuation and hyphens -> spaces."""
+    """Lower case, '&' -> 'and', possessive 's and apostrophes dropped, other punctuation and hyphens
+    -> spaces."""
     text = text.lower().replace("&", " and ")
+    text = re.sub(r"[’'`‘]s\b", "", text)
     text = re.sub(r"[’'`‘]", "", text)
     text = re.sub(r"[^a-z0-9]+", " ", text)
     return re.sub(r"\s+", " ", text).strip()
@@ -176,13 +189,13 @@ def name_index() -> dict[str, AuthorityInfo]:
     for info in all_authorities():
         index[normalise(info.name)] = info
     for row in _read_csv(PRIMARY_FILE):
-        info = by_name.get(row["local_authority_ons_name"].strip())
-        if not info:
+        named = by_name.get(row["local_authority_ons_name"].strip())
+        if not named:
             continue
         for alias in re.findall(r"[^\[\],]+(?:,\s*[^\[\],]+)*", row["also_known_as"].strip("[] ")):
             for part in alias.split(", ") if "&" not in alias else [alias]:
                 if normalise(part):
-                    index.setdefault(normalise(part), info)
+                    index.setdefault(normalise(part), named)
     for alias, target in {**NAME_ALIASES, **SERVICE_ALIASES}.items():
         if target in by_name:
             index[normalise(alias)] = by_name[target]
@@ -198,17 +211,24 @@ def resolve_info(name: str) -> AuthorityInfo | None:
     if text in index:
         return index[text]
     padded = f" {text} "
-    best_len = 0
-    best: set[str] = set()
+    for place in NOT_AUTHORITIES:
+        padded = padded.replace(f" {place} ", " " + "_" * len(place) + " ")
+    found: list[tuple[int, int, str]] = []  # (start, end, GSS code) of each name printed
     for key, info in index.items():
-        if f" {key} " in padded:
-            if len(key) > best_len:
-                best_len, best = len(key), {info.gss_code}
-            elif len(key) == best_len:
-                best.add(info.gss_code)
-    if len(best) != 1:
+        needle = f" {key} "
+        at = padded.find(needle)
+        while at >= 0:
+            found.append((at, at + len(needle), info.gss_code))
+            at = padded.find(needle, at + 1)
+    # A name inside a longer name found at the same place is part of it, not a second authority.
+    codes = {
+        code
+        for start, end, code in found
+        if not any(a <= start and end <= b and (b - a) > (end - start) for a, b, _ in found)
+    }
+    if len(codes) != 1:
         return None
-    return _by_code()[best.pop()]
+    return _by_code()[codes.pop()]
 
 
 def resolve(name: str) -> Authority | None:

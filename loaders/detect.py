@@ -22,6 +22,13 @@ Children's services documents with no loader of their own (record document_type 
 
 Not children's services (extract refuses them): school_inspection, further_education_inspection,
 early_years_inspection, social_care_provider_inspection, unknown.
+
+The title decides, not the order of the tests: reports mention other kinds of visit in passing
+("since the focused visit to X children's services in 2021", "the joint targeted area inspection
+of ... in 2019", "the local area SEND inspection in 2018"), so every kind whose title phrase is
+found in its window is a candidate and the one printed first wins (the title comes before the
+body). Two titles at the same place (a SIF report bound with its LSCB review) go to the kind
+listed first in _RULES; the ILACS title, which needs its judgement table as well, comes last.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from __future__ import annotations
 import re
 
 from .document import ReportText
+from .record import DOCUMENT_TYPES, DocumentType
 
 # Kinds that map onto record.DOCUMENT_TYPES one to one.
 FOCUSED_VISIT = "focused_visit"
@@ -60,9 +68,9 @@ NOT_CHILDRENS_SERVICES: dict[str, str] = {
 }
 
 
-def document_type_of(kind: str) -> str:
+def document_type_of(kind: str) -> DocumentType:
     """The record.DOCUMENT_TYPES value for a detected children's services kind."""
-    return kind if kind in {FOCUSED_VISIT, MONITORING_VISIT, ILACS, SIF, AREA_SEND, JTAI} else "other"
+    return next((t for t in DOCUMENT_TYPES if t == kind), "other")
 
 
 def _flat(text: str) -> str:
@@ -103,10 +111,15 @@ _JTAI_TITLE_RE = re.compile(
 )
 _JTAI_TITLE_WINDOW = 3000
 
+# "Inspection of X local authority children's services", "[X] Inspection of children's social care
+# services", or a children's trust or company running the services ("Inspection of Slough Children
+# First", "... Children and Families Trust", "... Children's Trust", "Achieving for Children").
 _ILACS_TITLE_RE = re.compile(
-    rf"\binspection of (?:[\w,'&\- ]{{0,80}}?)?(?:local authority )?{_CS}\b"
-    r"|\binspection of [\w,'&\- ]{0,60}?\b(?:children'?s trust|children and families trust|children first)\b",
+    rf"\binspection of (?:[\w,'&\-. ]{{0,80}}?)?(?:local authority )?{_CS}\b"
+    r"|\binspection of [\w,'&\-. ]{0,60}?\b(?:children'?s (?:services )?trust|children and families trust"
+    r"|children first|for children)\b",
 )
+_ILACS_TITLE_WINDOW = 800
 _ILACS_BODY_RE = re.compile(
     r"\bjudgement grade\b|\bimpact of leaders on social work practice\b|\boverall effectiveness\b"
 )
@@ -127,16 +140,26 @@ def detect_text(text: str) -> str:
     """The document kind of a report text (see the module docstring for the values)."""
     flat = _flat(text)
     head = flat[:3000]
-    for kind, pattern, window in _RULES:
+    candidates: list[tuple[int, int]] = []  # (where the title starts in `flat`, rule index)
+    for index, (kind, pattern, window) in enumerate(_RULES):
         found = re.search(pattern, flat[:window])
-        if not found and kind == JTAI:
-            found = _JTAI_TITLE_RE.search(text[:_JTAI_TITLE_WINDOW])
-        if found:
-            if kind == SIF and re.search(r"\bschool\b.{0,40}\bpupils\b", head):
-                continue
-            return kind
-    if _ILACS_TITLE_RE.search(flat[:600]) and _ILACS_BODY_RE.search(flat[:6000]):
-        return ILACS
+        at = found.start() if found else None
+        if kind == JTAI:
+            further = _JTAI_TITLE_RE.search(text[:_JTAI_TITLE_WINDOW])
+            if further:
+                flat_at = len(_flat(text[: further.start()]))
+                at = flat_at if at is None else min(at, flat_at)
+        if at is None:
+            continue
+        if kind == SIF and re.search(r"\bschool\b.{0,40}\bpupils\b", head):
+            continue
+        candidates.append((at, index))
+    ilacs = _ILACS_TITLE_RE.search(flat[:_ILACS_TITLE_WINDOW])
+    if ilacs and _ILACS_BODY_RE.search(flat[:6000]):
+        candidates.append((ilacs.start(), len(_RULES)))
+    if candidates:
+        _, index = min(candidates)
+        return _RULES[index][0] if index < len(_RULES) else ILACS
     if _SCHOOL_RE.search(head):
         return SCHOOL
     if _PROVIDER_RE.search(head):
@@ -150,5 +173,13 @@ def detect_text(text: str) -> str:
 
 def detect(report: ReportText) -> str:
     """The document kind of a loaded report: a record.DOCUMENT_TYPES value for the six loaded kinds,
-    else one of the other kinds named in this module."""
-    return detect_text(report.text)
+    else one of the other kinds named in this module.
+
+    A title printed in the page margin and repeated on every page is removed with the running
+    heads: when the text alone is not recognised, the running heads are read as its heading."""
+    kind = detect_text(report.text)
+    if kind == UNKNOWN and report.furniture:
+        with_heads = detect_text("\n\n".join(report.furniture) + "\n\n" + report.text)
+        if with_heads in CHILDRENS_SERVICES_KINDS:
+            return with_heads
+    return kind

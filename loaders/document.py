@@ -13,20 +13,38 @@ paragraphs set without a gap ("12. Children ...").
 
 For a PDF each line also keeps where it was printed (TextLine.x/y/height/page_width) and each page
 the heights of its horizontal rules (ReportText.rules): tables are read by position (area SEND).
+The running headers and footers removed are kept aside (ReportText.furniture): some reports name
+the authority only there.
+
+Reading: a file is a PDF when its bytes start with "%PDF-", otherwise text, decoded from its
+byte-order mark (UTF-8, UTF-16, UTF-32), else as UTF-8, else Windows-1252, else Latin-1; control
+characters beyond a trace mean binary data. Nothing larger than a real document is read at all:
+a text over MAX_TEXT_BYTES, a PDF over MAX_PDF_BYTES or MAX_PDF_PAGES, or a report text over
+MAX_TEXT_CHARS is refused (TooLarge) after reading at most one byte past the limit.
 """
 
 from __future__ import annotations
 
 import bisect
+import codecs
 import hashlib
+import os
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .errors import CorruptPDF, EmptyDocument, EncryptedPDF, GarbledText, NotAPDF, NoTextLayer
+from .errors import CorruptPDF, EmptyDocument, EncryptedPDF, GarbledText, NotAPDF, NoTextLayer, TooLarge
 from .record import SourceInfo
+
+# Size limits, each far above any real document: the largest report in examples/letters (a SIF
+# inspection with its LSCB review) is a 0.8 MB PDF of 50 pages whose report text is 122,000
+# characters. Without them a 200 MB text file took minutes and gigabytes before failing.
+MAX_TEXT_BYTES = 4 * 1024 * 1024  # a letter's or report's text file (UTF-16 doubles its bytes)
+MAX_PDF_BYTES = 64 * 1024 * 1024
+MAX_PDF_PAGES = 500
+MAX_TEXT_CHARS = 4 * 1024 * 1024  # the report text read out of a PDF
 
 BULLETS = "\u25fc\uf06e\u2022\u25aa\uf0b7\u25cf\u25a0\uf0a7\u2013-"
 BULLET_RE = re.compile(rf"^[{re.escape(BULLETS)}]\s+")
@@ -106,6 +124,8 @@ class ReportText:
     lines: list[TextLine] = field(default_factory=list)
     # page -> heights (points from the bottom) of the horizontal rules drawn on it (PDF only)
     rules: dict[int, list[float]] = field(default_factory=dict)
+    # Running headers and footers removed from the text: one line per form (page numbers aside).
+    furniture: list[str] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -148,19 +168,44 @@ def sha256_bytes(data: bytes) -> str:
 def load(path: str | Path) -> LoadedDocument:
     """Read one file (PDF or text, decided by its bytes, not its name) into a LoadedDocument.
 
-    Raises a DocumentError subclass with a one-line reason for anything it cannot read.
+    Raises a DocumentError subclass with a one-line reason for anything it cannot read. A file
+    over its kind's size limit is refused before it is read (or, for a pipe or a device whose
+    size is unknown, as soon as one byte more than the limit has been read).
     """
     path = Path(path)
-    data = path.read_bytes()
+    with path.open("rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        head = handle.read(1024)
+        limit = MAX_PDF_BYTES if _is_pdf(head) else MAX_TEXT_BYTES
+        _check_size(max(size, len(head)), limit, _is_pdf(head))
+        data = head + handle.read(limit + 1 - len(head))
+    _check_size(len(data), limit, _is_pdf(head))
     return load_bytes(data, str(path))
+
+
+def _is_pdf(data: bytes) -> bool:
+    return data.lstrip()[:5] == b"%PDF-"
+
+
+def _check_size(size: int, limit: int, pdf: bool) -> None:
+    if size > limit:
+        kind = "PDF" if pdf else "text file"
+        raise TooLarge(
+            f"too large for an Ofsted letter or report (a {_megabytes(size)} {kind}; the limit is {_megabytes(limit)})"
+        )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
 
 
 def load_bytes(data: bytes, name: str) -> LoadedDocument:
     if not data.strip():
         raise EmptyDocument("the file is empty")
+    _check_size(len(data), MAX_PDF_BYTES if _is_pdf(data) else MAX_TEXT_BYTES, _is_pdf(data))
     digest = sha256_bytes(data)
     rules: dict[int, list[float]] = {}
-    if data.lstrip()[:5] == b"%PDF-":
+    if _is_pdf(data):
         pages, rules = _pdf_lines(data)
         media_type = "application/pdf"
     else:
@@ -172,7 +217,12 @@ def load_bytes(data: bytes, name: str) -> LoadedDocument:
         pages = _text_lines(data)
         media_type = "text/plain"
     report = build_report_text(pages, rules)
-    _check_readable(report)
+    if len(report.text) > MAX_TEXT_CHARS:
+        raise TooLarge(
+            f"too large for an Ofsted letter or report ({len(report.text):,} characters of text; "
+            f"the limit is {MAX_TEXT_CHARS:,})"
+        )
+    _check_readable(report, pdf=media_type == "application/pdf")
     return LoadedDocument(SourceInfo(name, digest, media_type, len(pages)), report)
 
 
@@ -188,6 +238,10 @@ def _pdf_lines(data: bytes) -> tuple[list[list[Line]], dict[int, list[float]]]:
             raise EncryptedPDF("the PDF is encrypted with a password") from None
         raise CorruptPDF(f"the PDF is corrupt or truncated ({exc})") from None
     try:
+        if len(pdf) > MAX_PDF_PAGES:
+            raise TooLarge(
+                f"too large for an Ofsted letter or report ({len(pdf):,} pages; the limit is {MAX_PDF_PAGES})"
+            )
         pages: list[list[Line]] = []
         rules: dict[int, list[float]] = {}
         for index in range(len(pdf)):
@@ -329,16 +383,70 @@ def _line_geometry(
     return x, best[0], best[1], y_end, font_size
 
 
+# Byte-order marks, longest first (a UTF-32 LE mark starts with the UTF-16 LE one).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# C1 control characters in decoded text are Windows-1252 punctuation read as Latin-1 somewhere
+# along the way (U+0092 for a curly apostrophe): read them as Windows-1252 meant them.
+_C1_AS_CP1252 = {
+    code: bytes([code]).decode("cp1252")
+    for code in range(0x80, 0xA0)
+    if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+}
+
+
+def decode_text(data: bytes) -> str:
+    """A text file's characters: by its byte-order mark, else UTF-8, else Windows-1252, else
+    Latin-1; UTF-16 without a mark is recognised by its zero bytes. Raises GarbledText for binary data."""
+    text: str | None = None
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                raise GarbledText(
+                    f"the file is neither a PDF nor readable text (not valid {codec})"
+                ) from None
+            break
+    if text is None:
+        bomless = _bomless_utf16(data)
+        candidates = (bomless,) if bomless else ("utf-8", "cp1252", "latin-1")
+        for candidate in candidates:
+            try:
+                text = data.decode(candidate)
+                break
+            except UnicodeDecodeError:
+                continue
+    # Text holds no NULs and, beyond a stray character or two, no other control characters.
+    if text is None or "\x00" in text or len(_CONTROL_RE.findall(text)) > max(2, len(text) // 1000):
+        raise GarbledText("the file is neither a PDF nor readable text (binary data)")
+    return text.translate(_C1_AS_CP1252)
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when zero bytes fill one side of most character pairs (ASCII-range
+    text in UTF-16 without a byte-order mark), else None."""
+    sample = data[:4096]
+    pairs = len(sample) // 2
+    if pairs < 16:
+        return None
+    odd = sum(1 for i in range(1, 2 * pairs, 2) if sample[i] == 0)
+    even = sum(1 for i in range(0, 2 * pairs, 2) if sample[i] == 0)
+    if odd > 0.6 * pairs and even == 0:
+        return "utf-16-le"
+    if even > 0.6 * pairs and odd == 0:
+        return "utf-16-be"
+    return None
+
+
 def _text_lines(data: bytes) -> list[list[Line]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise GarbledText("the file is neither a PDF nor readable text") from None
-    if "\x00" in text:
-        raise GarbledText("the file holds binary data, not text")
+    text = decode_text(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # A copied letter marks page breaks with a form feed or a run of three or more blank lines.
     raw_pages = re.split(r"\f|\n[ \t]*\n[ \t]*\n[ \t]*\n+", text)
@@ -354,7 +462,42 @@ def _text_lines(data: bytes) -> list[list[Line]]:
             lines.append(Line(clean, number, gap_before=blank))
             blank = False
         pages.append(lines)
-    return [p for p in pages if p] or [[]]
+    pages = [p for p in pages if p] or [[]]
+    if not any(ln.gap_before for lines in pages for ln in lines[1:]):
+        pages = [_inferred_gaps(lines) for lines in pages]
+    return pages
+
+
+# The end of a sentence at the end of a line: a closing bracket alone is not one.
+_SENTENCE_END_RE = re.compile(r"[.!?:;][”’'\")]*$")
+
+
+def _inferred_gaps(lines: list[Line]) -> list[Line]:
+    """A text with no blank line anywhere between its lines (a letter pasted from a browser or a
+    PDF viewer), its paragraph breaks inferred.
+
+    A line opens a paragraph when it is a bullet, or when the line before stopped short of the
+    text's width (its first word would have fitted there); in a paste of whole paragraphs, one
+    a line, also after a line that ends a sentence. A line carrying on an unfinished sentence in
+    lower case never does. In text wrapped to a width (most lines near it), a sentence ending at
+    a full line is not taken for a paragraph's end.
+    """
+    if len(lines) < 2:
+        return lines
+    lengths = sorted(len(ln.text) for ln in lines)
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    wrapped = sum(1 for n in lengths if n >= 0.75 * width) > 0.5 * len(lengths)
+    out = [lines[0]]
+    for prev, ln in zip(lines, lines[1:], strict=False):
+        if BULLET_RE.match(ln.text):
+            gap = True
+        elif _continues(prev.text, ln.text):
+            gap = False
+        else:
+            fits = len(prev.text) + 1 + len(ln.text.split(" ", 1)[0]) <= width
+            gap = fits or (not wrapped and bool(_SENTENCE_END_RE.search(prev.text)))
+        out.append(replace(ln, gap_before=gap))
+    return out
 
 
 # ------------------------------------------------------------------------------ furniture
@@ -364,8 +507,9 @@ def _furniture_key(text: str) -> str:
     return re.sub(r"\d+", "#", text.lower())
 
 
-def _drop_furniture(pages: list[list[Line]]) -> list[list[Line]]:
-    """Remove page numbers, Ofsted's address block and running headers/footers."""
+def _drop_furniture(pages: list[list[Line]]) -> tuple[list[list[Line]], list[str]]:
+    """Remove page numbers, Ofsted's address block and running headers/footers; also return the
+    running headers/footers removed (each distinct text once)."""
     n_pages = len(pages)
     # Running headers/footers repeat (digits aside) at the same place on several pages.
     counts: Counter[str] = Counter()
@@ -373,6 +517,7 @@ def _drop_furniture(pages: list[list[Line]]) -> list[list[Line]]:
         counts.update({_furniture_key(ln.text) for ln in _margin_lines(lines)})
     repeated = {k for k, c in counts.items() if c >= max(2, (n_pages - 1) // 2)}
     kept: list[list[Line]] = []
+    running: dict[str, str] = {}  # furniture key -> the first text printed with it
     for index, lines in enumerate(pages):
         margin = set(map(id, _margin_lines(lines)))
         margin |= set(map(id, _extreme_lines(lines)))
@@ -385,10 +530,12 @@ def _drop_furniture(pages: list[list[Line]]) -> list[list[Line]]:
             if PAGE_NUMBER_RE.match(ln.text) and (id(ln) in margin or ln.y is None):
                 continue
             if id(ln) in margin and _furniture_key(ln.text) in repeated:
+                if not PAGE_NUMBER_RE.match(ln.text):
+                    running.setdefault(_furniture_key(ln.text), ln.text)
                 continue
             out.append(ln)
         kept.append(out)
-    return kept
+    return kept, list(running.values())
 
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -494,7 +641,11 @@ _NUMBERED_RE = re.compile(r"^\d{1,3}\.\s*[A-Z‘'“(]")
 
 
 def _bottom(line: Line) -> float:
-    return line.y_end if line.y_end is not None else line.y  # type: ignore[return-value]
+    if line.y_end is not None:
+        return line.y_end
+    if line.y is None:
+        raise ValueError("a plain-text line has no printed position")
+    return line.y
 
 
 def _paragraph_breaks(lines: list[Line]) -> list[bool]:
@@ -527,7 +678,7 @@ _ENDS_RE = re.compile(r"[.!?:;”\"’')]$")
 
 
 def build_report_text(pages: list[list[Line]], rules: dict[int, list[float]] | None = None) -> ReportText:
-    pages = _drop_furniture(pages)
+    pages, furniture = _drop_furniture(pages)
     paragraphs: list[tuple[list[Line], int]] = []  # (lines, page)
     for lines in pages:
         breaks = _paragraph_breaks(lines)
@@ -562,7 +713,7 @@ def build_report_text(pages: list[list[Line]], rules: dict[int, list[float]] | N
     for page in range(1, n_pages + 1):
         last = page_starts.get(page, last)
         starts.append(last)
-    return ReportText("\n\n".join(text_parts), out, starts, text_lines, dict(rules or {}))
+    return ReportText("\n\n".join(text_parts), out, starts, text_lines, dict(rules or {}), furniture)
 
 
 def _continues(previous: str, line: str) -> bool:
@@ -582,9 +733,13 @@ def _join(parts: list[str]) -> tuple[str, list[tuple[int, int]]]:
     return text, spans
 
 
-def _check_readable(report: ReportText) -> None:
+def _check_readable(report: ReportText, *, pdf: bool = True) -> None:
     text = report.text
     letters = sum(ch.isalpha() for ch in text)
+    if letters < 200 and not pdf:
+        raise EmptyDocument(
+            f"too little text for a letter or report ({letters} letter{'' if letters == 1 else 's'})"
+        )
     if letters < 200:
         raise NoTextLayer(
             "no text layer: the document looks scanned or image-only (run OCR first)"

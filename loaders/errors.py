@@ -1,6 +1,27 @@
-"""Why a document could not be loaded. Each error carries a one-line, user-facing reason."""
+"""Why a document could not be loaded. Each error carries a one-line, user-facing reason.
+
+`shown(path)` is how every message names a file: as given, unless the name holds characters that
+would break or hide the line (a newline, a tab, other control or invisible characters, leading or
+trailing spaces), which are escaped inside quotes: 'bad\\nname.txt'. One failure, one line.
+"""
 
 from __future__ import annotations
+
+import os
+
+
+def shown(path: str | os.PathLike[str]) -> str:
+    """A file name fit for a one-line message (see the module docstring)."""
+    text = os.fsdecode(path)
+    if text and text == text.strip() and all(ch.isprintable() for ch in text):
+        return text
+    # repr() escapes control and non-printable characters (and surrogate-escaped bytes) as \n, \x1b...
+    return repr(text)
+
+
+def one_line(text: str) -> str:
+    """Whitespace (newlines included) collapsed to single spaces."""
+    return " ".join(text.split())
 
 
 class DocumentError(Exception):
@@ -9,6 +30,7 @@ class DocumentError(Exception):
     code = "unreadable"
 
     def __init__(self, reason: str) -> None:
+        reason = one_line(reason)
         super().__init__(reason)
         self.reason = reason
 
@@ -27,6 +49,12 @@ class CorruptPDF(DocumentError):
 
 class EncryptedPDF(DocumentError):
     code = "encrypted"
+
+
+class TooLarge(DocumentError):
+    """Larger than any real letter or report (document.MAX_TEXT_BYTES, MAX_PDF_BYTES, MAX_PDF_PAGES)."""
+
+    code = "too-large"
 
 
 class NoTextLayer(DocumentError):

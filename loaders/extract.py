@@ -2,6 +2,7 @@
 
 Each parser is a module in this package with `parse(report: ReportText, source: SourceInfo) -> Record`,
 imported on first use (a batch of focused visits never pays for the SIF parser). After parsing,
+`loaders.corrections.correct(record)` corrects (and notes) dates printed wrongly, and
 `loaders.themes.classify(record)` fills each finding's themes and polarity.
 
 Errors: every failure is a loaders.errors.DocumentError with a one-line reason —
@@ -13,11 +14,12 @@ from __future__ import annotations
 
 import importlib
 import logging
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from . import corrections, themes
 from . import detect as detect_mod
-from . import themes
 from .document import LoadedDocument, ReportText, load, load_bytes
 from .errors import DocumentError, ExtractionFailed, UnsupportedDocument
 from .record import Record, SourceInfo
@@ -76,6 +78,7 @@ def extract_loaded(doc: LoadedDocument) -> Record:
         record.source = doc.source
     if not record.text:
         record.text = doc.report.text
+    corrections.correct(record)
     themes.classify(record)
     return record
 
@@ -88,11 +91,15 @@ def extract_bytes(data: bytes, name: str) -> Record:
 def extract_path(path: str | Path) -> Record:
     """Extract a Record from a file; raises a DocumentError (one-line `reason`) for anything it cannot read."""
     path = Path(path)
-    if not path.exists():
-        raise DocumentError("no such file")
-    if path.is_dir():
-        raise DocumentError("is a directory, not a document")
     try:
-        return extract_loaded(load(path))
+        if stat.S_ISDIR(path.stat().st_mode):
+            raise DocumentError("is a directory, not a document")
+        doc = load(path)
+    except (FileNotFoundError, NotADirectoryError):
+        raise DocumentError("no such file") from None
     except PermissionError:
+        # Also what a file inside a folder this user may not enter gives.
         raise DocumentError("permission denied") from None
+    except OSError as exc:
+        raise DocumentError(f"cannot read ({exc.strerror or exc})") from None
+    return extract_loaded(doc)

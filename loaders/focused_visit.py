@@ -24,15 +24,18 @@ Judgement calls (also in the gold files' notes):
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
-from . import authorities, dates, people
-from .document import BULLET_RE, ReportText
+from . import authorities, dates, people, visit_focus
+from .document import ReportText
 from .errors import ExtractionFailed
-from .record import Finding, Inspector, Recipient, Record, SourceInfo, Span
+from .letter_parts import ROLE_WORD_RE
+from .passages import Item, bullet_at, finding, number_at
+from .record import DocumentType, Finding, Inspector, Recipient, Record, SourceInfo
 
-DOCUMENT_TYPE = "focused_visit"
+DOCUMENT_TYPE: DocumentType = "focused_visit"
 
 _IMPROVE = r"What needs to improve in this area of social work practice\??:?"
 _HEADINGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -50,12 +53,16 @@ _CLOSING_RE = re.compile(
 _SIGN_OFF_RE = re.compile(r"^(?:Yours sincerely|Your sincerely|Yours faithfully),?$")
 _TITLE_RE = re.compile(r"^Focused visit (?:to|of)\b", re.IGNORECASE)
 _FOCUS_RE = re.compile(
-    r"^(?:Inspectors (?:looked at|considered|reviewed|evaluated|focused on)|The focus of (?:this|the) visit was)\b"
+    r"^(?:Inspectors (?:looked at|considered|reviewed|evaluated|focused on)|The focus of (?:this|the) visit was"
+    r"|This visit looked at)\b"
 )
+# Sentences after the focus sentence that narrow it (Harrow 2018: "Specifically, they considered...").
+_FOCUS_MORE_RE = re.compile(r"^(?:Specifically|In particular|They also (?:considered|looked at))\b")
+# 2020-21 letters without a narrower focus: the visit's subject is the pandemic practice review.
+_COVID_FOCUS_RE = re.compile(r"leading Ofsted’?'?s work into how England’?'?s social care system")
 _INSPECTORS_RE = re.compile(
     r"inspectors?\s+(?:for\s+this\s+visit\s+)?(?:were|was)\b|carried\s+out\s+by\b", re.IGNORECASE
 )
-_NUMBER_RE = re.compile(r"^(\d{1,2})\.\s*(?=\S)")
 
 # Where the PDF ran two printed blocks into one paragraph: cut before these (after a sentence end)...
 _CUT_BEFORE_RE = re.compile(
@@ -76,9 +83,6 @@ class Block:
     start: int
     end: int
 
-    def page(self, report: ReportText) -> int:
-        return report.page_at(self.start)
-
 
 def _blocks(report: ReportText) -> list[Block]:
     out: list[Block] = []
@@ -86,9 +90,9 @@ def _blocks(report: ReportText) -> list[Block]:
         cuts = {0, len(para.text)}
         for m in _CUT_BEFORE_RE.finditer(para.text):
             cuts.add(m.start())
-        m = _CUT_AFTER_RE.match(para.text)
-        if m:
-            cuts.add(m.end())
+        after = _CUT_AFTER_RE.match(para.text)
+        if after:
+            cuts.add(after.end())
         points = sorted(cuts)
         for a, b in zip(points, points[1:], strict=False):
             piece = para.text[a:b]
@@ -108,14 +112,14 @@ def _heading(text: str) -> str | None:
 
 
 def _strip_bullet(block: Block) -> tuple[Block, bool]:
-    m = BULLET_RE.match(block.text)
+    m = bullet_at(block.text)
     if not m:
         return block, False
     return Block(block.text[m.end() :], block.start + m.end(), block.end), True
 
 
 def _strip_number(block: Block) -> tuple[Block, int | None]:
-    m = _NUMBER_RE.match(block.text)
+    m = number_at(block.text, 0)
     if not m:
         return block, None
     return Block(block.text[m.end() :], block.start + m.end(), block.end), int(m.group(1))
@@ -135,29 +139,67 @@ def _framework(visit_start: str | None) -> str:
     return "ilacs-2018"
 
 
+def _focus(intro: list[Block]) -> list[str]:
+    """The printed focus: the sentence stating it (usually a paragraph of its own, sometimes inside
+    the opening paragraph), sentences narrowing it, and a bulleted list it introduces; failing
+    that, a 2020-21 letter's statement of the pandemic review it was part of."""
+    for i, block in enumerate(intro):
+        sentences = _sentences(block.text)
+        for j, sentence in enumerate(sentences):
+            if not _FOCUS_RE.match(sentence):
+                continue
+            parts = [sentence]
+            parts += itertools.takewhile(_FOCUS_MORE_RE.match, sentences[j + 1 :])
+            if block.text.rstrip().endswith(":") and j == len(sentences) - 1:
+                for bullet in intro[i + 1 :]:
+                    stripped, is_bullet = _strip_bullet(bullet)
+                    if not is_bullet:
+                        break
+                    parts.append(stripped.text)
+            return parts
+    for block in intro:
+        for sentence in _sentences(block.text):
+            if _COVID_FOCUS_RE.search(sentence):
+                return [sentence]
+    return []
+
+
 def _sentences(text: str) -> list[str]:
     return re.split(r"(?<=[.])\s+(?=[A-Z])", text)
 
 
-_ROLE_WORD_RE = re.compile(
-    r"\b(?:Director|Executive|Chief|Manager|Head|Officer|Commissioner|Lead|Deputy|Corporate|Strategic|DCS)\b"
-)
 _ORG_RE = re.compile(
     r"\b(?:Council|London Borough|Royal Borough|Trust|Town Hall|County Hall|Civic|House|Directorate|PO Box)\b"
     r"|^\d"
 )
 
 
-def _recipient(report: ReportText, blocks: list[Block], title_index: int) -> Recipient | None:
-    """The addressee from the address block's printed lines: first line the name, then job-title lines."""
-    salutation = next((b.text for b in blocks[:title_index] if b.text.startswith("Dear ")), None)
-    candidates: list[Recipient] = []
-    for block in blocks[1:title_index]:
+def _address_groups(report: ReportText, blocks: list[Block]) -> list[list[str]]:
+    """The printed lines of each address block before the salutation.
+
+    A run of one-line blocks is one block: in a letter pasted without blank lines every line of
+    the address came out as a paragraph of its own."""
+    groups: list[list[str]] = []
+    single = False
+    for block in blocks:
         if block.text.startswith(("Dear ", "Copy to")):
             break
         lines = [ln.text for ln in report.lines if block.start <= ln.start < block.end]
         if not lines:
             continue
+        if single and len(lines) == 1:
+            groups[-1].extend(lines)
+        else:
+            groups.append(lines)
+        single = len(lines) == 1
+    return groups
+
+
+def _recipient(report: ReportText, blocks: list[Block], title_index: int) -> Recipient | None:
+    """The addressee from the address block's printed lines: first line the name, then job-title lines."""
+    salutation = next((b.text for b in blocks[:title_index] if b.text.startswith("Dear ")), None)
+    candidates: list[Recipient] = []
+    for lines in _address_groups(report, blocks[1:title_index]):
         first = lines[0]
         name_part, _, role_inline = first.partition(",")
         name = people.clean_name(name_part)
@@ -168,7 +210,7 @@ def _recipient(report: ReportText, blocks: list[Block], title_index: int) -> Rec
             if role_lines and (line[:1].islower() or line.startswith("and ")):
                 role_lines.append(line)  # "Director of Children's Services" + "and Chief Executive"
                 continue
-            if role_inline.strip() or not _ROLE_WORD_RE.search(line) or _ORG_RE.search(line):
+            if role_inline.strip() or not ROLE_WORD_RE.search(line) or _ORG_RE.search(line):
                 break
             role_lines.append(line)
         role = " ".join(role_lines).strip(" ,") or None
@@ -261,17 +303,7 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
             m = re.search(r"focused visit (?:on .*? )?to (?:the )?(.+?)(?: on | between |\.|$)", block.text)
             if m and (authority := authorities.resolve(m.group(1))):
                 break
-    focus_parts: list[str] = []
-    for i, block in enumerate(intro):
-        if _FOCUS_RE.match(block.text):
-            focus_parts.append(_sentences(block.text)[0])
-            if block.text.rstrip().endswith(":"):
-                for bullet in intro[i + 1 :]:
-                    stripped, is_bullet = _strip_bullet(bullet)
-                    if not is_bullet:
-                        break
-                    focus_parts.append(stripped.text)
-            break
+    focus_parts = _focus(intro)
     signatory = _signatory(blocks)
     inspectors = _inspectors(intro, signatory)
 
@@ -291,26 +323,25 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
         body, number = _strip_number(body)
         if not body.text:
             continue
-        span = Span(body.start, body.end, body.page(report))
+        # Only a main finding keeps its printed number (Finding.number).
+        item = Item(body.start, body.end, number if state == "findings" else None, is_bullet)
         if state == "headline":
-            findings.append(Finding("headline", body.text, span, section=section))
+            findings.append(finding(report, "headline", item, section))
         elif state in ("priority", "improve"):
             if not is_bullet:
                 # A lead-in ("... address the following areas:") or a remark such as Sunderland 2021's
                 # "The areas for improvement continue to be those ... identified at the ILACS inspection".
                 continue
             if state == "priority":
-                findings.append(Finding("area_for_priority_action", body.text, span, section=section))
+                findings.append(finding(report, "area_for_priority_action", item, section))
             else:
-                findings.append(Finding("area_for_improvement", body.text, span, section=section))
-                improvement_points.append(body.text)
+                findings.append(finding(report, "area_for_improvement", item, section))
+                improvement_points.append(findings[-1].text)
         elif state == "findings":
             if not is_bullet and number is None and _is_subheading(body.text):
                 subsection = body.text
                 continue
-            findings.append(
-                Finding("main_finding", body.text, span, section=subsection or section, number=number)
-            )
+            findings.append(finding(report, "main_finding", item, subsection or section))
 
     return Record(
         document_type=DOCUMENT_TYPE,
@@ -327,4 +358,5 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
         title=title,
         framework=_framework(visit.start if visit else published),
         visit_focus=" ".join(focus_parts) or None,
+        visit_focus_areas=visit_focus.focus_areas(" ".join(focus_parts)),
     )

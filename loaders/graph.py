@@ -1,16 +1,26 @@
-"""Record -> RDF: the document graph of one report and the shared triples it needs.
+"""Record -> RDF: what one copy of a report says, split the way the store keeps it.
+
+- the report triples: this copy (its file, text, provenance, recipient), for its own graph
+  `iris.report_graph(sha256)`;
+- the inspection triples: the inspection the copy reports on, with its judgements, inspectors,
+  findings and evidence, as read from this copy — the content of the inspection's
+  graph `iris.inspection_graph(...)` when this copy is the one its findings are read from
+  (ingest decides; `alternate_triples` links the copies);
+- the shared triples (authority, inspectors, software) other reports share.
 
 Pure and deterministic: every node is an IRI minted by `ofsted_kg.iris` (no blank nodes), every
-term comes from `ofsted_kg.namespace`, and concepts are found by their skos:notation in the
-ontology, so converting the same record twice gives the same triples and re-loading a report
-changes nothing. See docs/design.md ("Vocabulary", "Named graphs") for what is emitted.
+term comes from `ofsted_kg.namespace`, concepts are found by their skos:notation in the ontology,
+and every instance of an ofsted-kg class is also typed with its superclasses (`superclasses`), so
+converting the same record twice gives the same triples and re-loading a report changes nothing.
+See docs/design.md ("Identity", "Vocabulary", "Named graphs") for what is emitted.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import PurePath
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -18,11 +28,20 @@ from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SDO, SKOS, TIME, XSD
 
 from ofsted_kg import __version__, iris, vocabulary
 from ofsted_kg.namespace import OA, OKG
+from ofsted_kg.rdf_io import PREFIXES, nt_term
+from ofsted_kg.summary import ThemeTallies, count_themes
 
 from . import authorities
-from .record import Finding, Record
+from .record import Finding, Provenance, Record
 
 QUOTE_CONTEXT = 32  # characters of oa:prefix / oa:suffix around a quote
+
+# Superclasses materialised on every instance: ofsted-kg's own and PROV-O's (the model is built on
+# PROV, so "every activity", "every entity" are natural questions). Not ORG, SKOS or schema.org.
+MATERIALISED_NAMESPACES = (str(OKG._NS), str(PROV))
+# Which copy of a report its inspection's findings are read from: a PDF (page geometry, page
+# numbers) before a text copy, then the lowest SHA-256 (see `copy_rank`).
+MEDIA_TYPE_RANK = {"application/pdf": 0, "text/plain": 1}
 
 INSPECTION_CLASSES: dict[str, URIRef] = {
     "focused_visit": OKG.FocusedVisit,
@@ -81,29 +100,44 @@ class Triples:
         return graph
 
     def ntriples(self) -> bytes:
-        return "".join(f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in self._triples).encode("utf-8")
-
-
-_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-
-
-def _nt(term: URIRef | Literal) -> str:
-    """A term in N-Triples syntax (IRIs here are minted by ofsted_kg.iris or are vocabulary terms)."""
-    if isinstance(term, Literal):
-        lexical = f'"{str(term).translate(_NT_ESCAPES)}"'
-        if term.language:
-            return f"{lexical}@{term.language}"
-        if term.datatype is not None and term.datatype != XSD.string:
-            return f"{lexical}^^<{term.datatype}>"
-        return lexical
-    return f"<{term}>"
+        return "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in self._triples).encode(
+            "utf-8"
+        )
 
 
 @dataclass
 class DocumentGraphs:
-    graph_iri: URIRef  # the report's named graph (iris.report_graph)
-    document_triples: Triples  # everything about this report: replaced whole on re-load
+    inspection: URIRef  # the inspection the copy reports on
+    report: URIRef  # this copy
+    sha256: str  # this copy's content hash
+    media_type: str  # this copy's media type (with the hash, its rank among copies: copy_rank)
+    authority: URIRef | None  # the inspected authority
+    counts: ThemeTallies  # the findings per theme (and polarity): the authority summary's share
+    report_triples: Triples  # the copy's own graph (iris.report_graph): replaced whole on re-load
+    inspection_triples: Triples  # the inspection's graph, as read from this copy
     shared_triples: Triples  # triples other reports share (authority link, inspectors, software)
+
+    @property
+    def report_graph(self) -> URIRef:
+        return iris.report_graph(self.sha256)
+
+    @property
+    def inspection_graph(self) -> URIRef:
+        return iris.inspection_graph(self.inspection)
+
+    @property
+    def rank(self) -> tuple[int, str]:
+        return copy_rank(self.media_type, self.sha256)
+
+    @cached_property
+    def document_triples(self) -> Triples:
+        """Report and inspection triples together: the copy as the store holds it when it is the
+        only copy of its report."""
+        both = Triples()
+        for source in (self.report_triples, self.inspection_triples):
+            for triple in source:
+                both.add(triple)
+        return both
 
     @cached_property
     def document(self) -> Graph:
@@ -113,19 +147,84 @@ class DocumentGraphs:
     def shared(self) -> Graph:
         return self.shared_triples.graph()
 
-    def ntriples(self) -> tuple[bytes, bytes]:
-        """(document graph, shared triples) as N-Triples: what ingest writes to a store."""
-        return self.document_triples.ntriples(), self.shared_triples.ntriples()
+    def ntriples(self) -> tuple[bytes, bytes, bytes]:
+        """(report graph, inspection graph, shared triples) as N-Triples: what ingest writes."""
+        return (
+            self.report_triples.ntriples(),
+            self.inspection_triples.ntriples(),
+            self.shared_triples.ntriples(),
+        )
 
     def dataset(self) -> Dataset:
+        """The copy as a store holding only it has it: its report graph, the inspection graph and
+        the shared triples, each in its named graph."""
         ds = Dataset()
-        named = ds.graph(self.graph_iri)
-        for triple in self.document_triples:
-            named.add(triple)
-        shared = ds.graph(iris.SHARED_GRAPH)
-        for triple in self.shared_triples:
-            shared.add(triple)
+        for name, triples in (
+            (self.report_graph, self.report_triples),
+            (self.inspection_graph, self.inspection_triples),
+            (iris.SHARED_GRAPH, self.shared_triples),
+        ):
+            named = ds.graph(name)
+            for triple in triples:
+                named.add(triple)
         return ds
+
+
+def copy_rank(media_type: str, sha256: str) -> tuple[int, str]:
+    """The order in which copies of one report are preferred as the source of its inspection's
+    findings (lowest first): PDF before text before anything else, then the lowest SHA-256.
+    Both are properties of the file's bytes, so the choice never depends on load order."""
+    return (MEDIA_TYPE_RANK.get(media_type, len(MEDIA_TYPE_RANK)), sha256)
+
+
+def alternate_triples(reports: Iterable[URIRef]) -> Triples:
+    """prov:alternateOf between every two copies of one report, in both directions (the property
+    is symmetric, a store does not infer it). Held in the inspection's graph."""
+    out = Triples()
+    copies = sorted(set(reports))
+    for a in copies:
+        for b in copies:
+            if a != b:
+                out.add((a, PROV.alternateOf, b))
+    return out
+
+
+@cache
+def superclasses(cls: URIRef) -> tuple[URIRef, ...]:
+    """`cls`'s superclasses in the ontology, transitively, that ofsted-kg materialises: those in
+    its own namespace and PROV-O's (MATERIALISED_NAMESPACES), sorted; () for any other class."""
+    if not str(cls).startswith(MATERIALISED_NAMESPACES):
+        return ()
+    ontology = _class_hierarchy()
+    found: set[URIRef] = set()
+    frontier = [cls]
+    while frontier:
+        for parent in ontology.get(frontier.pop(), ()):
+            if parent not in found and parent != cls:
+                found.add(parent)
+                frontier.append(parent)
+    return tuple(sorted(c for c in found if str(c).startswith(MATERIALISED_NAMESPACES)))
+
+
+@cache
+def _class_hierarchy() -> dict[URIRef, tuple[URIRef, ...]]:
+    graph = vocabulary.ontology_graph()
+    parents: dict[URIRef, set[URIRef]] = {}
+    for child, parent in graph.subject_objects(RDFS.subClassOf):
+        if isinstance(child, URIRef) and isinstance(parent, URIRef):
+            parents.setdefault(child, set()).add(parent)
+    return {child: tuple(sorted(ps)) for child, ps in parents.items()}
+
+
+def with_superclasses(triples: Triples) -> Triples:
+    """The triples plus, for every instance of an ofsted-kg or PROV class, its superclass types."""
+    out = Triples()
+    for s, p, o in triples:
+        out.add((s, p, o))
+        if p == RDF.type and isinstance(o, URIRef):
+            for parent in superclasses(o):
+                out.add((s, RDF.type, parent))
+    return out
 
 
 def _date(value: str, what: str) -> Literal:
@@ -136,6 +235,12 @@ def _date(value: str, what: str) -> Literal:
     return Literal(value, datatype=XSD.date)
 
 
+def _iri(value: str, what: str) -> URIRef:
+    if not value.startswith(("https://", "http://")) or any(c in value for c in ' <>"{}|\\^`'):
+        raise RecordGraphError(f"{what} {value!r} is not an http(s) IRI")
+    return URIRef(value)
+
+
 def _concept(scheme: URIRef, notation: str, what: str) -> URIRef:
     try:
         return vocabulary.concept(scheme, notation)
@@ -144,14 +249,25 @@ def _concept(scheme: URIRef, notation: str, what: str) -> URIRef:
 
 
 def record_to_graph(record: Record, *, software_version: str = __version__) -> DocumentGraphs:
-    """The document graph (named iris.report_graph(sha256)) and shared triples of one record."""
+    """The report, inspection and shared triples of one record (one copy of a report)."""
     if record.source is None:
         raise RecordGraphError("the record has no source (file hash): it cannot be identified")
     return _Builder(record, software_version).build()
 
 
-def record_to_dataset(record: Record, *, software_version: str = __version__) -> Dataset:
-    return record_to_graph(record, software_version=software_version).dataset()
+def inspection_of(record: Record) -> URIRef:
+    """The inspection a record's document reports on (its authority, type and visit dates)."""
+    if record.source is None:
+        raise RecordGraphError("the record has no source (file hash): it cannot be identified")
+    return iris.inspection(
+        iris.inspection_key(
+            record.authority.gss_code if record.authority else None,
+            record.document_type,
+            record.visit_start,
+            record.published,
+            record.source.sha256,
+        )
+    )
 
 
 class _Builder:
@@ -160,10 +276,11 @@ class _Builder:
         self.record = record
         self.sha = record.source.sha256
         self.version = software_version
-        self.doc = Triples()
+        self.copy = Triples()  # the report graph
+        self.doc = Triples()  # the inspection graph
         self.shared = Triples()
         self.report = iris.report(self.sha)
-        self.inspection = iris.inspection(self.sha)
+        self.inspection = inspection_of(record)
         self.extraction = iris.extraction(self.sha)
 
     def build(self) -> DocumentGraphs:
@@ -172,27 +289,51 @@ class _Builder:
         self._extraction()
         for position, finding in enumerate(self.record.findings, start=1):
             self._finding(position, finding)
-        return DocumentGraphs(iris.report_graph(self.sha), self.doc, self.shared)
+        return DocumentGraphs(
+            inspection=self.inspection,
+            report=self.report,
+            sha256=self.sha,
+            media_type=self.record.source.media_type if self.record.source else "",
+            authority=iris.authority(self.record.authority.gss_code) if self.record.authority else None,
+            counts=count_themes(self.record.findings),
+            report_triples=with_superclasses(self.copy),
+            inspection_triples=with_superclasses(self.doc),
+            shared_triples=with_superclasses(self.shared),
+        )
 
     # ------------------------------------------------------------------------------- report
     def _report(self) -> None:
-        r, g, rec = self.report, self.doc, self.record
+        r, g, rec = self.report, self.copy, self.record
         assert rec.source is not None
+        provenance = rec.provenance or Provenance(file_names=(PurePath(rec.source.path).name,))
         g.add((r, RDF.type, OKG.Report))
         if rec.document_type in LETTER_TYPES:
             g.add((r, RDF.type, OKG.Letter))
         g.add((r, OKG.documentType, _concept(OKG.DocumentTypeScheme, rec.document_type, "document type")))
         if rec.title:
             g.add((r, DCTERMS.title, Literal(rec.title)))
-        if rec.published:
-            g.add((r, DCTERMS.issued, _date(rec.published, "published date")))
-        g.add((r, DCTERMS.source, Literal(PurePath(rec.source.path).name)))
+        # The date printed on the document wins; a listing's date stands in when it prints none.
+        issued = rec.published or min(provenance.listed_dates, default=None)
+        if issued:
+            g.add((r, DCTERMS.issued, _date(issued, "published date")))
+        for name in provenance.file_names:
+            g.add((r, OKG.fileName, Literal(name)))
+        for url in provenance.urls:
+            g.add((r, DCTERMS.source, _iri(url, "source URL")))
+        for listed in provenance.listed_dates:
+            g.add((r, OKG.listedDate, _date(listed, "listed publication date")))
+        for urn in provenance.listed_urns:
+            g.add((r, OKG.listedURN, Literal(urn)))
+        for label in provenance.listed_types:
+            g.add((r, OKG.listedPublicationType, Literal(label)))
         g.add((r, DCTERMS.license, iris.OGL_V3))
         g.add((r, DCTERMS.publisher, iris.inspectorate("ofsted")))
         g.add((r, OKG.sha256, Literal(self.sha)))
         g.add((r, OKG.pageCount, Literal(rec.source.pages)))
         g.add((r, OKG.mediaType, Literal(rec.source.media_type)))
         g.add((r, OKG.text, Literal(rec.text)))
+        for correction in rec.corrections:  # a value printed wrongly and recorded corrected
+            g.add((r, SKOS.editorialNote, Literal(correction.note())))
         g.add((r, PROV.wasGeneratedBy, self.inspection))
         if rec.recipient and (rec.recipient.name or rec.recipient.role):
             person = iris.recipient(self.sha)
@@ -212,6 +353,7 @@ class _Builder:
         if rec.document_type == "ilacs_inspection" and rec.inspection_kind in ILACS_KINDS:
             cls = ILACS_KINDS[rec.inspection_kind]
         g.add((i, RDF.type, cls))
+        g.add((i, OKG.primaryReport, self.report))
         if rec.authority:
             self._authority(rec.authority.gss_code)
         if rec.visit_start and rec.visit_end:
@@ -219,10 +361,10 @@ class _Builder:
             end = _date(rec.visit_end, "visit end")
             g.add((i, OKG.startDate, start))
             g.add((i, OKG.endDate, end))
-            self._interval(iris.visit_interval(self.sha), start, end)
+            self._interval(iris.visit_interval(i), start, end)
         for index, (extra_start, extra_end) in enumerate(rec.extra_dates, start=1):
             self._interval(
-                iris.extra_visit_interval(self.sha, index),
+                iris.extra_visit_interval(i, index),
                 _date(extra_start, "visit start"),
                 _date(extra_end, "visit end"),
             )
@@ -234,6 +376,18 @@ class _Builder:
             g.add((i, OKG.visitFocus, Literal(rec.visit_focus)))
         if rec.series_number is not None:
             g.add((i, OKG.seriesNumber, Literal(rec.series_number)))
+        for area in rec.visit_focus_areas:
+            g.add((i, OKG.visitFocusArea, _concept(OKG.VisitFocusScheme, area, "visit focus area")))
+        for n, due in enumerate(rec.next_inspections, start=1):
+            node = iris.next_inspection(i, n)
+            g.add((i, OKG.nextInspection, node))
+            g.add((node, RDF.type, OKG.ExpectedInspection))
+            g.add((node, OKG.expectedKind, Literal(due.kind)))
+            g.add((node, OKG.dueFrom, _date(due.due_from, "due from")))
+            g.add((node, OKG.dueBy, _date(due.due_by, "due by")))
+            g.add((node, OKG.statedInterval, Literal(due.interval)))
+            g.add((node, OKG.approximate, Literal(due.approximate)))
+            g.add((node, OKG.statement, Literal(due.statement)))
         inspectorates = {"ofsted"} | {person.inspectorate for person in rec.inspectors}
         if rec.document_type == "area_send_inspection":
             inspectorates.add("cqc")
@@ -243,7 +397,7 @@ class _Builder:
             g.add((i, OKG.conductedBy, iris.inspectorate(key)))
         self._inspectors()
         for area, grade in rec.judgements.items():
-            j = iris.judgement(self.sha, area)
+            j = iris.judgement(i, area)
             g.add((i, OKG.hasJudgement, j))
             g.add((j, RDF.type, OKG.Judgement))
             g.add((j, OKG.judgementArea, _concept(OKG.JudgementAreaScheme, area, "judgement area")))
@@ -291,7 +445,7 @@ class _Builder:
         i, g, s = self.inspection, self.doc, self.shared
         for person in self.record.inspectors:
             agent = iris.inspector(person.name)
-            association = iris.association(self.sha, person.name)
+            association = iris.association(i, person.name)
             g.add((i, PROV.wasAssociatedWith, agent))
             g.add((i, PROV.qualifiedAssociation, association))
             g.add((association, RDF.type, PROV.Association))
@@ -321,7 +475,7 @@ class _Builder:
 
     # ---------------------------------------------------------------------------- findings
     def _finding(self, position: int, finding: Finding) -> None:
-        g, sha, text = self.doc, self.sha, self.record.text
+        g, i, text = self.doc, self.inspection, self.record.text
         span = finding.span
         if not 0 <= span.start < span.end <= len(text):
             raise RecordGraphError(
@@ -330,7 +484,7 @@ class _Builder:
             )
         if span.page < 1:
             raise RecordGraphError(f"finding {position} page {span.page} is not a page number")
-        f = iris.finding(sha, position)
+        f = iris.finding(i, position)
         g.add((f, RDF.type, OKG.Finding))
         g.add((f, OKG.findingKind, _concept(OKG.FindingKindScheme, finding.kind, "finding kind")))
         g.add((f, OKG.text, Literal(finding.text)))
@@ -345,7 +499,7 @@ class _Builder:
         for theme in finding.themes:
             g.add((f, OKG.theme, _concept(OKG.ThemeScheme, theme, "theme")))
         for theme, terms in finding.theme_terms.items():
-            match = iris.theme_match(sha, position, theme)
+            match = iris.theme_match(i, position, theme)
             g.add((f, OKG.themeMatch, match))
             g.add((match, RDF.type, OKG.ThemeMatch))
             g.add((match, OKG.matchedTheme, _concept(OKG.ThemeScheme, theme, "theme")))
@@ -360,10 +514,10 @@ class _Builder:
         self._evidence(position, finding)
 
     def _evidence(self, position: int, finding: Finding) -> None:
-        g, sha, text, span = self.doc, self.sha, self.record.text, finding.span
-        evidence = iris.evidence(sha, position)
-        quote, where = iris.quote_selector(sha, position), iris.position_selector(sha, position)
-        g.add((iris.finding(sha, position), OKG.evidence, evidence))
+        g, i, text, span = self.doc, self.inspection, self.record.text, finding.span
+        evidence = iris.evidence(i, position)
+        quote, where = iris.quote_selector(i, position), iris.position_selector(i, position)
+        g.add((iris.finding(i, position), OKG.evidence, evidence))
         g.add((evidence, RDF.type, OA.SpecificResource))
         g.add((evidence, OA.hasSource, self.report))
         g.add((evidence, OA.hasSelector, quote))
@@ -424,15 +578,5 @@ def authorities_graph() -> Graph:
 
 
 def _bind_prefixes(graph: Graph) -> None:
-    for prefix, namespace in (
-        ("okg", str(OKG._NS)),
-        ("oa", str(OA._NS)),
-        ("org", str(ORG)),
-        ("prov", str(PROV)),
-        ("time", str(TIME)),
-        ("schema", str(SDO)),
-        ("dcterms", str(DCTERMS)),
-        ("skos", str(SKOS)),
-        ("id", iris.BASE),
-    ):
+    for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)

@@ -19,8 +19,8 @@ from . import authorities, dates, people
 from .document import ReportText
 from .errors import ExtractionFailed
 from .letter_parts import LetterParts, addressee, letter_parts
-from .record import Finding, Inspector, Record, SourceInfo
-from .sections import Heading, chunks, find_headings, findings_from, items, section_bounds
+from .passages import find_headings, pieces, section_findings
+from .record import FindingKind, Inspector, Inspectorate, InspectorRole, Record, SourceInfo
 
 FRAMEWORK = "jtai-2016"
 
@@ -38,7 +38,7 @@ HEADINGS: dict[str, re.Pattern[str]] = {
     "main": re.compile(r"Main findings", re.I),
     "next": re.compile(r"Next steps", re.I),
 }
-SECTIONS = (
+SECTIONS: tuple[tuple[str, FindingKind, str], ...] = (
     ("headline", "headline", "Headline findings"),
     ("improve", "area_for_improvement", "What needs to improve?"),
     ("strengths", "strength", "Strengths"),
@@ -46,7 +46,7 @@ SECTIONS = (
 )
 
 # Signature block: an inspectorate's name on its own line, then the signatory and their title.
-INSPECTORATE_LINES: tuple[tuple[re.Pattern[str], str, str], ...] = (
+INSPECTORATE_LINES: tuple[tuple[re.Pattern[str], Inspectorate, InspectorRole], ...] = (
     (re.compile(r"^(?:Ofsted)$", re.I), "ofsted", "hmi"),
     (re.compile(r"^(?:Care Quality Commission|CQC)$", re.I), "cqc", "cqc_inspector"),
     (
@@ -80,13 +80,13 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
             f"the area '{m['area']}' is not an English local authority in the reference lookup"
         )
 
-    opening = " ".join(text[a:b] for a, b in chunks(text, parts.body_start, parts.body_end)[:3])
+    opening = " ".join(text[a:b] for a, b in pieces(text, parts.body_start, parts.body_end)[:3])
     ranges = dates.find_ranges(opening)
     if not ranges:
         raise ExtractionFailed("no inspection dates in the opening paragraphs")
 
     headings = find_headings(report, HEADINGS)
-    findings = _findings(report, headings, parts.body_end)
+    findings = section_findings(report, headings, SECTIONS, parts.body_end)
     groups = _address_groups(report, parts)
     lines = [line for group in groups for line in group]
     return Record(
@@ -165,7 +165,7 @@ def signatories(lines: list[str]) -> list[Inspector]:
     ("His Majesty's Inspector" is Ofsted's).
     """
     out: list[Inspector] = []
-    pending: tuple[str, str] | None = None
+    pending: tuple[Inspectorate, InspectorRole] | None = None
     title_at = -1  # the line under a signatory's name is their title, never another name
     for i, line in enumerate(lines):
         match = next(((body, role) for pat, body, role in INSPECTORATE_LINES if pat.match(line)), None)
@@ -187,15 +187,4 @@ def signatories(lines: list[str]) -> list[Inspector]:
         out.append(Inspector(name=name, lead=False, role=role, inspectorate=body))
         pending = None
         title_at = i + 1
-    return out
-
-
-def _findings(report: ReportText, headings: list[Heading], stop: int) -> list[Finding]:
-    out: list[Finding] = []
-    for key, kind, section in SECTIONS:
-        bounds = section_bounds(headings, key, stop)
-        if not bounds:
-            continue
-        out.extend(findings_from(report, kind, items(report, bounds[0], min(bounds[1], stop)), section))
-    out.sort(key=lambda f: f.span.start)
     return out

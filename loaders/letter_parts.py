@@ -40,7 +40,8 @@ def letter_parts(report: ReportText) -> LetterParts:
             break
     salutation_at = next((i for i, p in enumerate(paras[:15]) if SALUTATION_RE.match(p.text)), None)
     address = paras[first:salutation_at] if salutation_at is not None else []
-    salutation = SALUTATION_RE.match(paras[salutation_at].text)["name"] if salutation_at is not None else None
+    found = SALUTATION_RE.match(paras[salutation_at].text) if salutation_at is not None else None
+    salutation = found["name"] if found else None
     title_at = (salutation_at + 1) if salutation_at is not None else first
     title = paras[title_at] if title_at < len(paras) else None
     body_start = paras[title_at + 1].start if title_at + 1 < len(paras) else len(report.text)
@@ -60,7 +61,8 @@ def address_lines(report: ReportText, parts: LetterParts) -> list[str]:
     return [ln.text for ln in report.lines if a <= ln.start and ln.end <= b]
 
 
-_ROLE_WORD_RE = re.compile(
+# A word that makes an address line a job title.
+ROLE_WORD_RE = re.compile(
     r"\b(?:Director|Executive|Chief|Manager|Head|Officer|Commissioner|Lead|Deputy|Corporate|Strategic|DCS)\b"
 )
 _ORG_RE = re.compile(r"\b(?:Council|Borough|Trust|Hall|Civic|House|Offices|Police|NHS|Board|PO Box)\b|^\d")
@@ -80,7 +82,7 @@ def addressee(line_groups: list[list[str]]) -> Recipient | None:
             return Recipient(name, role)
         role_lines: list[str] = []
         for line in lines[1:]:
-            if _ORG_RE.search(line) or not _ROLE_WORD_RE.search(line):
+            if _ORG_RE.search(line) or not ROLE_WORD_RE.search(line):
                 break
             role_lines.append(line)
         return Recipient(name, " ".join(role_lines) or None)

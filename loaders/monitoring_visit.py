@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 
-from . import authorities, dates, people
+from . import authorities, dates, people, visit_focus
 from .document import ReportText
 from .errors import ExtractionFailed
 from .letter_parts import LetterParts, address_lines, addressee, letter_parts
-from .record import Finding, Recipient, Record, SourceInfo
-from .sections import Heading, chunks, clean, find_headings, findings_from, items, section_bounds
+from .passages import Heading, find_headings, items, pieces, section_bounds, section_findings
+from .record import FindingKind, Recipient, Record, SourceInfo
 
 FRAMEWORK_BY_YEAR = ((2023, "ilacs-2023"), (2018, "ilacs-2018"))
 
@@ -46,6 +46,12 @@ HEADINGS: dict[str, re.Pattern[str]] = {
     "improve": re.compile(r"What needs to improve(?: in this area of social work practice)?\??", re.I),
     "findings": re.compile(r"(?:Main )?Findings(?: and evaluation of progress)?", re.I),
 }
+# (heading key, kind of its findings, section name)
+SECTIONS: tuple[tuple[str, FindingKind, str], ...] = (
+    ("headline", "headline", "Headline findings"),
+    ("improve", "area_for_improvement", "What needs to improve"),
+    ("findings", "main_finding", "Findings and evaluation of progress"),
+)
 
 
 def parse(report: ReportText, source: SourceInfo) -> Record:
@@ -61,7 +67,7 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
     if authority is None:
         raise ExtractionFailed(f"'{m['name']}' is not an English local authority in the reference lookup")
 
-    opening = chunks(text, parts.body_start, parts.body_end)[:2]
+    opening = pieces(text, parts.body_start, parts.body_end)[:2]
     opening_text = " ".join(text[a:b] for a, b in opening)
     ranges = dates.find_ranges(opening_text)
     if not ranges:
@@ -77,8 +83,9 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
     inspectors = people.mark_lead(inspectors, signer)
 
     headings = find_headings(report, HEADINGS)
-    findings = _findings(report, headings, parts.body_end)
+    findings = section_findings(report, headings, SECTIONS, parts.body_end, CLOSING_RE)
     recipient = _recipient(report, parts)
+    focus = _focus(report, headings, parts.body_end)
     return Record(
         document_type="monitoring_visit",
         authority=authority,
@@ -95,7 +102,8 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
         title=title_text,
         framework=_framework(ranges[0].start),
         inspection_kind="monitoring",
-        visit_focus=_focus(report, headings, parts.body_end),
+        visit_focus=focus,
+        visit_focus_areas=visit_focus.focus_areas(focus),
         series_number=series_number,
     )
 
@@ -140,23 +148,7 @@ def _focus(report: ReportText, headings: list[Heading], stop: int) -> str | None
     if not bounds:
         return None
     its = items(report, *bounds)
-    bullets = [clean(report.text[i.start : i.end]).rstrip(".;") for i in its if i.bullet]
+    bullets = [i.text(report.text).rstrip(".;") for i in its if i.bullet]
     if bullets:
         return "; ".join(bullets)
-    return clean(report.text[its[0].start : its[0].end]) if its else None
-
-
-def _findings(report: ReportText, headings: list[Heading], stop: int) -> list[Finding]:
-    out: list[Finding] = []
-    for key, kind, section in (
-        ("headline", "headline", "Headline findings"),
-        ("improve", "area_for_improvement", "What needs to improve"),
-        ("findings", "main_finding", "Findings and evaluation of progress"),
-    ):
-        bounds = _bounds(headings, key, stop)
-        if not bounds:
-            continue
-        its = [i for i in items(report, *bounds) if not CLOSING_RE.match(report.text[i.start : i.end])]
-        out.extend(findings_from(report, kind, its, section))
-    out.sort(key=lambda f: f.span.start)
-    return out
+    return its[0].text(report.text) if its else None

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from dataclasses import replace
 
-from .record import Inspector
+from .record import Inspector, Inspectorate, InspectorRole
 
 HONORIFICS = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Professor", "Sir", "Dame", "Cllr", "Councillor")
 POST_NOMINALS = (
@@ -43,18 +43,18 @@ _HONORIFIC_RE = re.compile(rf"^(?:(?:{'|'.join(HONORIFICS)})\.?\s+)+", re.IGNORE
 _MAJESTY = r"(?:Her|His)\s+Majesty['’]?s"
 
 # Role phrases, most specific first: (pattern, role notation).
-ROLE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p, re.IGNORECASE), role)
-    for p, role in (
-        (rf"\b{_MAJESTY}\s+Inspectors?\s+of\s+Constabulary|\bHMICFRS\b", "hmicfrs_inspector"),
-        (rf"\b{_MAJESTY}\s+Inspectorate\s+of\s+Probation|\bprobation\s+inspector", "probation_inspector"),
-        (r"\bCQC\b|Care\s+Quality\s+Commission", "cqc_inspector"),
-        (
-            r"\bOfsted\s+(?:lead\s+)?Inspectors?\b|\bSocial\s+Care\s+Regulatory\s+Inspector|\bOIs?\b",
-            "ofsted_inspector",
-        ),
-        (rf"\b(?:Senior\s+)?{_MAJESTY}\s+Inspectors?\b|\bS?HMIs?\b", "hmi"),
-    )
+_ROLE_PHRASES: tuple[tuple[str, InspectorRole], ...] = (
+    (rf"\b{_MAJESTY}\s+Inspectors?\s+of\s+Constabulary|\bHMICFRS\b", "hmicfrs_inspector"),
+    (rf"\b{_MAJESTY}\s+Inspectorate\s+of\s+Probation|\bprobation\s+inspector", "probation_inspector"),
+    (r"\bCQC\b|Care\s+Quality\s+Commission", "cqc_inspector"),
+    (
+        r"\bOfsted\s+(?:lead\s+)?Inspectors?\b|\bSocial\s+Care\s+Regulatory\s+Inspector|\bOIs?\b",
+        "ofsted_inspector",
+    ),
+    (rf"\b(?:Senior\s+)?{_MAJESTY}\s+Inspectors?\b|\bS?HMIs?\b", "hmi"),
+)
+ROLE_PATTERNS: tuple[tuple[re.Pattern[str], InspectorRole], ...] = tuple(
+    (re.compile(p, re.IGNORECASE), role) for p, role in _ROLE_PHRASES
 )
 
 # A role phrase printed after a name ("X, Her Majesty's Inspector", "X HMI", "X, Ofsted Inspector").
@@ -113,7 +113,7 @@ def clean_name(raw: str) -> str:
     return text.strip().strip("\"'.,;: ")
 
 
-def role_of(raw: str) -> str | None:
+def role_of(raw: str) -> InspectorRole | None:
     """The inspector role a phrase states ('hmi', 'ofsted_inspector', 'cqc_inspector', ...), or None."""
     text = _fold(raw)
     for pattern, role in ROLE_PATTERNS:
@@ -122,12 +122,16 @@ def role_of(raw: str) -> str | None:
     return None
 
 
-def inspectorate_of(role: str) -> str:
-    return {
-        "cqc_inspector": "cqc",
-        "hmicfrs_inspector": "hmicfrs",
-        "probation_inspector": "hmi_probation",
-    }.get(role, "ofsted")
+_INSPECTORATES: dict[InspectorRole, Inspectorate] = {
+    "cqc_inspector": "cqc",
+    "cqc_lead": "cqc",
+    "hmicfrs_inspector": "hmicfrs",
+    "probation_inspector": "hmi_probation",
+}
+
+
+def inspectorate_of(role: InspectorRole) -> Inspectorate:
+    return _INSPECTORATES.get(role, "ofsted")
 
 
 def _segments(listing: str) -> list[str]:
@@ -147,7 +151,7 @@ def _looks_like_name(text: str) -> bool:
 _PARTICLES = frozenset({"de", "van", "von", "der", "da", "di", "le", "la", "du", "o", "bin", "al"})
 
 
-def parse_inspectors(phrase: str, default_role: str = "hmi") -> list[Inspector]:
+def parse_inspectors(phrase: str, default_role: InspectorRole = "hmi") -> list[Inspector]:
     """Inspectors named in one sentence, each with the role printed beside it (else the group's role).
 
     'The inspectors were Louise Warren, HMI, and John Roughton, HMI.' -> [Louise Warren, John Roughton]
@@ -169,7 +173,7 @@ def parse_inspectors(phrase: str, default_role: str = "hmi") -> list[Inspector]:
     if tail and role_of(tail[1]):
         group_role = role_of(tail[1]) or group_role
         text = text[: tail.start()]
-    people: list[tuple[str, str]] = []
+    people: list[tuple[str, InspectorRole]] = []
     for segment in _segments(text):
         name = clean_name(segment)
         role = role_of(segment)

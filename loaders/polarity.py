@@ -23,7 +23,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-CONCERN_KINDS = frozenset({"area_for_improvement", "area_for_priority_action"})
+from .record import FindingKind, Polarity
+
+CONCERN_KINDS: frozenset[FindingKind] = frozenset({"area_for_improvement", "area_for_priority_action"})
 
 # Words and phrases with which inspectors praise practice. Single words are matched whole; the
 # "well" cue is the adverb ("known well", "well supported"), so "well-being" and "as well as"
@@ -337,7 +339,7 @@ _DESPITE = re.compile(r"\bdespite\b[^,.;]*", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class PolarityResult:
-    polarity: str
+    polarity: Polarity
     cues: tuple[str, ...]
 
 
@@ -448,7 +450,7 @@ def _sentence_cues(sentence: str) -> tuple[list[str], list[str]]:
     return strengths, concerns
 
 
-def decide(text: str, kind: str | None = None) -> PolarityResult:
+def decide(text: str, kind: FindingKind | None = None) -> PolarityResult:
     """The polarity of a finding's text and the cues that decided it."""
     if kind in CONCERN_KINDS:
         return PolarityResult("concern", (f"kind:{kind}",))

@@ -8,7 +8,7 @@ order; everything else on the record (source hash, report text, title...) feeds 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 DocumentType = Literal[
     "focused_visit",
@@ -20,20 +20,33 @@ DocumentType = Literal[
     "other",
 ]
 
-DOCUMENT_TYPES: tuple[str, ...] = DocumentType.__args__  # type: ignore[attr-defined]
+DOCUMENT_TYPES: tuple[DocumentType, ...] = get_args(DocumentType)
 
 # Finding kinds; the ontology's okg:FindingKind concepts carry these as skos:notation.
 FindingKind = Literal[
     "headline", "area_for_improvement", "area_for_priority_action", "strength", "main_finding"
 ]
-FINDING_KINDS: tuple[str, ...] = FindingKind.__args__  # type: ignore[attr-defined]
+FINDING_KINDS: tuple[FindingKind, ...] = get_args(FindingKind)
 
 Polarity = Literal["strength", "concern", "mixed", "neutral"]
 
-# Inspector roles; okg:InspectorRole concepts carry these as skos:notation.
+# Inspector roles; okg:InspectorRole concepts carry these as skos:notation. "cqc_lead" is the CQC
+# lead inspector of a joint inspection: the lead of the CQC team, not of the inspection.
 InspectorRole = Literal[
-    "hmi", "ofsted_inspector", "cqc_inspector", "hmicfrs_inspector", "probation_inspector", "inspector"
+    "hmi",
+    "ofsted_inspector",
+    "cqc_inspector",
+    "cqc_lead",
+    "hmicfrs_inspector",
+    "probation_inspector",
+    "inspector",
 ]
+
+# The inspectorate an inspector works for.
+Inspectorate = Literal["ofsted", "cqc", "hmicfrs", "hmi_probation"]
+
+# What kind of inspection a report says will follow it.
+ExpectedInspectionKind = Literal["full_inspection", "monitoring_inspection"]
 
 
 @dataclass(frozen=True)
@@ -45,9 +58,23 @@ class Authority:
 @dataclass(frozen=True)
 class Inspector:
     name: str  # no honorific, no post-nominals, whitespace collapsed
-    lead: bool = False
-    role: str = "hmi"  # an InspectorRole notation
-    inspectorate: str = "ofsted"  # ofsted | cqc | hmicfrs | hmi_probation
+    lead: bool = False  # led the inspection (a joint inspection's CQC lead has role "cqc_lead" instead)
+    role: InspectorRole = "hmi"
+    inspectorate: Inspectorate = "ofsted"
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A value the document prints wrongly, recorded corrected: never silently."""
+
+    field: str  # the Record field corrected, e.g. "published"
+    printed: str  # the value as printed (ISO for dates)
+    corrected: str  # the value recorded
+    reason: str  # one sentence: why the printed value cannot be right
+
+    def note(self) -> str:
+        """One line for people: what was printed, what is recorded, and why."""
+        return f"{self.field} printed as {self.printed}, recorded as {self.corrected}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -67,16 +94,29 @@ class Span:
 
 @dataclass
 class Finding:
-    kind: str  # a FindingKind
+    kind: FindingKind
     text: str  # the quoted text with whitespace collapsed (bullet glyph removed)
     span: Span
     section: str | None = None  # the heading the finding sits under
     number: int | None = None  # a numbered paragraph's printed number (ILACS, SIF)
     themes: list[str] = field(default_factory=list)  # theme notations from the SKOS scheme
     theme_terms: dict[str, list[str]] = field(default_factory=dict)  # theme notation -> matched labels
-    polarity: str | None = None  # a Polarity
+    polarity: Polarity | None = None
     polarity_cues: list[str] = field(default_factory=list)  # the cue phrases that decided it
     responsible_body: str | None = None  # area SEND priority actions: who must act
+
+
+@dataclass(frozen=True)
+class ExpectedInspection:
+    """An inspection the report says will follow this one, within a stated interval."""
+
+    kind: ExpectedInspectionKind
+    interval: str  # as stated, an ISO 8601 duration: "P3Y", "P18M"
+    approximate: bool  # "within approximately ..."
+    due_from: str  # ISO date: the inspection's last day
+    due_by: str  # ISO date: that day plus the interval
+    statement: str  # the sentence, whitespace collapsed
+    span: Span  # where the sentence is in the report text
 
 
 @dataclass
@@ -87,9 +127,39 @@ class SourceInfo:
     pages: int
 
 
+@dataclass(frozen=True)
+class Provenance:
+    """What is known of a copy from outside the document: the names it was loaded under, and what
+    a fetch manifest or the archive's layout says of it. Every field is a sorted tuple of distinct
+    values, so provenance from several places merges by union, in any order, to the same value."""
+
+    file_names: tuple[str, ...] = ()  # file names without folders
+    urls: tuple[str, ...] = ()  # where Ofsted published the file (https IRIs)
+    listed_dates: tuple[str, ...] = ()  # ISO publication dates given by a listing
+    listed_urns: tuple[str, ...] = ()  # Ofsted URNs the report is listed under
+    listed_types: tuple[str, ...] = ()  # Ofsted's publication type labels, lower case
+
+    def merge(self, other: Provenance) -> Provenance:
+        return Provenance(
+            *(
+                tuple(sorted(set(mine) | set(theirs)))
+                for mine, theirs in zip(self.fields(), other.fields(), strict=True)
+            )
+        )
+
+    def covers(self, other: Provenance) -> bool:
+        """Does this provenance already hold every value of `other`?"""
+        return all(
+            set(theirs) <= set(mine) for mine, theirs in zip(self.fields(), other.fields(), strict=True)
+        )
+
+    def fields(self) -> tuple[tuple[str, ...], ...]:
+        return (self.file_names, self.urls, self.listed_dates, self.listed_urns, self.listed_types)
+
+
 @dataclass
 class Record:
-    document_type: str
+    document_type: DocumentType
     authority: Authority | None
     published: str | None  # ISO date printed on the document
     visit_start: str | None
@@ -109,6 +179,14 @@ class Record:
     series_number: int | None = None  # monitoring visits: which visit in the series
     partner_bodies: list[str] = field(default_factory=list)  # area SEND ICB, JTAI agencies
     extra_dates: list[tuple[str, str]] = field(default_factory=list)  # further visit date sets
+    # okg:VisitFocusScheme notations of what a focused or monitoring visit looked at (visit_focus coded);
+    # like visit_focus, these feed the graph and are not in the JSON contract.
+    visit_focus_areas: list[str] = field(default_factory=list)
+    next_inspections: list[ExpectedInspection] = field(default_factory=list)  # area SEND: stated timing
+    corrections: list[Correction] = field(default_factory=list)  # values printed wrongly (see Correction)
+    # Where the copy came from (file names, fetch manifest, archive layout): set by ingest, not read
+    # from the document; None means only the source path's file name is known.
+    provenance: Provenance | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape, keys in the documented order."""
@@ -137,5 +215,9 @@ class Record:
                     "end": f.span.end,
                 }
                 for f in self.findings
+            ],
+            "corrections": [
+                {"field": c.field, "printed": c.printed, "corrected": c.corrected, "reason": c.reason}
+                for c in self.corrections
             ],
         }

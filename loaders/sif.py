@@ -11,6 +11,12 @@ starts again at 1), recommendations included. Sections are read from their headi
 headline findings, recommendations and areas for improvement give improvement points, and the
 numbered paragraphs of the judgement sections give main findings (loaders/sif_body.py). Footnote digits stuck to words
 ("board1") are part of the printed text and kept.
+
+The authority is read from page 1 before the dates (the titles taken out); else from the overall
+judgement ("Children's services in Kent are good"); else from a page-1 line that is a council's
+name ("Wirral Council", "London Borough of Brent"); else from the running header or footer,
+where some reports name it and page 1 does not ("...children board: Hull 11"). Each must name
+exactly one authority: two different ones is not a guess worth making.
 """
 
 from __future__ import annotations
@@ -21,8 +27,8 @@ from . import dates, people
 from .authorities import resolve
 from .document import ReportText
 from .errors import ExtractionFailed
-from .numbered import collapse
-from .record import Inspector, Record, SourceInfo
+from .passages import collapse
+from .record import Authority, DocumentType, Inspector, InspectorRole, Record, SourceInfo
 from .sif_body import GRADE, find_headings, grade_notation, read_body, running_heads
 
 # The numbered judgements on page 1, in print order.
@@ -76,7 +82,7 @@ _INSPECTING_LABELS = ("lead", "reporting", "deputy", "team", "shadow")
 _EXTRA_POST_NOMINALS_RE = re.compile(
     r"(?:\s+(?:SCRI|RI|AI|SHMI|HMI))+\s*$|\s*\((?:[^)]*inspector[^)]*)\)\s*$", re.I
 )
-_SUFFIX_ROLES = {
+_SUFFIX_ROLES: dict[str, InspectorRole] = {
     "hmi": "hmi",
     "shmi": "hmi",
     "ai": "ofsted_inspector",
@@ -94,10 +100,10 @@ def parse(report: ReportText, source: SourceInfo) -> Record:
     return record
 
 
-def read_report(report: ReportText, source: SourceInfo, document_type: str) -> Record:
+def read_report(report: ReportText, source: SourceInfo, document_type: DocumentType) -> Record:
     """Everything a SIF-era report prints, into a Record of `document_type`."""
     text = report.text
-    authority = resolve(_authority_text(text))
+    authority = _authority(report)
     if authority is None:
         raise ExtractionFailed("SIF-era report: the inspected authority is not named on page 1")
     visit_sets = _visit_dates(text)
@@ -144,6 +150,40 @@ def _authority_text(text: str) -> str:
     return collapse(head)
 
 
+_SERVICES_IN_RE = re.compile(
+    r"Children.s\s+services\s+(?:in|on)\s+(?:the\s+)?(?P<name>[A-Z][\w’'&,.\- ]{1,60}?)\s+(?:are|is|require)\b"
+)
+_COUNCIL_LINE_RE = re.compile(
+    r"^(?:The\s+)?(?:[A-Z][\w’'&,.\- ]{1,60}\s+(?:Council|Corporation)|(?:London|Royal|Metropolitan)\s+Borough"
+    r"\s+of\s+[A-Z][\w’'&,.\- ]{1,60}|(?:City|County|Council)\s+of\s+(?:the\s+)?[A-Z][\w’'&,.\- ]{1,60})$"
+)
+
+
+def _authority(report: ReportText) -> Authority | None:
+    """The inspected authority (see the module docstring for where it is looked for)."""
+    text = report.text
+    found = resolve(_authority_text(text))
+    if found:
+        return found
+    overall = _SERVICES_IN_RE.search(text, 0, 4000)
+    if overall and (found := resolve(overall["name"])):
+        return found
+    for candidates in (
+        [p.text for p in report.paragraphs if p.start < 4000 and _COUNCIL_LINE_RE.match(p.text)],
+        [_strip_titles(line) for line in report.furniture],
+    ):
+        named = {resolve(candidate) for candidate in candidates} - {None}
+        if len(named) == 1:
+            return named.pop()
+    return None
+
+
+def _strip_titles(text: str) -> str:
+    for pattern in _TITLE_RES:
+        text = pattern.sub(" ", text)
+    return re.sub(r"\b\d+\b", " ", text)
+
+
 def _visit_dates(text: str) -> list[tuple[str, str]]:
     m = _DATES_RE.search(text, 0, 3000)
     if not m:
@@ -165,9 +205,10 @@ def _judgements(text: str, body_start: int) -> dict[str, str]:
                 out["overall_effectiveness"] = grade
             break
     for area, label in _ROWS:
-        m = re.search(rf"{label}\s+(?P<g>{GRADE})", head, re.I)
-        if m and grade_notation(m["g"]):
-            out[area] = grade_notation(m["g"])  # type: ignore[assignment]
+        m = re.search(rf"{label}\s*[.:]?\s+(?P<g>{GRADE})", head, re.I)
+        grade = grade_notation(m["g"]) if m else None
+        if grade:
+            out[area] = grade
     lscb = _lscb_judgement(text)
     if lscb:
         out["lscb_review"] = lscb
@@ -215,7 +256,7 @@ def _listing(segment: str) -> str:
     return collapse(out).rstrip(".")
 
 
-def _name_and_role(raw: str) -> tuple[str, str]:
+def _name_and_role(raw: str) -> tuple[str, InspectorRole]:
     raw = collapse(raw)
     suffix = re.search(r"\b(SHMI|SCRI|HMI|AI|RI)\s*$", raw)
     role = _SUFFIX_ROLES[suffix[1].lower()] if suffix else (people.role_of(raw) or "inspector")

@@ -12,11 +12,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 from .document import Paragraph, ReportText
-from .numbered import FOOTNOTE_RE, Item, bullet_points, collapse, finding, numbered_paragraphs
-from .record import Record
+from .passages import (
+    Heading,
+    Item,
+    bullet_points,
+    collapse,
+    finding,
+    items,
+    numbered_paragraphs,
+)
+from .record import FindingKind, Record
 
 GRADE = r"(?:outstanding|good|requires?\s+improvement(?:\s+to\s+be\s+good)?|inadequate|adequate|not\s+judged)"
 
@@ -31,16 +38,10 @@ def grade_notation(text: str) -> str | None:
     return word
 
 
-@dataclass(frozen=True)
-class Heading:
-    role: str  # summary | priority | improve | strengths | judgement | judgement_summary | findings | other
-    start: int
-    end: int
-    label: str
-
-
 # Section headings as printed: (role, pattern). A heading is a whole text paragraph, optionally
 # followed by a footnote digit or a grade; `judgement` headings name the section of main findings.
+# A Heading's key is its role (summary | priority | improve | strengths | judgement |
+# judgement_summary | findings | other), its text the section's name.
 _HEADINGS: tuple[tuple[str, str], ...] = (
     ("summary", r"(?:Section\s+1:\s+The\s+local\s+authority\s+-\s+)?Summary\s+of\s+findings"),
     ("summary", r"Executive\s+summary"),
@@ -101,7 +102,9 @@ _HEADING_RES = tuple(
 # after them (on the same line, in the next paragraph, or a "Key judgement" table header).
 _NEEDS_GRADE = re.compile(r"Leadership,\s+management\s+and\s+governance", re.I)
 _GRADE_PARA_RE = re.compile(rf"(?:Grade\s+\d\s+\()?{GRADE}\)?|Key\s+judgement\s+Judgement\s+grade", re.I)
-_INTRO_RE = re.compile(r".{0,120}:$")  # "Children's services in X require improvement because:"
+# Summary paragraphs that are not findings: a lead-in line ("Children's services in X require
+# improvement because:") and a subheading (under 80 characters, no sentence end).
+_SUMMARY_SKIP = (r".{0,120}:", r".{0,78}[^.!?]")
 _TIMING_RE = re.compile(r"(?:Immediately|Within\s+\w+\s+(?:weeks?|months?))\s*:", re.I)
 # A subheading run into the end of a bulleted point ("... reporting arrangements. Practice and policy").
 _TRAILING_SUBHEADING_RE = re.compile(r"(?<=[.;)])\s+[A-Z][\w ,’'&-]{2,60}$")
@@ -204,6 +207,7 @@ def read_body(
     text = report.text
     heading_starts = sorted([h.start for h in headings] + [a for a, _ in furniture])
     skip = _skip_pattern(report, furniture)
+    summary_skip = _summary_skip(skip)
     numbered: list[Item] = []
     pos = body_start
     while True:  # one sequence per report bound into the PDF
@@ -215,12 +219,12 @@ def read_body(
     points_sections = [
         (h, h.end, headings[i + 1].start if i + 1 < len(headings) else len(text))
         for i, h in enumerate(headings)
-        if h.role in ("summary", "priority", "improve", "strengths", "judgement_summary")
+        if h.key in ("summary", "priority", "improve", "strengths", "judgement_summary")
     ]
     bulleted: list[tuple[Heading, int, int]] = []
     for h, start, stop in points_sections:
         inside = [item for item in numbered if start <= item.start < stop]
-        bullets = bullet_points(report, start, stop, skip) if h.role in ("priority", "improve") else []
+        bullets = bullet_points(report, start, stop, skip) if h.key in ("priority", "improve") else []
         # A lone numbered lead-in ("15. ... the local authority should take the following action.")
         # over a bulleted list: the bullets are the points.
         if not inside or (len(inside) == 1 and len(bullets) >= 2):
@@ -233,30 +237,29 @@ def read_body(
             continue
         record.findings.append(finding(report, _KINDS.get(role, "main_finding"), item, section))
     for h, start, stop in bulleted:
-        if h.role in ("summary", "strengths", "judgement_summary"):
-            kind = _KINDS[h.role]
-            section = h.label if h.role != "judgement_summary" else _role_at(headings, h.start)[1]
-            for item in _summary_items(report, start, stop, furniture):
-                summary, item = _drop_trailing_subheading(collapse(text[item.start : item.end]), item, text)
-                record.findings.append(finding(report, kind, item, section, summary))
+        if h.key in ("summary", "strengths", "judgement_summary"):
+            kind = _KINDS[h.key]
+            section = h.text if h.key != "judgement_summary" else _role_at(headings, h.start)[1]
+            for item in items(report, start, stop, summary_skip):
+                record.findings.append(finding(report, kind, _drop_trailing_subheading(item, text), section))
             continue
-        for item, point in bullet_points(report, start, stop, skip):
-            point, item = _drop_trailing_subheading(point, item, text)
-            record.findings.append(finding(report, _KINDS[h.role], item, h.label, point))
+        for item in bullet_points(report, start, stop, skip):
+            item = _drop_trailing_subheading(item, text)
+            record.findings.append(finding(report, _KINDS[h.key], item, h.text))
     # Reading order (sort is stable), and the points as their findings quote them.
     record.findings.sort(key=lambda f: f.span.start)
     record.improvement_points = [f.text for f in record.findings if f.kind in _POINT_KINDS]
 
 
 # Finding kind of a section's items (by the section's role); the last two are improvement points.
-_KINDS: dict[str, str] = {
+_KINDS: dict[str, FindingKind] = {
     "summary": "headline",
     "strengths": "strength",
     "judgement_summary": "main_finding",
     "priority": "area_for_priority_action",
     "improve": "area_for_improvement",
 }
-_POINT_KINDS = frozenset({"area_for_priority_action", "area_for_improvement"})
+_POINT_KINDS: frozenset[FindingKind] = frozenset({"area_for_priority_action", "area_for_improvement"})
 
 
 def _clamp(text: str, item: Item, heading_starts: list[int]) -> Item:
@@ -267,7 +270,7 @@ def _clamp(text: str, item: Item, heading_starts: list[int]) -> Item:
     end = cut
     while end > item.start and text[end - 1].isspace():
         end -= 1
-    return Item(item.start, end, item.number)
+    return item.cut(end)
 
 
 def _role_at(headings: list[Heading], offset: int) -> tuple[str, str | None]:
@@ -277,16 +280,16 @@ def _role_at(headings: list[Heading], offset: int) -> tuple[str, str | None]:
     for h in headings:
         if h.start > offset:
             break
-        if h.role == "judgement":
-            section = h.label
+        if h.key == "judgement":
+            section = h.text
             role = "findings"
-        elif h.role in ("findings", "judgement_summary"):
+        elif h.key in ("findings", "judgement_summary"):
             if role != "findings":  # findings outside any judgement section (a standalone LSCB review)
-                section = h.label
+                section = h.text
             role = "findings"
         else:
-            role = h.role
-            section = h.label
+            role = h.key
+            section = h.text
     return role, section
 
 
@@ -296,35 +299,19 @@ def _skip_pattern(report: ReportText, furniture: list[tuple[int, int]]) -> re.Pa
     return re.compile("|".join([_TIMING_RE.pattern, *heads]), re.I)
 
 
-def _summary_items(report: ReportText, start: int, end: int, furniture: list[tuple[int, int]]) -> list[Item]:
-    """Headline paragraphs and bullets of a summary, without subheadings, lead-in lines and running heads."""
-    items: list[Item] = []
-    heads = {a for a, _ in furniture}
-    for p in report.paragraphs:
-        if p.start < start or p.end > end or p.start in heads:
-            continue
-        body = p.text.strip()
-        if FOOTNOTE_RE.match(body) or _INTRO_RE.fullmatch(body) or _TIMING_RE.fullmatch(body):
-            continue
-        if len(body) < 80 and not re.search(r"[.!?]$", body):
-            continue  # a subheading
-        glyph = re.match(r"[\uf000-\uf0ff\u2022\u25aa\u25fc]\s*", body)
-        a = p.start + (glyph.end() if glyph else 0)
-        if items and body[:1].islower() and report.text[items[-1].end : p.start].strip() == "":
-            items[-1] = Item(items[-1].start, p.end)
-            continue
-        items.append(Item(a, p.end))
-    return items
+def _summary_skip(skip: re.Pattern[str]) -> re.Pattern[str]:
+    """Paragraphs a summary skips: those a list of points skips, lead-in lines and subheadings."""
+    return re.compile("|".join([skip.pattern, *_SUMMARY_SKIP]), re.I)
 
 
-def _drop_trailing_subheading(point: str, item: Item, text: str) -> tuple[str, Item]:
-    m = _TRAILING_SUBHEADING_RE.search(point)
+def _drop_trailing_subheading(item: Item, text: str) -> Item:
+    """The item without a subheading printed at its end."""
+    m = _TRAILING_SUBHEADING_RE.search(item.text(text))
     if not m:
-        return point, item
+        return item
     tail = m.group(0).strip()
     span_text = text[item.start : item.end]
     cut = span_text.rstrip().rfind(tail)
     if cut <= 0:
-        return point, item
-    new_end = item.start + len(span_text[:cut].rstrip())
-    return point[: m.start()].rstrip(), Item(item.start, new_end, item.number)
+        return item
+    return item.cut(item.start + len(span_text[:cut].rstrip()))

@@ -13,11 +13,12 @@ from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS
 
 from ofsted_kg import iris
+from ofsted_kg.rdf_io import PREFIXES
 from ofsted_kg.store import EmbeddedStore
 
-OKG = Namespace(iris.ONTOLOGY)
-OA = Namespace("http://www.w3.org/ns/oa#")
-SCHEMA = Namespace("http://schema.org/")
+OKG = Namespace(PREFIXES["okg"])
+OA = Namespace(PREFIXES["oa"])
+SCHEMA = Namespace(PREFIXES["schema"])
 
 THEMES = {
     "supervision-and-management-oversight": "Supervision and management oversight",
@@ -44,6 +45,13 @@ class Doc:
     doc_type: str
     inspectors: tuple[str, ...]
     findings: tuple[F, ...]
+
+    @property
+    def inspection(self) -> URIRef:
+        return iris.inspection(iris.inspection_key(self.gss, self.doc_type, self.start, None, self.sha))
+
+    def finding(self, position: int) -> URIRef:
+        return iris.finding(self.inspection, position)
 
 
 SUP = "supervision-and-management-oversight"
@@ -155,25 +163,27 @@ def build_store(path: Path) -> EmbeddedStore:
             shared.add((iris.inspector(name), SCHEMA.name, Literal(name)))
     store.replace_graph(iris.SHARED_GRAPH, _nt(shared))
     for doc in DOCS:
-        g = Graph()
-        report, inspection = iris.report(doc.sha), iris.inspection(doc.sha)
-        g.add((report, RDF.type, OKG.Letter))
-        g.add((report, DCTERMS.title, Literal(f"{AUTHORITIES[doc.gss]} {doc.start}")))
-        g.add((report, PROV.wasGeneratedBy, inspection))
-        g.add((report, OKG.documentType, concept(doc.doc_type)))
+        # Laid out as ingest lays it out: the copy's own graph, and the inspection's graph.
+        g, copy = Graph(), Graph()
+        report, inspection = iris.report(doc.sha), doc.inspection
+        copy.add((report, RDF.type, OKG.Letter))
+        g.add((inspection, OKG.primaryReport, report))
+        copy.add((report, DCTERMS.title, Literal(f"{AUTHORITIES[doc.gss]} {doc.start}")))
+        copy.add((report, PROV.wasGeneratedBy, inspection))
+        copy.add((report, OKG.documentType, concept(doc.doc_type)))
         g.add((inspection, OKG.inspectedAuthority, iris.authority(doc.gss)))
         g.add((inspection, OKG.startDate, Literal(doc.start, datatype=XSD.date)))
         for i, name in enumerate(doc.inspectors):
             g.add((inspection, PROV.wasAssociatedWith, iris.inspector(name)))
-            assoc = iris.association(doc.sha, name)
+            assoc = iris.association(inspection, name)
             g.add((inspection, PROV.qualifiedAssociation, assoc))
             g.add((assoc, PROV.agent, iris.inspector(name)))
             g.add((assoc, OKG.isLead, Literal(i == 0)))
         text = "\n\n".join(f.text for f in doc.findings)
-        g.add((report, OKG.text, Literal(text)))
+        copy.add((report, OKG.text, Literal(text)))
         offset = 0
         for pos, f in enumerate(doc.findings, start=1):
-            node = iris.finding(doc.sha, pos)
+            node = doc.finding(pos)
             g.add((node, RDF.type, OKG.Finding))
             g.add((node, OKG.text, Literal(f.text)))
             g.add((node, OKG.sequence, Literal(pos)))
@@ -183,7 +193,7 @@ def build_store(path: Path) -> EmbeddedStore:
             g.add((node, OKG.aboutInspection, inspection))
             for t in f.themes:
                 g.add((node, OKG.theme, theme_iri(t)))
-            ev, qs = iris.evidence(doc.sha, pos), iris.quote_selector(doc.sha, pos)
+            ev, qs = iris.evidence(inspection, pos), iris.quote_selector(inspection, pos)
             g.add((node, OKG.evidence, ev))
             g.add((ev, OA.hasSource, report))
             g.add((ev, OKG.page, Literal(1 + pos // 2)))
@@ -191,8 +201,9 @@ def build_store(path: Path) -> EmbeddedStore:
             g.add((qs, RDF.type, OA.TextQuoteSelector))
             g.add((qs, OA.exact, Literal(text[offset : offset + len(f.text)])))
             offset += len(f.text) + 2
-        g.add((report, RDFS.label, Literal(doc.sha[:4])))
-        store.replace_graph(iris.report_graph(doc.sha), _nt(g))
+        copy.add((report, RDFS.label, Literal(doc.sha[:4])))
+        store.replace_graph(iris.report_graph(doc.sha), _nt(copy))
+        store.replace_graph(iris.inspection_graph(inspection), _nt(g))
     return store
 
 

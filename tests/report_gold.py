@@ -1,4 +1,5 @@
-"""Shared helpers for the ILACS and SIF-era report tests: gold records and one extraction per file."""
+"""Shared helpers for the report tests (focused visits, ILACS, SIF, area SEND, monitoring, JTAI):
+gold records, the JSON contract and one extraction per file."""
 
 from __future__ import annotations
 
@@ -23,6 +24,18 @@ COMPARED_FIELDS = (
     "visit_end",
     "recipient",
     "judgements",
+)
+# The record's JSON keys before "findings", in the documented order (record.to_json).
+CONTRACT_KEYS = (
+    "document_type",
+    "authority",
+    "published",
+    "visit_start",
+    "visit_end",
+    "inspectors",
+    "recipient",
+    "judgements",
+    "improvement_points",
 )
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 

@@ -274,8 +274,8 @@ def test_theme_cooccurrence(real) -> None:
 def test_mini_store_exact_links_and_recurrence(mini) -> None:
     links = recompute_related(mini)
     by_pair = {(link.finding_a, link.finding_b): link for link in links}
-    a1, b1, c1 = (iris.finding(d.sha, 1) for d in DOCS)
-    a2, b2 = iris.finding(DOCS[0].sha, 2), iris.finding(DOCS[1].sha, 2)
+    a1, b1, c1 = (d.finding(1) for d in DOCS)
+    a2, b2 = DOCS[0].finding(2), DOCS[1].finding(2)
     assert (str(a2), str(b2)) in by_pair  # return home interviews, same authority, over time
     assert by_pair[(str(a2), str(b2))].shared_themes == ("return-home-interviews",)
     assert (str(b1), str(c1)) in by_pair and not by_pair[(str(b1), str(c1))].same_authority
@@ -348,7 +348,7 @@ def test_cli_analyse_and_related(real, capsys: pytest.CaptureFixture[str]) -> No
             assert main(["--store", store, "analyse", analysis, "--format", "csv"]) == 0
             assert len(capsys.readouterr().out.splitlines()) > 2
         assert main(["--store", store, "related", "--authority", "Atlantis"]) == 2
-        assert "no authority named 'Atlantis'" in capsys.readouterr().err
+        assert "no authority called 'Atlantis'" in capsys.readouterr().err
         assert main(["--store", store, "related", "--finding", "finding 12"]) == 2
         assert "is not an absolute IRI" in capsys.readouterr().err
         assert main(["--store", store + "-typo", "analyse", "themes"]) == 3

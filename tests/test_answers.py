@@ -328,18 +328,6 @@ def test_statistical_neighbours_by_name(store: Path, capsys: pytest.CaptureFixtu
     assert code == 2 and "Peterborough" in err
 
 
-def test_every_named_query_is_sent_as_a_query() -> None:
-    """SPARQLWrapper (the remote backend) guesses a request's type from the text with comments it
-    does not always strip: a comment saying "copy" made a SELECT go out as a COPY update."""
-    from SPARQLWrapper import SPARQLWrapper
-
-    from ofsted_kg.named_queries import named_queries
-
-    wrapper = SPARQLWrapper("http://127.0.0.1/query")
-    for name, query in named_queries().items():
-        assert wrapper._parseQueryType(query.text) == query.form, name
-
-
 def test_rows_as_a_dataframe_where_pandas_is_installed(store: Path) -> None:
     from ofsted_kg.answers.common import to_dataframe
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -11,21 +10,12 @@ from ofsted_kg.loaders import area_send, detect
 from ofsted_kg.loaders.document import load, load_bytes
 from ofsted_kg.loaders.errors import ExtractionFailed
 from ofsted_kg.loaders.extract import extract_bytes, extract_path
-from ofsted_kg.loaders.sections import clean
+from ofsted_kg.loaders.passages import quote
+from report_gold import CONTRACT_KEYS, gold_files, span_text
+from report_gold import gold as read_gold
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLD_FILES = sorted((ROOT / "tests" / "gold").glob("send-area_*.json"))
-CONTRACT_KEYS = (
-    "document_type",
-    "authority",
-    "published",
-    "visit_start",
-    "visit_end",
-    "inspectors",
-    "recipient",
-    "judgements",
-    "improvement_points",
-)
+GOLD_FILES = gold_files("send-area")
 # Running footers and Ofsted's back-page furniture that must never reach a finding.
 FURNITURE_RE = re.compile(
     r"inspection report:|Local Area Partnership,? \d|Piccadilly Gate|Crown copyright|raising standards|"
@@ -34,15 +24,11 @@ FURNITURE_RE = re.compile(
 )
 
 
-def _gold(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 @pytest.fixture(scope="module")
 def extracted() -> dict[str, tuple[dict, object, object]]:
     out = {}
     for path in GOLD_FILES:
-        gold = _gold(path)
+        gold = read_gold(path)
         doc = load(ROOT / gold["file"])
         out[path.name] = (gold, extract_path(ROOT / gold["file"]), doc)
     return out
@@ -50,7 +36,7 @@ def extracted() -> dict[str, tuple[dict, object, object]]:
 
 def test_every_area_send_example_has_gold() -> None:
     examples = {p.name for p in (ROOT / "examples" / "letters").glob("send-area_*.pdf")}
-    golds = {Path(_gold(p)["file"]).name for p in GOLD_FILES}
+    golds = {Path(read_gold(p)["file"]).name for p in GOLD_FILES}
     assert examples and examples == golds
 
 
@@ -82,7 +68,7 @@ def test_findings_quote_the_report_text(extracted, name: str) -> None:
     for f in record.findings:
         quoted = record.text[f.span.start : f.span.end]
         assert quoted == quoted.strip() and quoted
-        assert f.text == clean(quoted)
+        assert f.text == span_text(record, f.span.start, f.span.end)
         assert f.span.page == doc.report.page_at(f.span.start)
         assert not FURNITURE_RE.search(f.text), f.text
         assert not f.text.startswith(("Areas for improvement", "Responsible body", "◼", "•", "▪"))
@@ -101,14 +87,26 @@ def test_priority_actions_name_their_responsible_body(extracted) -> None:
     assert seen == 17
 
 
-def test_both_inspectorates_and_their_leads(extracted) -> None:
+def test_both_inspectorates_and_who_led(extracted) -> None:
+    # Issue 12: every report says the inspection "was led by (one of) His Majesty's Inspectors
+    # (HMI) from Ofsted"; the CQC lead inspector leads the CQC team. So the leads are Ofsted's
+    # alone (two HMI co-led Telford and Wrekin 2023), and each report has one CQC lead inspector,
+    # told apart by role.
     for _, record, _ in extracted.values():
+        assert re.search(
+            r"inspection was led by (?:one of )?His Majesty.s Inspectors (?:\(HMI\) )?from Ofsted",
+            record.text,
+        )
         bodies = {i.inspectorate for i in record.inspectors}
         assert bodies == {"ofsted", "cqc"}
-        cqc_leads = [i for i in record.inspectors if i.lead and i.inspectorate == "cqc"]
-        ofsted_leads = [i for i in record.inspectors if i.lead and i.inspectorate == "ofsted"]
-        assert len(cqc_leads) == 1 and ofsted_leads
-        assert all(i.role == "cqc_inspector" for i in record.inspectors if i.inspectorate == "cqc")
+        leads = [i for i in record.inspectors if i.lead]
+        assert leads and all(i.inspectorate == "ofsted" and i.role == "hmi" for i in leads)
+        assert len(leads) == (2 if "telford" in record.source.path else 1)
+        cqc_leads = [i for i in record.inspectors if i.role == "cqc_lead"]
+        assert len(cqc_leads) == 1 and cqc_leads[0].inspectorate == "cqc" and not cqc_leads[0].lead
+        assert all(
+            i.role in ("cqc_inspector", "cqc_lead") for i in record.inspectors if i.inspectorate == "cqc"
+        )
         assert all(
             i.role in ("hmi", "ofsted_inspector") for i in record.inspectors if i.inspectorate == "ofsted"
         )
@@ -131,7 +129,7 @@ def test_pdf_loaded_from_bytes_keeps_table_rows_apart(name: str) -> None:
     # Positions and rules travel with the report text: a PDF read from bytes (an upload, no path)
     # separates its table rows exactly as one read from a file. These three reports' priority
     # rows run together when read from text alone.
-    gold = _gold(ROOT / "tests" / "gold" / name)
+    gold = read_gold(ROOT / "tests" / "gold" / name)
     data = (ROOT / gold["file"]).read_bytes()
     doc = load_bytes(data, "upload.pdf")
     assert doc.report.rules and all(ln.x is not None for ln in doc.report.lines)
@@ -156,7 +154,7 @@ def _as_copied_text(report) -> str:
 def test_without_positions_rows_fall_back_to_paragraphs() -> None:
     # The report's words as plain text have no positions: the facts outside the tables are
     # unchanged and each table row is still a stretch of the report text.
-    gold = _gold(ROOT / "tests" / "gold" / "send-area_suffolk_2024-01.json")
+    gold = read_gold(ROOT / "tests" / "gold" / "send-area_suffolk_2024-01.json")
     doc = load_bytes(_as_copied_text(load(ROOT / gold["file"]).report).encode(), "suffolk.txt")
     assert not doc.report.rules and all(ln.x is None and ln.y is None for ln in doc.report.lines)
     record = area_send.parse(doc.report, doc.source)
@@ -166,7 +164,7 @@ def test_without_positions_rows_fall_back_to_paragraphs() -> None:
     actions = [f for f in record.findings if f.kind == "area_for_priority_action"]
     assert actions and all(f.responsible_body in bodies for f in actions)
     for point in record.improvement_points:
-        assert clean(point) in clean(doc.report.text)
+        assert quote(point) in quote(doc.report.text)
 
 
 def test_team_labels_decide_roles_and_leads() -> None:
@@ -177,7 +175,7 @@ def test_team_labels_decide_roles_and_leads() -> None:
     got = area_send.parse_team(team)
     assert [(i.name, i.lead, i.role, i.inspectorate) for i in got] == [
         ("Chris Pollitt", True, "hmi", "ofsted"),
-        ("Kaye Goodfellow", True, "cqc_inspector", "cqc"),
+        ("Kaye Goodfellow", False, "cqc_lead", "cqc"),
         ("Wayne Simner", True, "hmi", "ofsted"),
         ("Rebecca Hogan", False, "cqc_inspector", "cqc"),
         ("Keith Tysoe", False, "ofsted_inspector", "ofsted"),

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from ofsted_kg.loaders.record import Provenance
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 from servers import Server, oxigraph_server
@@ -52,13 +53,13 @@ def letter_paths() -> list[Path]:
 
 
 @cache
-def _built(path: str) -> Built | Failed:
-    return build_document(path)
+def _built(path: str, provenance: Provenance) -> Built | Failed:
+    return build_document(path, provenance)
 
 
-def cached_builder(path: str) -> Built | Failed:
+def cached_builder(path: str, provenance: Provenance) -> Built | Failed:
     """Extract each letter once for both backends (the stores differ, the documents do not)."""
-    return _built(path)
+    return _built(path, provenance)
 
 
 @pytest.fixture(scope="module")
@@ -165,12 +166,14 @@ def test_injection_changes_nothing(stores: dict[str, Backend], backend_name: str
 def test_both_backends_hold_the_same_quads(stores: dict[str, Backend]) -> None:
     counts = {key: quads(backend) for key, backend in stores.items()}
     assert counts["embedded"] == counts["oxigraph"]
-    # Graphs: ontology, shared, related-findings analysis, one per document, one summary per
-    # authority (Birmingham has two letters: six authorities).
+    # Graphs: ontology, shared, related-findings analysis, per document a report graph and an
+    # inspection graph (each letter a different inspection), and one summary per authority
+    # (Birmingham has two letters: six authorities).
     graphs = counts["embedded"][1]
+    inspections = [g for g in graphs if str(g).startswith(iris.INSPECTION_GRAPH_PREFIX)]
     summaries = [g for g in graphs if str(g).startswith(iris.SUMMARY_GRAPH_PREFIX)]
-    assert len(summaries) == len(letter_paths()) - 1
-    assert len(graphs) == len(letter_paths()) + 3 + len(summaries)
+    assert len(inspections) == len(letter_paths()) and len(summaries) == len(letter_paths()) - 1
+    assert len(graphs) == 2 * len(letter_paths()) + 3 + len(summaries)
 
 
 @pytest.mark.parametrize("name", ["select_authorities_by_theme_count", "select_theme_profiles"])
@@ -178,8 +181,8 @@ def test_both_backends_hold_the_same_quads(stores: dict[str, Backend]) -> None:
 def test_summary_queries_give_the_rows_of_counting_findings(
     stores: dict[str, Backend], backend_name: str, name: str
 ) -> None:
-    """The summaries ingest wrote (through the Graph Store Protocol on the server) answer as
-    counting every finding does (the direct form kept in tests/direct_queries)."""
+    """The summaries ingest changed with each inspection (in one SPARQL update on the server)
+    answer as counting every finding does (the direct form kept in tests/direct_queries)."""
     backend, query = stores[backend_name], named_queries()[name]
     direct = (Path(__file__).resolve().parent / "direct_queries" / f"{name}.rq").read_text(encoding="utf-8")
     params = sample_values(stores["embedded"], query)

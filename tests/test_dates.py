@@ -24,6 +24,16 @@ from ofsted_kg.loaders import dates
         ("7, 8 and 9 March 2018", "2018-03-07", "2018-03-09"),
         ("on 13 October 2020.", "2020-10-13", "2020-10-13"),
         ("1st to 3rd Sept 2019", "2019-09-01", "2019-09-03"),
+        # Dates in figures, day first (issue 9: "12/09/2016 to 06/10/2016" was not read).
+        ("12/09/2016 to 06/10/2016", "2016-09-12", "2016-10-06"),
+        ("12/09/2016 - 06/10/2016", "2016-09-12", "2016-10-06"),
+        ("12.09.2016 – 16.09.2016", "2016-09-12", "2016-09-16"),
+        ("on 25/11/2016.", "2016-11-25", "2016-11-25"),
+        ("2016-09-12 to 2016-09-16", "2016-09-12", "2016-09-16"),
+        # "of" between day and month; the non-breaking hyphen and the figure dash.
+        ("between 12th of September and 16th of September 2016", "2016-09-12", "2016-09-16"),
+        ("2\u20116 October 2023", "2023-10-02", "2023-10-06"),
+        ("2\u20126 October 2023", "2023-10-02", "2023-10-06"),
     ],
 )
 def test_ranges(printed: str, start: str, end: str) -> None:
@@ -63,3 +73,38 @@ def test_single_and_published() -> None:
     assert dates.published_date("Inspection dates: 3 May 2019") is None
     assert dates.leading_date("3 April 2018") == "2018-04-03"
     assert dates.leading_date("On 3 April 2018 we visited") is None
+
+
+@pytest.mark.parametrize(
+    ("printed", "iso"),
+    [
+        ("Report published: 25/11/2016", "2016-11-25"),
+        ("Report published: 25 November 2016", "2016-11-25"),
+        ("Published: 8 August 2014", "2014-08-08"),
+        ("Report published on 3 February 2015", "2015-02-03"),
+        ("Publication date: 2016-11-25", "2016-11-25"),
+    ],
+)
+def test_published_date_in_words_and_figures(printed: str, iso: str) -> None:
+    assert dates.published_date(printed) == iso
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "version 1.2.2016.5 of the policy",  # not a date: more figures follow
+        "31/02/2016",  # no such day
+        "12/09/2016 to 06/10/2017",  # over a year apart: two dates, not a visit
+        "paragraph 2.1",
+    ],
+)
+def test_figures_that_are_no_single_range(text: str) -> None:
+    ranges = dates.find_ranges(text)
+    assert all(r.start == r.end for r in ranges)
+    assert not [r for r in ranges if r.start == "2016-02-31"]
+
+
+def test_a_letter_dated_in_figures() -> None:
+    assert dates.leading_date("21/01/2019") == "2019-01-21"
+    assert dates.leading_date("21 January 2019.") == "2019-01-21"
+    assert dates.leading_date("21/01/2019 and more") is None

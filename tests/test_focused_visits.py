@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
-from ofsted_kg.loaders.extract import extract_path
+from ofsted_kg.loaders.extract import extract_bytes
 from ofsted_kg.loaders.record import Record
+from report_gold import extracted, gold_files
+from report_gold import gold as read_gold
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLD_FILES = sorted((ROOT / "tests" / "gold").glob("focused-visit_*.json"))
+GOLD_FILES = gold_files("focused-visit")
 
 
 def _norm(text: str | None) -> str | None:
@@ -22,15 +24,6 @@ def _norm(text: str | None) -> str | None:
     return re.sub(r"\s+", " ", text).strip()
 
 
-@functools.cache
-def _extract(file: str) -> Record:
-    return extract_path(ROOT / file)
-
-
-def _gold(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 def test_every_focused_visit_has_gold() -> None:
     letters = sorted(
         p.name
@@ -38,15 +31,15 @@ def test_every_focused_visit_has_gold() -> None:
         for p in folder.glob("focused-visit_*")
         if p.suffix in {".pdf", ".txt"}
     )
-    covered = sorted(Path(_gold(g)["file"]).name for g in GOLD_FILES)
+    covered = sorted(Path(read_gold(g)["file"]).name for g in GOLD_FILES)
     assert covered == letters
     assert len(letters) == 34
 
 
 @pytest.fixture(params=GOLD_FILES, ids=lambda p: p.stem)
 def case(request: pytest.FixtureRequest) -> tuple[dict, Record]:
-    gold = _gold(request.param)
-    return gold, _extract(gold["file"])
+    gold = read_gold(request.param)
+    return gold, extracted(gold["file"])
 
 
 def test_document_type_and_authority(case: tuple[dict, Record]) -> None:
@@ -118,7 +111,9 @@ def test_json_shape_is_the_documented_contract(case: tuple[dict, Record]) -> Non
         "judgements",
         "improvement_points",
         "findings",
+        "corrections",
     ]
+    assert data["corrections"] == []  # no example letter prints a date that needs correcting
     assert data["judgements"] == gold["judgements"] == {}
     json.dumps(data, ensure_ascii=False)
 
@@ -131,24 +126,24 @@ def test_priority_actions_in_letters_that_have_them() -> None:
         ("focused-visit_bournemouth-christchurch-and-poole_2020-11.pdf", 2),
         ("focused-visit_barnet_2021-08.pdf", 0),
     ):
-        record = _extract(f"examples/letters/{name}")
+        record = extracted(f"examples/letters/{name}")
         assert sum(f.kind == "area_for_priority_action" for f in record.findings) == expected, name
 
 
 def test_quality_assurance_manager_is_not_an_inspector() -> None:
-    record = _extract("examples/letters/focused-visit_barking-and-dagenham_2018-04.pdf")
+    record = extracted("examples/letters/focused-visit_barking-and-dagenham_2018-04.pdf")
     assert "Sean Tarpey" not in {i.name for i in record.inspectors}
 
 
 def test_numbered_findings_keep_their_number_outside_the_span() -> None:
-    record = _extract("examples/letters/focused-visit_bournemouth-christchurch-and-poole_2020-11.pdf")
+    record = extracted("examples/letters/focused-visit_bournemouth-christchurch-and-poole_2020-11.pdf")
     numbered = [f for f in record.findings if f.kind == "main_finding"]
     assert [f.number for f in numbered[:3]] == [1, 2, 3]
     assert not numbered[0].text[:1].isdigit()
 
 
 def test_essex_subheadings_are_sections_not_findings() -> None:
-    record = _extract("examples/letters/focused-visit_essex_2025-02.pdf")
+    record = extracted("examples/letters/focused-visit_essex_2025-02.pdf")
     texts = {f.text for f in record.findings}
     heading = "Identifying and responding to children’s needs and appropriate thresholds"
     assert heading not in texts
@@ -156,8 +151,8 @@ def test_essex_subheadings_are_sections_not_findings() -> None:
 
 
 def test_text_copy_matches_the_pdf() -> None:
-    pdf = _extract("examples/letters/focused-visit_peterborough_2021-08.pdf")
-    txt = _extract("tests/corpus/text/focused-visit_peterborough_2021-08.txt")
+    pdf = extracted("examples/letters/focused-visit_peterborough_2021-08.pdf")
+    txt = extracted("tests/corpus/text/focused-visit_peterborough_2021-08.txt")
 
     # The text copy was saved with line-end hyphens removed ("prepandemic" for the PDF's "pre-pandemic").
     def words(text: str) -> str | None:
@@ -167,8 +162,55 @@ def test_text_copy_matches_the_pdf() -> None:
     assert txt.source is not None and txt.source.media_type == "text/plain"
 
 
+def _pasted(width: int | None) -> bytes:
+    """The Peterborough text copy as a browser paste gives it: no blank line anywhere (so no page
+    breaks either), each paragraph on one line or, with `width`, wrapped to that many columns."""
+    source = ROOT / "tests/corpus/text/focused-visit_peterborough_2021-08.txt"
+    lines = [line for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if width is not None:
+        lines = [part for line in lines for part in textwrap.wrap(line, width)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _without_positions(record: Record) -> dict:
+    out = record.to_json()
+    out["findings"] = [
+        {k: v for k, v in f.items() if k not in ("page", "start", "end")} for f in out["findings"]
+    ]
+    return out
+
+
+def test_a_letter_pasted_without_blank_lines_reads_as_the_spaced_copy() -> None:
+    # One line a paragraph, nothing between them: every field and every finding as in the spaced
+    # copy; only offsets and pages differ (a paste has no pages: every finding is on page 1).
+    spaced = extracted("tests/corpus/text/focused-visit_peterborough_2021-08.txt")
+    pasted = extract_bytes(_pasted(None), "pasted.txt")
+    assert _without_positions(pasted) == _without_positions(spaced)
+    assert {f.span.page for f in pasted.findings} == {1}
+    assert pasted.recipient == spaced.recipient and pasted.visit_focus == spaced.visit_focus
+
+
+@pytest.mark.parametrize("width", [60, 100, 130])
+def test_a_pasted_letter_wrapped_to_a_width_keeps_every_finding(width: int) -> None:
+    # Wrapped lines: a paragraph ends where its last line stopped short of the width, so when a
+    # last line is full two paragraphs can join (and the words never change). Every field, every
+    # improvement point and, kind by kind, every word of the findings in order, as in the spaced copy.
+    spaced = extracted("tests/corpus/text/focused-visit_peterborough_2021-08.txt").to_json()
+    pasted = extract_bytes(_pasted(width), f"pasted-{width}.txt").to_json()
+    assert {k: v for k, v in pasted.items() if k != "findings"} == {
+        k: v for k, v in spaced.items() if k != "findings"
+    }
+
+    def words(record: dict, kind: str) -> str:
+        return " ".join(f["text"] for f in record["findings"] if f["kind"] == kind)
+
+    for kind in ("headline", "area_for_improvement", "main_finding"):
+        assert words(pasted, kind) == words(spaced, kind)
+    assert abs(len(pasted["findings"]) - len(spaced["findings"])) <= 3
+
+
 def test_visit_focus_and_title() -> None:
-    record = _extract("examples/letters/focused-visit_cornwall_2022-02.pdf")
+    record = extracted("examples/letters/focused-visit_cornwall_2022-02.pdf")
     assert record.title == "Focused visit to Cornwall children’s services"
     assert (
         record.visit_focus
@@ -182,7 +224,7 @@ def test_cli_prints_the_record_as_json(capsys: pytest.CaptureFixture[str]) -> No
     file = "examples/letters/focused-visit_cornwall_2022-02.pdf"
     assert main(["-q", "extract", str(ROOT / file)]) == 0
     out = capsys.readouterr().out
-    assert json.loads(out) == _extract(file).to_json()
+    assert json.loads(out) == extracted(file).to_json()
     assert "children’s" in out  # ensure_ascii=False: the letter's own characters
     assert out.startswith('{\n  "document_type": "focused_visit"')
 

@@ -138,7 +138,7 @@ def test_a_focused_visit_letter_is_not_read_as_an_ilacs_report():
 def test_numbered_paragraphs_run_together_are_still_found():
     # Some PDFs give several numbered paragraphs as one text paragraph ("... plans. 27. The vast
     # majority ..."): the same real section with its paragraph breaks removed reads the same.
-    from ofsted_kg.loaders.numbered import numbered_paragraphs
+    from ofsted_kg.loaders.passages import numbered_paragraphs
 
     record = extracted("examples/letters/ilacs_dorset_2021-11.pdf")
     first_section = next(f.section for f in record.findings if f.kind == "main_finding")

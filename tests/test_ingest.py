@@ -1,4 +1,5 @@
-"""Ingest on real letters: one graph per document, idempotent, incremental, replacing, pruning, resumable."""
+"""Ingest on real letters: a graph per copy and per inspection, idempotent, incremental, never removing
+anything unasked, pruning, resumable."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ NEWER_KENT = "focused-visit_kent_2024-02.pdf"
 
 SHA_QUERY = """PREFIX okg: <https://w3id.org/ofsted-kg/ontology#>
 SELECT ?graph ?sha WHERE { GRAPH ?graph { ?report okg:sha256 ?sha } }"""
+INSPECTIONS = """PREFIX okg: <https://w3id.org/ofsted-kg/ontology#>
+SELECT ?graph ?inspection ?primary WHERE { GRAPH ?graph { ?inspection okg:primaryReport ?primary } }"""
 
 
 @pytest.fixture
@@ -52,6 +55,10 @@ def report_graphs(store: EmbeddedStore) -> set:
     return {g for g in store.graphs() if str(g).startswith(iris.REPORT_GRAPH_PREFIX)}
 
 
+def inspection_graphs(store: EmbeddedStore) -> set:
+    return {g for g in store.graphs() if str(g).startswith(iris.INSPECTION_GRAPH_PREFIX)}
+
+
 def snapshot(store: EmbeddedStore) -> dict:
     return {g: store.triple_count(g) for g in store.graphs()}
 
@@ -68,6 +75,11 @@ def test_each_document_in_its_own_graph_with_base_graphs(store: EmbeddedStore, l
     assert {(r["graph"], str(r["sha"])) for r in rows} == {
         (iris.report_graph(file_sha256(letters / n)), file_sha256(letters / n)) for n in LETTERS
     }
+    # Three letters, three inspections, each in its own graph, its findings read from its letter.
+    inspections = store.select(INSPECTIONS).rows
+    assert {r["graph"] for r in inspections} == inspection_graphs(store)
+    assert {r["primary"] for r in inspections} == {iris.report(file_sha256(letters / n)) for n in LETTERS}
+    assert all(r["graph"] == iris.inspection_graph(r["inspection"]) for r in inspections)
     # All 153 authorities are in the shared graph from the first use.
     count = store.select(
         "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { GRAPH ?g { ?a a <https://w3id.org/ofsted-kg/ontology#LocalAuthority> } }",
@@ -98,17 +110,45 @@ def test_parallel_and_serial_ingest_build_the_same_store(tmp_path: Path, letters
         assert snapshot(one) == snapshot(two)
 
 
-def test_changed_file_replaces_its_older_version(store: EmbeddedStore, letters: Path) -> None:
+def test_a_changed_file_is_loaded_and_nothing_goes_without_prune(store: EmbeddedStore, letters: Path) -> None:
     ingest(store, [letters], jobs=1, progress=False)
     kent = letters / "focused-visit_kent_2019-02.pdf"
     old_graph = iris.report_graph(file_sha256(kent))
-    shutil.copy(EXAMPLES / NEWER_KENT, kent)  # same path, new content
+    shutil.copy(EXAMPLES / NEWER_KENT, kent)  # same path, new content (another visit)
     summary = ingest(store, [letters], jobs=1, progress=False)
     assert summary.loaded == [str(kent)]
-    assert summary.replaced == [str(old_graph)]
-    assert not store.has_graph(old_graph)
-    assert store.has_graph(iris.report_graph(file_sha256(kent)))
-    assert len(report_graphs(store)) == len(LETTERS)
+    # The 2019 visit stays until asked: no document is removed except by --prune or delete.
+    assert store.has_graph(old_graph) and store.has_graph(iris.report_graph(file_sha256(kent)))
+    assert len(report_graphs(store)) == len(inspection_graphs(store)) == len(LETTERS) + 1
+    pruned = ingest(store, [letters], jobs=1, progress=False, prune=True)
+    assert pruned.pruned == [str(old_graph)]
+    assert len(report_graphs(store)) == len(inspection_graphs(store)) == len(LETTERS)
+
+
+def test_the_same_file_name_in_another_folder_is_another_document(
+    tmp_path: Path, store: EmbeddedStore
+) -> None:
+    """Issue 13: `ingest a/letter.pdf` (Barnet) then `ingest b/letter.pdf` (Devon) keeps Barnet."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    barnet, devon = tmp_path / "a" / "letter.pdf", tmp_path / "b" / "letter.pdf"
+    shutil.copy(EXAMPLES / "focused-visit_barnet_2021-08.pdf", barnet)
+    shutil.copy(EXAMPLES / "ilacs_devon_2025-05.pdf", devon)
+    assert ingest(store, [barnet], jobs=1, progress=False).loaded == [str(barnet)]
+    second = ingest(store, [devon], jobs=1, progress=False)
+    assert second.loaded == [str(devon)] and second.pruned == []
+    authorities = {
+        str(r["a"])
+        for r in store.select(
+            "PREFIX okg: <https://w3id.org/ofsted-kg/ontology#> "
+            "SELECT DISTINCT ?a WHERE { ?i okg:primaryReport ?r ; okg:inspectedAuthority ?a }"
+        ).rows
+    }
+    assert authorities == {str(iris.authority("E09000003")), str(iris.authority("E10000008"))}
+    assert report_graphs(store) == {
+        iris.report_graph(file_sha256(barnet)),
+        iris.report_graph(file_sha256(devon)),
+    }
 
 
 def test_prune_removes_documents_no_longer_present(store: EmbeddedStore, letters: Path) -> None:
@@ -174,6 +214,9 @@ def test_kill_minus_9_mid_ingest_then_resume(tmp_path: Path) -> None:
         process.wait(timeout=30)
         process.stderr.close()
     assert process.returncode == -signal.SIGKILL
+    from ofsted_kg.cli import main
+
+    assert main(["--store", str(db), "validate", "--no-reasoner"]) == 0  # straight away (issue 13)
 
     with EmbeddedStore(db) as store:
         partial = report_graphs(store)
@@ -213,6 +256,9 @@ def test_ctrl_c_stops_cleanly_with_exit_130(tmp_path: Path, letters: Path) -> No
     process.stderr.close()
     assert process.returncode == 130, "".join(seen) + rest
     assert "Traceback" not in rest and rest.strip().splitlines()[-1] == "interrupted"
+    from ofsted_kg.cli import main
+
+    assert main(["--store", str(db), "validate", "--no-reasoner"]) == 0  # straight away (issue 13)
     with EmbeddedStore(db) as store:
         assert report_graphs(store)  # what was committed stays
         resumed = ingest(store, [letters], jobs=1, progress=False)
@@ -241,10 +287,15 @@ class RefusingStore(EmbeddedStore):
         super().__init__(path)
         self.refuse = refuse
 
-    def replace_graph(self, graph, ntriples: bytes) -> None:
-        if graph in self.refuse or "all" in self.refuse and str(graph).startswith(iris.REPORT_GRAPH_PREFIX):
+    def apply(self, change) -> None:  # noqa: ANN001 - a GraphChange
+        graphs = set(change.drop) | {g for g, _ in change.insert}
+        if (
+            graphs & self.refuse
+            or "all" in self.refuse
+            and any(str(g).startswith(iris.REPORT_GRAPH_PREFIX) for g in graphs)
+        ):
             raise StoreError("HTTP 503 from the endpoint")
-        super().replace_graph(graph, ntriples)
+        super().apply(change)
 
 
 def test_a_refused_document_fails_alone_and_a_dead_store_stops_the_run(tmp_path: Path, letters: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
@@ -11,26 +10,12 @@ from ofsted_kg.loaders import detect, jtai, monitoring_visit
 from ofsted_kg.loaders.document import load, load_bytes
 from ofsted_kg.loaders.errors import ExtractionFailed
 from ofsted_kg.loaders.extract import extract_bytes, extract_path
-from ofsted_kg.loaders.sections import clean
+from report_gold import CONTRACT_KEYS, GOLD, span_text
+from report_gold import gold as read_gold
 
 ROOT = Path(__file__).resolve().parent.parent
 SYNTHETIC = ROOT / "tests" / "corpus" / "synthetic"
-GOLD_FILES = sorted((ROOT / "tests" / "gold").glob("synthetic-*.json"))
-CONTRACT_KEYS = (
-    "document_type",
-    "authority",
-    "published",
-    "visit_start",
-    "visit_end",
-    "inspectors",
-    "recipient",
-    "judgements",
-    "improvement_points",
-)
-
-
-def _gold(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
+GOLD_FILES = sorted(GOLD.glob("synthetic-*.json"))
 
 
 def _text(name: str) -> str:
@@ -39,7 +24,7 @@ def _text(name: str) -> str:
 
 def test_every_synthetic_letter_has_gold_and_a_readme() -> None:
     letters = {p.name for p in SYNTHETIC.glob("synthetic-*.txt")}
-    golds = {Path(_gold(p)["file"]).name for p in GOLD_FILES}
+    golds = {Path(read_gold(p)["file"]).name for p in GOLD_FILES}
     assert letters == golds and len(letters) == 4
     assert {n.split("_")[0] for n in letters} == {"synthetic-monitoring", "synthetic-jtai"}
     assert "synthetic" in (SYNTHETIC / "README.md").read_text(encoding="utf-8").lower()
@@ -47,7 +32,7 @@ def test_every_synthetic_letter_has_gold_and_a_readme() -> None:
 
 @pytest.mark.parametrize("path", GOLD_FILES, ids=lambda p: p.stem)
 def test_extracts_to_gold(path: Path) -> None:
-    gold = _gold(path)
+    gold = read_gold(path)
     record = extract_path(ROOT / gold["file"])
     got = record.to_json()
     for key in CONTRACT_KEYS:
@@ -63,13 +48,13 @@ def test_extracts_to_gold(path: Path) -> None:
 
 @pytest.mark.parametrize("path", GOLD_FILES, ids=lambda p: p.stem)
 def test_findings_quote_the_letter_and_leave_out_its_furniture(path: Path) -> None:
-    gold = _gold(path)
+    gold = read_gold(path)
     doc = load(ROOT / gold["file"])
     record = extract_path(ROOT / gold["file"])
     assert record.text == doc.report.text
     for f in record.findings:
         quoted = record.text[f.span.start : f.span.end]
-        assert quoted and f.text == clean(quoted)
+        assert quoted and f.text == span_text(record, f.span.start, f.span.end)
         assert f.span.page == doc.report.page_at(f.span.start)
         for furniture in (
             "Yours sincerely",
@@ -163,7 +148,7 @@ def test_jtai_address_block_one_item_per_line() -> None:
     assert inline in text
     doc = load_bytes(text.replace(inline, block).encode(), "letter.txt")
     record = jtai.parse(doc.report, doc.source)
-    gold = _gold(ROOT / "tests" / "gold" / "synthetic-jtai_calderdale_2023-04.json")
+    gold = read_gold(ROOT / "tests" / "gold" / "synthetic-jtai_calderdale_2023-04.json")
     assert record.partner_bodies == gold["partner_bodies"]
     assert record.to_json()["recipient"] == gold["recipient"]
 

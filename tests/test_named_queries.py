@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV
 from rdflib.plugins.sparql import prepareQuery
 
-from ofsted_kg import api, iris
+from ofsted_kg import api, iris, rdf_io
 from ofsted_kg.named_queries import QueryUsageError, get_query, named_queries, parse_query
 from ofsted_kg.namespace import OKG
+from ofsted_kg.rdf_io import PREFIXES
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "letters"
@@ -83,7 +85,8 @@ def test_every_select_runs_with_typed_rows(kg: api.KnowledgeGraph, name: str) ->
 def test_select_inspections_matches_the_records(kg: api.KnowledgeGraph, records) -> None:
     rows = kg.query("select_inspections")
     assert len(rows) == len(LETTERS)
-    got = {(r.source, r.type, r.authority_name, r.start, r.end) for r in rows}
+    got = {(r.file_names, r.type, r.authority_name, r.start, r.end) for r in rows}
+    assert {r.copies for r in rows} == {1}
     want = {
         (
             name,
@@ -96,12 +99,12 @@ def test_select_inspections_matches_the_records(kg: api.KnowledgeGraph, records)
     }
     assert got == want
     for row in rows:
-        record = records[row.source]
+        record = records[row.file_names]
         assert set(row.inspectors.split("; ")) == {i.name for i in record.inspectors}
         assert row.published == (dt.date.fromisoformat(record.published) if record.published else None)
     assert [r.start for r in rows] == sorted((r.start for r in rows), reverse=True)
     only_fv = kg.query("select_inspections", type="focused_visit", authority_name="Peterborough")
-    assert {r.source for r in only_fv} == {
+    assert {r.file_names for r in only_fv} == {
         n
         for n, r in records.items()
         if r.document_type == "focused_visit" and r.authority.name == "Peterborough"
@@ -159,8 +162,10 @@ def test_inspectors_and_authorities(kg: api.KnowledgeGraph, records) -> None:
 
 
 def test_construct_inspection_is_the_whole_description(kg: api.KnowledgeGraph, records) -> None:
+    from ofsted_kg.loaders.graph import inspection_of
+
     record = records["focused-visit_peterborough_2021-08.pdf"]
-    inspection = iris.inspection(record.source.sha256)
+    inspection = inspection_of(record)
     graph = kg.query("construct_inspection", inspection=str(inspection))
     assert isinstance(graph, Graph)
     report = iris.report(record.source.sha256)
@@ -239,3 +244,31 @@ def test_table_header_names_projected_columns() -> None:
     for named in named_queries().values():
         for column in named.table_columns:
             assert f"?{column}" in named.text, (named.name, column)
+
+
+def _prefix_lines(text: str) -> list[tuple[str, str]]:
+    return re.findall(r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", text, re.IGNORECASE | re.MULTILINE)
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((ROOT / "queries").glob("*.rq")) + sorted((ROOT / "tests" / "direct_queries").glob("*.rq")),
+    ids=lambda p: p.name,
+)
+def test_every_prefix_in_the_queries_is_the_projects(path: Path) -> None:
+    """One prefix table (rdf_io.PREFIXES, generated from the ontology): a query declaring
+    `schema:` as http://schema.org/ silently matched nothing, since the data uses https."""
+    declared = _prefix_lines(path.read_text(encoding="utf-8"))
+    assert declared, f"{path.name} declares no prefixes"
+    for name, iri in declared:
+        assert PREFIXES.get(name) == iri, f"{path.name}: PREFIX {name}: <{iri}> is not the project's"
+
+
+def test_inspector_names_come_from_schema_name(kg: api.KnowledgeGraph) -> None:
+    """The inspectors' names are read through schema:name, not only the rdfs:label fallback."""
+    rows = kg.sparql(
+        rdf_io.sparql_prefixes() + "SELECT ?name WHERE { ?i a okg:Inspector ; schema:name ?name }"
+    )
+    assert rows, "no inspector has a schema:name with the project's schema: prefix"
+    visits = {r.inspectorName for r in kg.query("select_inspector_visits")}
+    assert visits == {r.name for r in rows}

@@ -13,8 +13,9 @@ from ofsted_kg.loaders import record
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from ofsted_kg import devtools, vocabulary
+from ofsted_kg import vocabulary
 from ofsted_kg.namespace import OKG
+from tools import devtools
 
 ROOT = Path(__file__).resolve().parent.parent
 OKG_NS = vocabulary.OKG_NS

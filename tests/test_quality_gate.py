@@ -47,11 +47,34 @@ def test_no_score_is_below_its_floor(report: accuracy.Report, baseline: dict) ->
     )
 
 
+def test_fresh_labels_are_held_out_and_substantial(report: accuracy.Report) -> None:
+    """Issue 10: at least 100 findings labelled before the lexicon changes, from documents named
+    as held out, none of them a finding of the tuning labels."""
+    assert report.fresh_findings >= 100
+    held_out = {d for docs in report.fresh["held_out_documents"].values() for d in docs}
+    labels = accuracy.load_labels(GOLD)
+    fresh = [label for label in labels if label.fresh]
+    assert {label.file for label in fresh} <= held_out
+    tuning_texts = {accuracy.match_key(label.text) for label in labels if not label.fresh}
+    assert not [label.text for label in fresh if accuracy.match_key(label.text) in tuning_texts]
+    before = report.fresh["before"]["scores"]
+    assert {"themes_fresh.precision", "themes_fresh.recall", "polarity_fresh.f1"} <= set(before)
+
+
+def test_fresh_scores_count_only_fresh_labels(report: accuracy.Report) -> None:
+    assert report.overall["themes_fresh"].support == sum(
+        len(set(label.themes)) for label in accuracy.load_labels(GOLD) if label.fresh
+    )
+    assert report.overall["polarity"].support == report.labelled_findings
+    assert report.overall["polarity_fresh"].support == report.fresh_findings
+
+
 def test_every_field_has_a_floor(baseline: dict) -> None:
     floors = baseline["floors"]
     for name in accuracy.FIELDS:
         assert f"{name}.f1" in floors, name
     assert {"themes.precision", "themes.recall", "themes_classifier.precision"} <= set(floors)
+    assert {"themes_fresh.precision", "themes_fresh.recall", "polarity_fresh.f1"} <= set(floors)
 
 
 def test_targets_of_issue_3(report: accuracy.Report) -> None:

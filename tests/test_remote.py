@@ -15,15 +15,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import BNode, Literal, URIRef
+from rdflib import Literal, URIRef
 from servers import Server, free_port, oxigraph_server
 
 from ofsted_kg import credentials
 from ofsted_kg.backend import StoreError
-from ofsted_kg.named_queries import named_queries
 from ofsted_kg.profiles import PROFILES, Endpoints, ProfileError, get_profile, resolve
 from ofsted_kg.remote import RemoteStore
-from ofsted_kg.sparql_bindings import BindingError, bind, term_sparql, values_block, where_group_start
 
 pytestmark = pytest.mark.server
 
@@ -59,153 +57,6 @@ def server_quads(server: Server) -> set[str]:
     out = io.BytesIO()
     store.export(out, "nq")
     return {str(q) for q in ox.parse(out.getvalue(), format=ox.RdfFormat.N_QUADS)}
-
-
-# --- bindings --------------------------------------------------------------------------------
-
-
-def test_values_block_escapes_every_dangerous_character() -> None:
-    for value in NASTY:
-        block = values_block({"x": Literal(value)})
-        # The literal round-trips through a real SPARQL parser as exactly one term.
-        solutions = list(ox.Store().query(f"SELECT ?x WHERE {{ {block} }}"))
-        assert [s["x"].value for s in solutions] == [value]
-
-
-def test_bad_parameters_are_refused() -> None:
-    with pytest.raises(BindingError):
-        term_sparql(URIRef("http://ex/a> } DROP ALL #"))
-    with pytest.raises(BindingError):
-        term_sparql(BNode())
-    with pytest.raises(BindingError):
-        values_block({"x) {} DROP ALL #": Literal("a")})
-    with pytest.raises(BindingError):
-        term_sparql(Literal("a", datatype=URIRef("http://ex/t> } DROP ALL #")))
-
-
-def test_where_group_found_past_strings_comments_iris_and_templates() -> None:
-    tricky = (
-        "PREFIX where: <http://ex/where/>\n"
-        "# WHERE { not here\n"
-        'CONSTRUCT { ?s <http://ex/WHERE> "WHERE {" }\n'
-        "WHERE { ?s ?where where:x }"
-    )
-    at = where_group_start(tricky)
-    assert tricky[at - 7 : at] == "WHERE {"
-    assert where_group_start("SELECT * { ?s ?p ?o }") == len("SELECT * {")
-    bound = bind("SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } } }", {"s": URIRef("http://ex/a")})
-    assert bound.index("VALUES") < bound.index("{ SELECT")
-
-
-A = URIRef("http://ex/a")
-
-
-def blocks(text: str) -> list[str]:
-    """The text following each VALUES keyword up to the next `}` (one entry per block)."""
-    return [part.split("}")[0] for part in text.split("VALUES")[1:]]
-
-
-def test_pushdown_into_subqueries_that_project_and_bind_the_variable() -> None:
-    query = "SELECT ?s ?n WHERE { { SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s } }"
-    bound = bind(query, {"s": A})
-    assert len(blocks(bound)) == 2
-    inner = bound.index("WHERE { ?s ?p ?o") if "WHERE { ?s ?p ?o" in bound else bound.rindex("WHERE {")
-    assert "VALUES" in bound[inner:]
-    assert bind(query, {"s": A}, pushdown=False).count("VALUES") == 1
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        # not projected: the inner ?s is another variable
-        "SELECT ?s WHERE { ?s ?p ?x { SELECT ?x WHERE { ?s ?q ?x } } }",
-        # projected under another name
-        "SELECT ?s WHERE { { SELECT (?t AS ?s) WHERE { ?t ?p ?o } } }",
-        # LIMIT: which rows survive would change
-        "SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 1 } }",
-        "SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s OFFSET 2 } }",
-        # bound only in an OPTIONAL, a UNION branch or by BIND inside the subquery
-        "SELECT ?s WHERE { { SELECT ?o ?s WHERE { ?x ?p ?o OPTIONAL { ?s ?q ?o } } } }",
-        "SELECT ?s WHERE { { SELECT ?s WHERE { { ?s ?p ?o } UNION { ?o ?p ?x } } } }",
-        "SELECT ?s WHERE { { SELECT ?s WHERE { ?x ?p ?o BIND(?x AS ?s) } } }",
-        # a variable inside FILTER NOT EXISTS or MINUS does not bind it
-        "SELECT ?s WHERE { { SELECT ?s ?o WHERE { ?x ?p ?o FILTER NOT EXISTS { ?s ?p ?o } } } }",
-        # braces and SELECT inside strings, IRIs and comments are not subqueries
-        'SELECT ?s WHERE { ?s ?p "{ SELECT ?s WHERE { ?s ?p ?o } }" . ?s <http://ex/SELECT> ?o # { SELECT ?s WHERE { ?s ?p ?o } }\n }',
-    ],
-)
-def test_no_pushdown_where_it_could_change_rows(query: str) -> None:
-    assert bind(query, {"s": A}).count("VALUES") == 1
-
-
-def test_pushdown_into_union_branches_and_optionals_that_bind_the_variable() -> None:
-    union = "SELECT ?s WHERE { { ?s ?p ?o } UNION { ?o ?p ?s } UNION { ?o ?p ?x } }"
-    assert bind(union, {"s": A}).count("VALUES") == 3  # not the branch without ?s
-    optional = "SELECT ?s ?n WHERE { ?s ?p ?o OPTIONAL { ?s <http://ex/name> ?n } }"
-    assert bind(optional, {"s": A}).count("VALUES") == 2
-    # Below an OPTIONAL, MINUS or EXISTS whose group does not bind it: left alone.
-    nested = "SELECT ?s WHERE { ?s ?p ?o OPTIONAL { ?o ?q ?r OPTIONAL { ?s ?t ?r } } }"
-    assert bind(nested, {"s": A}).count("VALUES") == 1
-    minus = "SELECT ?s WHERE { ?s ?p ?o MINUS { ?s ?q ?o } FILTER NOT EXISTS { ?s ?r ?o } }"
-    assert bind(minus, {"s": A}).count("VALUES") == 1
-
-
-def test_pushdown_follows_a_chain_only_while_every_level_projects() -> None:
-    chained = "SELECT ?s WHERE { { SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } } } } }"
-    assert bind(chained, {"s": A}).count("VALUES") == 3
-    broken = "SELECT ?s WHERE { { SELECT ?o WHERE { ?s ?p ?o { SELECT ?s WHERE { ?s ?q ?o } } } } ?s ?r ?o }"
-    assert bind(broken, {"s": A}).count("VALUES") == 1
-    # Of two bound variables, each subquery gets the ones it projects.
-    two = "SELECT ?s ?o WHERE { { SELECT ?s WHERE { ?s ?p [] } } { SELECT ?s ?o WHERE { ?s ?p ?o } } }"
-    found = blocks(bind(two, {"s": A, "o": Literal("x")}))
-    assert [b.count("?") for b in found] == [2, 1, 2]
-
-
-def test_pushdown_gives_the_same_rows_on_data() -> None:
-    store = ox.Store()
-    store.update(
-        "INSERT DATA { <http://ex/a> <http://ex/p> 1, 2 . <http://ex/b> <http://ex/p> 3 . "
-        "<http://ex/a> <http://ex/q> <http://ex/b> }"
-    )
-    queries = [
-        "SELECT ?s ?n WHERE { { SELECT ?s (SUM(?o) AS ?n) WHERE { ?s <http://ex/p> ?o } GROUP BY ?s } }",
-        "SELECT ?s ?t WHERE { { SELECT ?s ?t WHERE { ?s <http://ex/q> ?t } } UNION { SELECT ?s WHERE { ?s <http://ex/p> 3 } } }",
-        "SELECT * WHERE { { SELECT * WHERE { ?s <http://ex/p> ?o } } }",
-        "SELECT ?s ?o WHERE { { ?s <http://ex/p> ?o } UNION { ?s <http://ex/q> ?o } UNION { ?o <http://ex/q> ?s } }",
-        "SELECT ?s ?o ?t WHERE { ?s <http://ex/p> ?o OPTIONAL { ?s <http://ex/q> ?t } }",
-        # ?s bound only inside a nested OPTIONAL: pushing would turn dropped rows into kept ones
-        "SELECT ?x ?o ?s WHERE { ?x <http://ex/p> ?o { ?x <http://ex/p> ?o OPTIONAL { ?s <http://ex/q> ?x } } }",
-        "SELECT ?x ?s WHERE { ?x <http://ex/q> ?t OPTIONAL { ?t <http://ex/p> ?o OPTIONAL { ?s <http://ex/q> ?t } } }",
-        "SELECT ?s ?o WHERE { ?s <http://ex/p> ?o MINUS { ?s <http://ex/p> 1 } }",
-    ]
-    for query in queries:
-        for value in (A, URIRef("http://ex/b"), URIRef("http://ex/none")):
-            pushed, outer = (
-                sorted(str(row) for row in store.query(bind(query, {"s": value}, pushdown=p)))
-                for p in (True, False)
-            )
-            assert pushed == outer, (query, value)
-
-
-def test_every_named_query_binds_into_a_valid_query() -> None:
-    empty = ox.Store()
-    for name, query in named_queries().items():
-        if not query.params:
-            continue
-        bindings = {p.name: Literal(NASTY[-2]) for p in query.params}
-        text = bind(query.text, bindings)
-        # Parses and runs; the VALUES block sits in the outer WHERE group, before any subquery.
-        empty.query(text)
-        outer = where_group_start(query.text)
-        assert text[outer:].lstrip().startswith("VALUES"), name
-    # The queries written for it get their parameters inside their subqueries too.
-    recurring = named_queries()["select_recurring_weaknesses"]
-    bindings = {p.name: URIRef("http://ex/x") for p in recurring.params}
-    # outer, the pair subquery, its earlier and later sides, its two date tables (and OPTIONALs)
-    assert bind(recurring.text, bindings).count("VALUES (") >= 1 + 1 + 2 + 2
-    # Each UNION branch of construct_inspection (the second one was read for every inspection).
-    construct = named_queries()["construct_inspection"]
-    assert bind(construct.text, {"inspection": URIRef("http://ex/i")}).count("VALUES (") == 4
 
 
 # --- profiles and credentials -------------------------------------------------------------

@@ -33,14 +33,19 @@ DOC_TEMPLATE = """
 """
 
 
+def inspection_of(sha: str) -> URIRef:
+    """A hand-made inspection per document (keyed by its hash: no visit dates go into the key)."""
+    return iris.inspection(iris.inspection_key("E06000031", "focused_visit", None, None, sha))
+
+
 def doc_ntriples(
     sha: str, source: str = "letter.pdf", text: str = "Leaders know their services well."
 ) -> bytes:
     turtle = DOC_TEMPLATE.format(
         report=iris.report(sha),
-        inspection=iris.inspection(sha),
+        inspection=inspection_of(sha),
         authority=iris.authority("E06000031"),
-        finding=iris.finding(sha, 1),
+        finding=iris.finding(inspection_of(sha), 1),
         source=source,
         sha=sha,
         text=text,
@@ -120,7 +125,7 @@ def test_queries_see_all_named_graphs_with_bound_typed_terms(store: EmbeddedStor
         {"name": Literal("Peterborough")},
     )
     assert result.variables == ["inspection", "name", "start"]
-    assert {r["inspection"] for r in result.rows} == {iris.inspection(SHA_A), iris.inspection(SHA_B)}
+    assert {r["inspection"] for r in result.rows} == {inspection_of(SHA_A), inspection_of(SHA_B)}
     assert all(r["start"] == Literal("2021-06-22", datatype=XSD.date) for r in result.rows)
     none = store.select(
         "SELECT ?a ?name WHERE { ?a <http://www.w3.org/2004/02/skos/core#prefLabel> ?name }",
@@ -194,3 +199,34 @@ def test_a_locked_store_is_a_store_error(tmp_path: Path) -> None:
             EmbeddedStore(path)
     finally:
         holder.communicate("")
+
+
+def test_apply_changes_several_graphs_in_one_transaction(store: EmbeddedStore) -> None:
+    from ofsted_kg.backend import GraphChange
+
+    a, b, c = iris.report_graph(SHA_A), iris.report_graph(SHA_B), iris.report_graph("c" * 64)
+    store.replace_graph(a, doc_ntriples(SHA_A))
+    store.replace_graph(b, doc_ntriples(SHA_B))
+    before = {g: store.triple_count(g) for g in (a, b)}
+    texts = "SELECT ?t WHERE { GRAPH ?g { ?r <https://w3id.org/ofsted-kg/ontology#sha256> ?s ; <https://w3id.org/ofsted-kg/ontology#text> ?t } }"
+    broken = (b, b"<http://broken")
+    # Replacing two graphs where the second's data is malformed: neither changes.
+    with pytest.raises(ValueError):
+        store.apply(GraphChange(drop=(a, b), insert=((a, doc_ntriples(SHA_A, text="new")), broken)))
+    # Adding to a new graph with malformed data alongside (the fast path): nothing written.
+    with pytest.raises(ValueError):
+        store.apply(GraphChange(drop=(c,), insert=((c, doc_ntriples("c" * 64)), broken)))
+    assert {g: store.triple_count(g) for g in (a, b)} == before and not store.has_graph(c)
+    # One change: a replaced, a triple deleted from b, c created.
+    issued = (
+        f'<{iris.report(SHA_B)}> <http://purl.org/dc/terms/issued> "2021-08-02"^^<{XSD.date}> .\n'.encode()
+    )
+    store.apply(
+        GraphChange(
+            drop=(a, c),
+            delete=((b, issued),),
+            insert=((a, doc_ntriples(SHA_A, text="new")), (c, doc_ntriples("c" * 64))),
+        )
+    )
+    assert {str(r["t"]) for r in store.select(texts, {"g": a}).rows} == {"new"}
+    assert store.triple_count(b) == before[b] - 1 and store.triple_count(c) == before[a]

@@ -226,3 +226,61 @@ def test_polarity_is_deterministic_over_the_gold(gold_findings: list[dict]) -> N
     second = [polarity.decide(row["text"], row["kind"]) for row in gold_findings]
     assert first == second
     assert {r.polarity for r in first} == {"strength", "concern", "mixed", "neutral"}
+
+
+# --------------------------------------------------------------------------- issue 10: other words
+
+
+def test_the_issues_unthemed_findings_now_get_their_theme() -> None:
+    """Peterborough's findings that named a theme's topic in other words (issue 10), as extracted."""
+    ilacs = extract_path(EXAMPLES / "ilacs_peterborough_2024-01.pdf")
+    sufficiency = [f for f in ilacs.findings if f.text.startswith("The sufficiency of suitable placements")]
+    assert sufficiency and all("placement-sufficiency" in f.themes for f in sufficiency)
+    visit = extract_path(EXAMPLES / "focused-visit_peterborough_2021-08.pdf")
+    (distance,) = [f for f in visit.findings if "considerable distance from Peterborough" in f.text]
+    assert distance.themes == ["children-placed-at-distance"]
+    assert distance.theme_terms["children-placed-at-distance"] == ["at … distance from"]
+
+
+def test_the_last_word_of_a_label_matches_its_inflections() -> None:
+    lexicon = themes.default_lexicon()
+    assert "direct-work-and-voice-of-the-child" in lexicon.themes("Work on life stories is developing.")
+    assert "supervision-and-management-oversight" in lexicon.themes("Staff are supervised regularly.")
+    assert "workforce-and-caseloads" in lexicon.themes("Staff have been recruited.")
+    # A phrase inflects in number only, and a label written as a plural or -ed/-ing form keeps to it.
+    assert "early-help" not in lexicon.themes("The work is family-centred.")
+    assert "front-door" not in lexicon.themes("Children have contact with their father.")
+    assert "missing-and-exploitation" not in lexicon.themes("There were missed opportunities.")
+    assert themes.inflections("story") >= {"story", "stories"}
+    assert themes.inflections("plan") >= {"plans", "planned", "planning"}
+    assert themes.inflections("centre", whole_label=False) == {"centre", "centres"}
+    assert themes.inflections("contacts") == {"contacts"}
+
+
+def test_of_phrases_match_in_either_order_and_possessives_in_either_number() -> None:
+    graph = Graph()
+    concept = OKG.Example
+    graph.add((concept, SKOS.inScheme, OKG.ThemeScheme))
+    graph.add((concept, SKOS.notation, Literal("example")))
+    graph.add((concept, SKOS.altLabel, Literal("stability of placements", lang="en")))
+    graph.add((concept, SKOS.altLabel, Literal("child's plan", lang="en")))
+    lexicon = themes.Lexicon.from_graph(graph)
+    assert lexicon.themes("Placement stability is good.") == {"example": ["stability of placements"]}
+    assert lexicon.themes("Children's plans are clear.") == {"example": ["child's plan"]}
+    assert lexicon.themes("The plan for the child is clear.") == {}
+
+
+def test_a_gap_label_gives_way_to_a_label_of_another_theme_inside_it() -> None:
+    lexicon = themes.default_lexicon()
+    assert lexicon.themes("The sufficiency of suitable local placements.") == {
+        "placement-sufficiency": ["sufficiency of … placements"]
+    }
+    assert "placement-sufficiency" in lexicon.themes("Sufficiency of placements is poor.")
+    assert lexicon.themes("Sufficiency of placements is poor.")["placement-sufficiency"] == [
+        "sufficiency of placements"  # the exact label, not its gap form
+    ]
+    # "short break" is disabled children's: "lack of … placements" does not swallow it.
+    found = lexicon.themes("There is a lack of sufficient short break placements.")
+    assert "disabled-children" in found and "placement-sufficiency" not in found
+    # A gap never spans punctuation.
+    assert "placement-sufficiency" not in lexicon.themes("Sufficiency of staff. Placements are good.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -26,6 +27,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
+    # setuptools reuses ./build/lib: a file deleted from the source since an earlier build would
+    # ride along into the wheel and hide a packaging mistake. The folder is a build artefact.
+    shutil.rmtree(ROOT / "build", ignore_errors=True)
     result = subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
         capture_output=True,
@@ -115,3 +119,63 @@ def test_installed_wheel_runs_the_cli(wheel: Path, tmp_path: Path) -> None:
     record = json.loads(extracted.stdout)
     assert record["authority"]["gss_code"].startswith("E")
     assert record["inspectors"]
+
+
+def test_build_warns_of_no_package_left_out(wheel: Path) -> None:
+    """setuptools warned that ofsted_kg.loaders.reference and ofsted_kg.static (data folders) were
+    importable but absent from `packages`: both are listed now, so a build is quiet about it."""
+    result = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(wheel.parent / "again"), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "is absent from the `packages` configuration" not in result.stdout + result.stderr
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "ofsted_kg/static/page-core.js" in names and "ofsted_kg/static/d3.LICENSE" in names
+    assert "ofsted_kg/page/html.py" in names and "ofsted_kg/loaders/reference/la_lookup_d2i.csv" in names
+
+
+def test_installed_accuracy_resolves_gold_files_from_the_gold_directory(wheel: Path, tmp_path: Path) -> None:
+    """From an install, `python -m ofsted_kg.accuracy --gold DIR` finds each gold record's file
+    relative to the gold directory (it used to look beside the installed package)."""
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True, system_site_packages=False).create(env_dir)
+    python = env_dir / "bin" / "python"
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert install.returncode == 0, install.stderr[-2000:]
+    name = "focused-visit_kent_2019-02"
+    gold = tmp_path / "gold"
+    (gold / "letters").mkdir(parents=True)
+    (gold / "letters" / f"{name}.pdf").write_bytes((LETTER / f"{name}.pdf").read_bytes())
+    record = json.loads((ROOT / "tests" / "gold" / f"{name}.json").read_text(encoding="utf-8"))
+    record["file"] = f"letters/{name}.pdf"
+    (gold / f"{name}.json").write_text(json.dumps(record), encoding="utf-8")
+    labels = [
+        {**row, "file": f"letters/{name}.pdf"}
+        for row in map(
+            json.loads, (ROOT / "tests" / "gold" / "findings_labels.jsonl").read_text().splitlines()
+        )
+        if row["file"].endswith(f"{name}.pdf")
+    ]
+    (gold / "findings_labels.jsonl").write_text("\n".join(json.dumps(r) for r in labels) + "\n")
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    result = subprocess.run(
+        [str(python), "-m", "ofsted_kg.accuracy", "--gold", str(gold)],
+        capture_output=True,
+        text=True,
+        cwd=work,
+        env=env,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    document_type = next(line for line in result.stdout.splitlines() if line.startswith("document_type"))
+    assert document_type.split()[1:] == ["1.000", "1.000", "1.000", "1"], result.stdout

@@ -1,8 +1,11 @@
 """Accuracy of `extract` against the hand-made gold, per field and per document type.
 
 Gold lives in tests/gold/: one `<file-stem>.json` per document (the extract shape minus findings,
-plus "file" and "notes") and `findings_labels.jsonl` (hand-labelled themes and polarity of
-findings). Floors are pinned in tests/gold/baseline.json; the quality gate fails when a score
+plus "file" and "notes"), `findings_labels.jsonl` (hand-labelled themes and polarity of findings,
+the set the lexicon was tuned on) and `findings_labels_fresh.jsonl` (findings labelled before
+the lexicon changes of issue 10, from documents held out of that tuning: the honest estimate;
+its first line is a "meta" object naming the held-out documents and the figures measured before
+the changes). Floors are pinned in tests/gold/baseline.json; the quality gate fails when a score
 drops below its floor.
 
     python -m ofsted_kg.accuracy                      # print the scores, exit 1 below a floor
@@ -32,9 +35,10 @@ from typing import Any
 
 from ofsted_kg.loaders.errors import DocumentError
 
-REPO = Path(__file__).resolve().parents[2]
-GOLD_DIR = REPO / "tests" / "gold"
+# Relative to the current folder: run from a source checkout's root, or give --gold.
+GOLD_DIR = Path("tests") / "gold"
 LABELS_FILE = "findings_labels.jsonl"
+FRESH_LABELS_FILE = "findings_labels_fresh.jsonl"
 BASELINE_FILE = "baseline.json"
 
 DOCUMENT_FIELDS = (
@@ -56,7 +60,13 @@ FINDING_FIELDS = (
     "themes_classifier",
     "polarity_classifier",
     "polarity_by_cues",
+    "themes_fresh",
+    "themes_fresh_classifier",
+    "polarity_fresh",
 )
+# Scored on the fresh labels only; every other finding field on the tuning labels only, so that
+# neither set's figures move when the other grows.
+FRESH_FIELDS = frozenset({"themes_fresh", "themes_fresh_classifier", "polarity_fresh"})
 FIELDS = DOCUMENT_FIELDS + FINDING_FIELDS
 # Scores pinned per field overall: precision and recall matter separately for themes.
 PINNED_METRICS = ("precision", "recall", "f1")
@@ -165,10 +175,28 @@ class GoldFinding:
     kind: str
     themes: list[str]
     polarity: str
+    split: str = "tuning"  # "tuning" (findings_labels.jsonl) or the fresh slice, e.g. "fresh-a"
+
+    @property
+    def fresh(self) -> bool:
+        return self.split != "tuning"
 
 
-def load_gold(gold_dir: Path = GOLD_DIR, root: Path = REPO) -> list[GoldDocument]:
-    docs = []
+def gold_root(gold_dir: Path, files: Iterable[str]) -> Path:
+    """The folder the gold records' "file" paths are relative to: the gold directory or the
+    nearest folder above it where the first of them exists (a checkout's root for tests/gold)."""
+    first = next(iter(files), None)
+    gold_dir = gold_dir.resolve()
+    if first is not None:
+        for base in (gold_dir, *gold_dir.parents):
+            if (base / first).exists():
+                return base
+    return gold_dir
+
+
+def load_gold(gold_dir: Path = GOLD_DIR, root: Path | None = None) -> list[GoldDocument]:
+    """The gold records; each "file" is resolved against `root` (default: see gold_root)."""
+    records: list[tuple[Path, dict[str, Any]]] = []
     for path in sorted(gold_dir.glob("*.json")):
         if path.name == BASELINE_FILE:
             continue
@@ -178,22 +206,53 @@ def load_gold(gold_dir: Path = GOLD_DIR, root: Path = REPO) -> list[GoldDocument
             raise SystemExit(f"{path}: not valid JSON ({exc})") from None
         if "file" not in data:
             raise SystemExit(f'{path}: gold record has no "file" key')
-        docs.append(GoldDocument(root / data["file"], data))
-    return docs
+        records.append((path, data))
+    if root is None:
+        root = gold_root(gold_dir, (data["file"] for _, data in records))
+    return [GoldDocument(root / data["file"], data) for _, data in records]
 
 
-def load_labels(gold_dir: Path = GOLD_DIR) -> list[GoldFinding]:
-    path = gold_dir / LABELS_FILE
-    out = []
+def _label_rows(path: Path) -> tuple[dict[str, Any], list[tuple[int, dict[str, Any]]]]:
+    """A label file's meta object (its first line, if it has one) and its numbered rows."""
+    meta: dict[str, Any] = {}
+    rows = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
-            out.append(GoldFinding(row["file"], row["text"], row["kind"], row["themes"], row["polarity"]))
-        except (json.JSONDecodeError, KeyError) as exc:
+        except json.JSONDecodeError as exc:
             raise SystemExit(f"{path}:{number}: bad label line ({exc})") from None
+        if "meta" in row:
+            meta = row["meta"]
+        else:
+            rows.append((number, row))
+    return meta, rows
+
+
+def load_labels(gold_dir: Path = GOLD_DIR) -> list[GoldFinding]:
+    """The tuning labels, then the fresh ones (when the file exists)."""
+    out = []
+    for name, default_split in ((LABELS_FILE, "tuning"), (FRESH_LABELS_FILE, "fresh")):
+        path = gold_dir / name
+        if name == FRESH_LABELS_FILE and not path.exists():
+            continue
+        for number, row in _label_rows(path)[1]:
+            try:
+                split = row.get("split", default_split)
+                out.append(
+                    GoldFinding(row["file"], row["text"], row["kind"], row["themes"], row["polarity"], split)
+                )
+            except KeyError as exc:
+                raise SystemExit(f"{path}:{number}: bad label line (no {exc})") from None
     return out
+
+
+def fresh_meta(gold_dir: Path = GOLD_DIR) -> dict[str, Any]:
+    """The fresh label file's meta object: held-out documents, how they were picked, and the
+    scores measured on them before the lexicon changes."""
+    path = gold_dir / FRESH_LABELS_FILE
+    return _label_rows(path)[0] if path.exists() else {}
 
 
 # ------------------------------------------------------------------------------ evaluation
@@ -214,7 +273,13 @@ class Report:
     failures: list[Failure] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)  # file -> why extraction failed
     documents: int = 0
-    labelled_findings: int = 0
+    labelled_findings: int = 0  # the tuning labels
+    fresh_findings: int = 0
+    # split -> theme -> score, end to end on the fresh labels
+    fresh_by_theme: dict[str, dict[str, Score]] = field(default_factory=dict)
+    # split -> "themes" | "themes_classifier" | "polarity" -> score: each fresh slice on its own
+    fresh_splits: dict[str, dict[str, Score]] = field(default_factory=dict)
+    fresh: dict[str, Any] = field(default_factory=dict)  # the fresh label file's meta object
 
     def add(self, doc_type: str, name: str, score: Score) -> None:
         self.overall[name].add(score)
@@ -352,7 +417,10 @@ def evaluate(
     from ofsted_kg.loaders.polarity import CONCERN_KINDS, decide
     from ofsted_kg.loaders.themes import default_lexicon
 
-    report = Report(documents=len(docs), labelled_findings=len(labels))
+    tuning = [label for label in labels if not label.fresh]
+    report = Report(
+        documents=len(docs), labelled_findings=len(tuning), fresh_findings=len(labels) - len(tuning)
+    )
     type_of: dict[str, str] = {}
     for doc in docs:
         type_of[doc.name] = doc.document_type
@@ -378,14 +446,38 @@ def evaluate(
     }
     for label in labels:
         name = Path(label.file).name
-        doc_type = type_of.get(name, "unknown")
+        doc_type = type_of.get(name) or _type_from_record(records.get(name))
         found = _find_match(match_key(label.text), keyed.get(name, []))
-        report.add(doc_type, "findings_matched", Score(tp=1) if found else Score(fn=1))
         got_themes = list(found["themes"]) if found else []
         theme_score = set_score(sorted(set(label.themes)), sorted(set(got_themes)))
-        report.add(doc_type, "themes", theme_score)
         got_polarity = found["polarity"] if found else None
         right = got_polarity == label.polarity
+        # The classifier alone, on the gold text and kind: separates it from finding extraction.
+        alone = sorted(lexicon.themes(label.text))
+        if label.fresh:
+            report.add(doc_type, "themes_fresh", theme_score)
+            report.add(doc_type, "themes_fresh_classifier", set_score(sorted(set(label.themes)), alone))
+            report.add(doc_type, "polarity_fresh", Score(tp=1) if right else Score(fp=1, fn=1))
+            split = report.fresh_splits.setdefault(
+                label.split, {"themes": Score(), "themes_classifier": Score(), "polarity": Score()}
+            )
+            split["themes"].add(theme_score)
+            split["themes_classifier"].add(set_score(sorted(set(label.themes)), alone))
+            split["polarity"].add(Score(tp=1) if right else Score(fp=1, fn=1))
+            for theme in sorted(set(label.themes) | set(got_themes)):
+                score = report.fresh_by_theme.setdefault(label.split, {}).setdefault(theme, Score())
+                score.add(
+                    set_score(
+                        [theme] if theme in label.themes else [], [theme] if theme in got_themes else []
+                    )
+                )
+            if theme_score.fp or theme_score.fn:
+                report.failures.append(
+                    Failure("themes_fresh", name, sorted(label.themes), sorted(got_themes))
+                )
+            continue
+        report.add(doc_type, "findings_matched", Score(tp=1) if found else Score(fn=1))
+        report.add(doc_type, "themes", theme_score)
         report.add(doc_type, "polarity", Score(tp=1) if right else Score(fp=1, fn=1))
         if not found:
             report.failures.append(Failure("findings_matched", name, label.text[:120], None))
@@ -393,8 +485,6 @@ def evaluate(
             report.failures.append(Failure("themes", name, sorted(label.themes), sorted(got_themes)))
         if found and not right:
             report.failures.append(Failure("polarity", name, label.polarity, got_polarity))
-        # The classifier alone, on the gold text and kind: separates it from finding extraction.
-        alone = sorted(lexicon.themes(label.text))
         report.add(doc_type, "themes_classifier", set_score(sorted(set(label.themes)), alone))
         decided = decide(label.text, label.kind).polarity
         verdict = Score(tp=1) if decided == label.polarity else Score(fp=1, fn=1)
@@ -404,12 +494,21 @@ def evaluate(
     return report
 
 
-def run(gold_dir: Path = GOLD_DIR, root: Path = REPO, cache_dir: Path | None = None) -> Report:
-    docs = load_gold(gold_dir, root)
+def _type_from_record(record: dict[str, Any] | str | None) -> str:
+    """A labelled document without a gold record is typed by what extract made of it."""
+    return str(record.get("document_type")) if isinstance(record, dict) else "unknown"
+
+
+def run(gold_dir: Path = GOLD_DIR, root: Path | None = None, cache_dir: Path | None = None) -> Report:
     labels = load_labels(gold_dir)
+    if root is None:
+        root = gold_root(gold_dir, (label.file for label in labels))
+    docs = load_gold(gold_dir, root)
     paths = {doc.path for doc in docs} | {root / label.file for label in labels}
     records = extract_all(sorted(paths), cache_dir)
-    return evaluate(docs, labels, records)
+    report = evaluate(docs, labels, records)
+    report.fresh = fresh_meta(gold_dir)
+    return report
 
 
 # ------------------------------------------------------------------------------ baseline
@@ -446,9 +545,10 @@ def update_baseline(
     if drops and not (allow_lower and reason):
         return baseline, drops
     floors = {name: floor_value(value) for name, value in sorted(scores.items())}
-    new = {"floors": floors, "lowered": list(baseline.get("lowered", []))}
+    lowered: list[dict[str, Any]] = list(baseline.get("lowered", []))
+    new = {"floors": floors, "lowered": lowered}
     if drops:
-        new["lowered"].append(
+        lowered.append(
             {
                 "date": dt.date.today().isoformat(),
                 "reason": reason,
@@ -513,6 +613,7 @@ def markdown(report: Report, baseline: dict[str, Any]) -> str:
             f"| {name} | {_fmt(score.precision)} | {_fmt(score.recall)} | {_fmt(score.f1)} | "
             f"{score.support} | {_fmt(floor) if floor is not None else '–'} |"
         )
+    lines += fresh_section(report)
     lines += ["", "## Targets (issue 3)", "", "| target | score | met |", "|---|---|---|"]
     for label, value, goal in targets(report):
         lines.append(f"| {label} | {_fmt(value)} | {'yes' if value + 1e-9 >= goal else 'NO'} |")
@@ -525,6 +626,7 @@ def markdown(report: Report, baseline: dict[str, Any]) -> str:
             score = report.by_type[doc_type][name]
             cells.append(_fmt(score.f1) if score.tp + score.fp + score.fn else "–")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += ["", "## Beyond the gold: documents that must load", "", *BEYOND_THE_GOLD]
     lines += ["", "## Known failure cases", "", *LIMITATIONS, ""]
     if report.errors:
         lines.append("Documents `extract` could not read:")
@@ -550,6 +652,25 @@ def markdown(report: Report, baseline: dict[str, Any]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+# What the scores above cannot show: classes of real report that were rejected (issue 9) and the
+# tests that rebuild each from a real example.
+BEYOND_THE_GOLD = (
+    "The scores above are on documents the loaders were written against. On several hundred real"
+    " reports nobody here had tuned to, about 1 valid report in 40 was rejected (issue 9). Each class"
+    " of rejection is rebuilt from a real example in `tests/test_report_variants.py` (its text changed"
+    " only where the class differs) and fixed: an ILACS report mentioning another kind of visit"
+    " (the title printed first decides the kind); 2019-20 ILACS title forms and an authority named only"
+    " in a running head; authority name forms (East Riding, Newcastle, City of ..., London Borough"
+    " of X Council) and SIF-era reports naming the authority only in the overall judgement, a council"
+    " line or a running head; judgement rows ending in a full stop or split across lines; dates in"
+    " figures; a new year's letter dated before its visit (corrected, with a note). Measured: every"
+    " document in examples/letters and tests/corpus through `extract` before and after (89 read, the"
+    " 2 school reports refused, both times; only the 17 area SEND CQC lead inspectors changed, no"
+    " longer marked as the inspection's lead, which is why lead_inspector's support fell from 103 to"
+    " 86). The rejection rate on the original trial's reports is not measured here: they are not in"
+    " the repository. Details, limits on input size and encodings: [loading.md](loading.md).",
+)
+
 LIMITATIONS = (
     "General limits of the method (see loaders/themes.py and loaders/polarity.py):",
     "",
@@ -563,11 +684,109 @@ LIMITATIONS = (
     " sub-bullets) is scored with the themes of the whole finding.",
     "- The lexicon and cue lists were tuned against the first 222 labelled findings. The last 50"
     " (ILACS and SIF headlines, area SEND strengths) were labelled before the classifier saw them:"
-    " on those alone it first scored themes precision 0.82, recall 0.81 and polarity accuracy 0.72,"
-    " which is the fairer estimate for unseen text, especially long headline paragraphs.",
+    " on those alone it first scored themes precision 0.82, recall 0.81 and polarity accuracy 0.72."
+    " The fresh labels above are the fairer estimate for unseen text: their precision is well below"
+    " the tuning set's, mostly from topics a finding names in passing (leaders, education, health,"
+    " assessment) that the labeller did not count as what the finding is about.",
     "",
     "Cases found in this run:",
 )
+
+
+FRESH_THEME_MIN_SUPPORT = 4  # themes with fewer fresh labels (and predictions) are pooled
+
+
+def fresh_section(report: Report) -> list[str]:
+    """Scores on the fresh held-out labels, beside those measured before the lexicon changes."""
+    if not report.fresh_findings:
+        return []
+    meta = report.fresh
+    before = meta.get("before", {})
+    before_scores: dict[str, float] = before.get("scores", {})
+    lines = ["", "## Fresh held-out labels (issue 10)", ""]
+    lines += [str(meta.get("description", "")).strip(), ""] if meta.get("description") else []
+    for split, documents in sorted(meta.get("held_out_documents", {}).items()):
+        counted = report.fresh_splits.get(split, {}).get("polarity", Score()).support
+        state = f"{counted} labelled findings" if counted else "reserved, no findings labelled yet"
+        lines.append(f"- `{split}` ({state}): " + ", ".join(f"`{d}`" for d in documents))
+    # Before and now on the same slice: the one measured before any change.
+    split = before.get("slice", "fresh-a")
+    now_scores = report.fresh_splits.get(split, {})
+    if before:
+        lines += ["", f"Before: {before.get('what', '')}".rstrip()]
+    lines += ["", f"On `{split}`:", "", "| score | before | now |", "|---|---|---|"]
+    for name, key, title in (
+        ("themes_fresh", "themes", "themes, end to end"),
+        ("themes_fresh_classifier", "themes_classifier", "themes, classifier alone"),
+    ):
+        score = now_scores.get(key, Score())
+        for metric in ("precision", "recall", "f1"):
+            was = before_scores.get(f"{name}.{metric}")
+            lines.append(
+                f"| {title}: {metric} | {_fmt(was) if was is not None else '–'} | {_fmt(score.metric(metric))} |"
+            )
+    was = before_scores.get("polarity_fresh.f1")
+    lines.append(
+        f"| polarity accuracy, end to end | {_fmt(was) if was is not None else '–'} | "
+        f"{_fmt(now_scores.get('polarity', Score()).f1)} |"
+    )
+    if len(report.fresh_splits) > 1 or meta.get("rounds"):
+        lines += [
+            "",
+            "Per slice and round (the classifier on the labelled text; 'now' is this run, end to end):",
+            "",
+            "| slice | findings | lexicon | themes P | themes R | polarity |",
+            "|---|---|---|---|---|---|",
+        ]
+        for slice_name, scores in sorted(report.fresh_splits.items()):
+            n = scores["polarity"].support
+            for round_ in meta.get("rounds", []):
+                was = round_["scores"].get(slice_name)
+                if was:
+                    lines.append(
+                        f"| {slice_name} | {n} | {round_['name']} | {_fmt(was['themes.precision'])} | "
+                        f"{_fmt(was['themes.recall'])} | {_fmt(was['polarity.f1'])} |"
+                    )
+            lines.append(
+                f"| {slice_name} | {n} | now | {_fmt(scores['themes'].precision)} | "
+                f"{_fmt(scores['themes'].recall)} | {_fmt(scores['polarity'].f1)} |"
+            )
+    before_themes = {name: Score(*counts) for name, counts in before.get("by_theme", {}).items()}
+    lines += [
+        "",
+        f"Per theme on `{split}`, end to end (themes with at least {FRESH_THEME_MIN_SUPPORT} labels or"
+        " predictions, before or now; the rest pooled):",
+        "",
+        "| theme | labelled | P before | R before | P now | R now |",
+        "|---|---|---|---|---|---|",
+    ]
+    pooled_now, pooled_before = Score(), Score()
+    by_theme = report.fresh_by_theme.get(split, {})
+    for theme in sorted(set(by_theme) | set(before_themes)):
+        now = by_theme.get(theme, Score())
+        was_theme = before_themes.get(theme, Score())
+        sizes = (now.support, now.tp + now.fp, was_theme.tp + was_theme.fp)
+        if max(sizes) < FRESH_THEME_MIN_SUPPORT:
+            pooled_now.add(now)
+            pooled_before.add(was_theme)
+            continue
+        lines.append(_theme_row(f"`{theme}`", now, was_theme if before_themes else None))
+    if pooled_now.tp + pooled_now.fp + pooled_now.fn:
+        lines.append(_theme_row("other themes, pooled", pooled_now, pooled_before if before_themes else None))
+    return lines
+
+
+def _theme_row(name: str, now: Score, before: Score | None) -> str:
+    def cell(score: Score | None, metric: str) -> str:
+        if score is None:
+            return "–"
+        counted = score.tp + (score.fp if metric == "precision" else score.fn)
+        return _fmt(score.metric(metric)) if counted else "–"
+
+    return (
+        f"| {name} | {now.support} | {cell(before, 'precision')} | {cell(before, 'recall')} | "
+        f"{cell(now, 'precision')} | {cell(now, 'recall')} |"
+    )
 
 
 def targets(report: Report) -> list[tuple[str, float, float]]:
@@ -615,7 +834,15 @@ def summary(report: Report) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ofsted_kg.accuracy", description=__doc__.split("\n")[0])
-    parser.add_argument("--gold", type=Path, default=GOLD_DIR, help="gold directory (default tests/gold)")
+    parser.add_argument(
+        "--gold", type=Path, default=GOLD_DIR, help="gold directory (default ./tests/gold, as in a checkout)"
+    )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        help="folder the gold records' file paths are relative to (default: the gold directory, "
+        "or the nearest folder above it holding them)",
+    )
     parser.add_argument(
         "--write", type=Path, metavar="FILE", help="write the markdown report (docs/accuracy.md)"
     )
@@ -633,7 +860,7 @@ def main(argv: list[str] | None = None) -> int:
             f"error: {args.gold}: no {LABELS_FILE} (the gold directory of a source checkout)", file=sys.stderr
         )
         return 2
-    report = run(args.gold, cache_dir=args.cache)
+    report = run(args.gold, args.root, cache_dir=args.cache)
     baseline = load_baseline(args.gold)
     print(summary(report))
     scores = report.scores()

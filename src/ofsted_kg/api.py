@@ -6,6 +6,7 @@ with api.open("ofsted-kg.db") as kg:          # or api.open(endpoint="http://127
     rows = kg.query("select_findings_for_authority", authority="Peterborough")
     rows[0].text, rows[0].published           # typed: str, datetime.date ...
     kg.export("ofsted-kg.ttl")
+    kg.sync("ofsted-kg-cache", authorities=["Peterborough"])  # fetch from Ofsted, then ingest
     kg.summary(as_of="2024-03-31")              # analysts' answers: typed rows (docs/answers.md)
     kg.history("Hull")
     kg.findings(theme="placement sufficiency", polarity="concern", since="2023-01-01")
@@ -25,14 +26,15 @@ from rdflib.term import Identifier
 
 from .backend import Backend
 from .connect import DEFAULT_PROFILE, DEFAULT_STORE, StoreSettings, open_backend
-from .ingest import IngestSummary, ingest
+from .ingest import IngestSummary, delete, ingest
 from .named_queries import NamedQuery, get_query, named_queries, parse_query, run_select, typed_rows
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported when used: opening a store never pays for an HTTP client
     from .answers.findings import FindingRow
     from .answers.history import HistoryEntry
     from .answers.summary import AuthoritySummary
     from .answers.trends import GradeTrend, ThemeMove, ThemeTrend
+    from .fetch.sync import SyncResult
 
 _SUFFIX_FORMATS = {
     ".ttl": "turtle",
@@ -62,6 +64,28 @@ class KnowledgeGraph:
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
         return ingest(self.backend, paths, jobs=jobs, progress=progress, prune=prune, force=force)
+
+    def delete(
+        self, copies: Iterable[str], *, successors: Iterable[str | os.PathLike[str]] = ()
+    ) -> IngestSummary:
+        """Remove copies of reports: files, SHA-256s or report IRIs. When a copy carrying an
+        inspection's findings goes, they are read again from a remaining copy's file found under
+        `successors` (ofsted_kg.ingest.delete)."""
+        return delete(self.backend, list(copies), successors=successors)
+
+    def sync(
+        self,
+        cache: str | os.PathLike[str] = "ofsted-kg-cache",
+        *,
+        jobs: int | None = None,
+        progress: bool = True,
+        **fetch_options: Any,
+    ) -> SyncResult:
+        """Fetch Ofsted's new publications into `cache`, then ingest them: `ofsted-kg sync`.
+        `fetch_options` are those of `ofsted_kg.fetch.fetch` (authorities, since, types, settings)."""
+        from .fetch.sync import sync
+
+        return sync(self.backend, cache, jobs=jobs, progress=progress, **fetch_options)
 
     def queries(self) -> dict[str, NamedQuery]:
         """The named queries shipped with ofsted-kg, by name."""
@@ -162,11 +186,14 @@ def open(  # noqa: A001 - the natural name for a notebook user
     *,
     endpoint: str | None = None,
     profile: str = DEFAULT_PROFILE,
+    read_only: bool = False,
 ) -> KnowledgeGraph:
-    """Open the embedded store at `store` (created if missing), or a SPARQL endpoint."""
-    return KnowledgeGraph(
-        open_backend(StoreSettings(store=os.fspath(store), endpoint=endpoint, endpoint_profile=profile))
-    )
+    """Open the embedded store at `store` (created if missing), or a SPARQL endpoint.
+
+    `read_only=True` opens an existing store for reading only: other readers may share it, and
+    it needs no write access to the folder (a read-only filesystem, a colleague's folder)."""
+    settings = StoreSettings(store=os.fspath(store), endpoint=endpoint, endpoint_profile=profile)
+    return KnowledgeGraph(open_backend(settings, read_only=read_only))
 
 
 def _term(value: Any) -> Identifier:

@@ -5,8 +5,8 @@ default) and any SPARQL 1.1 endpoint (`ofsted_kg.remote.RemoteStore`). Commands 
 API only ever talk to this interface, so every command works unchanged on either.
 
 Terms crossing this interface are rdflib terms (URIRef, Literal, BNode); each backend converts
-at its own boundary. Query parameters are always bound by the backend (pyoxigraph
-substitutions, or a VALUES block built from `.n3()` terms), never formatted into the text.
+at its own boundary. Query parameters are always bound by the backend (a VALUES block of terms
+written by pyoxigraph, ofsted_kg.sparql_bindings), never formatted into the text.
 """
 
 from __future__ import annotations
@@ -16,26 +16,65 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO
 
+import pyoxigraph as ox
 from rdflib.term import Identifier, URIRef
 
 from .errors import StoreError
+from .rdf_io import RDF_FORMATS
 
-__all__ = ["EXPORT_FORMATS", "Backend", "SelectResult", "StoreError"]
+__all__ = ["EXPORT_FORMATS", "Backend", "GraphChange", "SelectResult", "StoreError", "change_update"]
 
-# Export formats: name -> (rdflib/oxigraph format key, whether it carries graph names).
-EXPORT_FORMATS = {
-    "turtle": "turtle",
-    "trig": "trig",
-    "nt": "nt",
-    "nq": "nq",
-    "jsonld": "jsonld",
-}
+# Export formats: the names of ofsted_kg.rdf_io.RDF_FORMATS.
+EXPORT_FORMATS = tuple(RDF_FORMATS)
 
 
 @dataclass(frozen=True)
 class SelectResult:
     variables: list[str]
     rows: list[dict[str, Identifier | None]]  # missing (unbound) values are None
+
+
+@dataclass(frozen=True)
+class GraphChange:
+    """Changes to several named graphs that `Backend.apply` makes in one transaction: graphs
+    dropped first (a graph dropped and given triples is replaced), then triples deleted from
+    graphs, then triples inserted. Data is N-Triples (UTF-8)."""
+
+    drop: tuple[URIRef, ...] = ()
+    delete: tuple[tuple[URIRef, bytes], ...] = ()
+    insert: tuple[tuple[URIRef, bytes], ...] = ()
+
+    def is_empty(self) -> bool:
+        return not (self.drop or self.delete or self.insert)
+
+
+def change_update(change: GraphChange) -> str:
+    """The SPARQL 1.1 Update request making `change` (one request: SPARQL 1.1 Update asks a store
+    to apply a request atomically, and Oxigraph does).
+
+    Every graph name goes through pyoxigraph's IRI check and every triple through its parser and
+    serialiser, so no value can break out of the request; malformed data raises ValueError and
+    nothing is sent.
+    """
+    operations = [f"DROP SILENT GRAPH {ox.NamedNode(str(graph))}" for graph in change.drop]
+    for keyword, parts in (("DELETE DATA", change.delete), ("INSERT DATA", change.insert)):
+        blocks = []
+        for graph, data in parts:
+            body = _canonical_ntriples(graph, data)
+            if body:
+                blocks.append(f"GRAPH {ox.NamedNode(str(graph))} {{\n{body}}}")
+        if blocks:
+            operations.append(f"{keyword} {{\n" + "\n".join(blocks) + "\n}")
+    return " ;\n".join(operations)
+
+
+def _canonical_ntriples(graph: URIRef, data: bytes) -> str:
+    try:
+        triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+        return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+    except SyntaxError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "syntax error"
+        raise ValueError(f"invalid N-Triples for {graph}: {first}") from exc
 
 
 class Backend(ABC):
@@ -54,6 +93,10 @@ class Backend(ABC):
 
     @abstractmethod
     def drop_graph(self, graph: URIRef) -> None: ...
+
+    @abstractmethod
+    def apply(self, change: GraphChange) -> None:
+        """Make every change of `change` in one transaction: all of them or none."""
 
     @abstractmethod
     def graphs(self) -> list[URIRef]: ...

@@ -18,47 +18,31 @@ from . import __version__, commands
 from .errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, OfstedKGError
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The parser of every command, or of `command` alone when it names one: each command module
-    imports what it needs, and some need a lot (networkx, numpy), so a run registers only its own
-    (`summary` starts in about a third of the time)."""
-    parser = _global_options()
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    names = sorted(m.name for m in pkgutil.iter_modules(commands.__path__))
-    for name in [command] if command in names else names:
-        module = importlib.import_module(f"{commands.__name__}.{name}")
-        module.register(subparsers)
-    return parser
+def add_global_options(parser: argparse._ActionsContainer, *, suppress: bool = False) -> None:
+    """The options every command takes. On a subcommand they default to SUPPRESS, so
+    `ofsted-kg queries --store X` and `ofsted-kg --store X queries` both set args.store and a
+    subcommand that is not given one keeps the value given (or defaulted) before it."""
 
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if suppress else value
 
-def _command_named(argv: list[str] | None) -> str | None:
-    """The command word of a command line (after the global options), if there is one."""
-    known, rest = _global_options(add_help=False).parse_known_args(argv)
-    return rest[0] if rest and not rest[0].startswith("-") else None
-
-
-def _global_options(add_help: bool = True) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        add_help=add_help,
-        prog="ofsted-kg",
-        description="Turn Ofsted children's services inspection letters into an evidenced RDF knowledge graph.",
+    parser.add_argument("-v", "--verbose", action="count", default=default(0), help="more logging on stderr")
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", default=default(False), help="only errors on stderr"
     )
-    parser.add_argument("--version", action="version", version=f"ofsted-kg {__version__}")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging on stderr")
-    parser.add_argument("-q", "--quiet", action="store_true", help="only errors on stderr")
     parser.add_argument(
         "--store",
-        default=os.environ.get("OFSTED_KG_STORE", "ofsted-kg.db"),
+        default=default(os.environ.get("OFSTED_KG_STORE", "ofsted-kg.db")),
         help="embedded store folder (default ./ofsted-kg.db, or $OFSTED_KG_STORE)",
     )
     parser.add_argument(
         "--endpoint",
-        default=os.environ.get("OFSTED_KG_ENDPOINT"),
+        default=default(os.environ.get("OFSTED_KG_ENDPOINT")),
         help="use a SPARQL 1.1 endpoint instead of the embedded store ($OFSTED_KG_ENDPOINT)",
     )
     parser.add_argument(
         "--endpoint-profile",
-        default=os.environ.get("OFSTED_KG_ENDPOINT_PROFILE", "oxigraph"),
+        default=default(os.environ.get("OFSTED_KG_ENDPOINT_PROFILE", "oxigraph")),
         help="server kind for --endpoint: its paths and quirks (default oxigraph; see docs/remote.md)",
     )
     for name, env, what in (
@@ -69,16 +53,49 @@ def _global_options(add_help: bool = True) -> argparse.ArgumentParser:
         parser.add_argument(
             name,
             metavar="URL",
-            default=os.environ.get(env),
+            default=default(os.environ.get(env)),
             help=f"the endpoint's {what} URL, if not the profile's (${env})",
         )
     parser.add_argument(
         "--timeout",
         type=float,
-        default=float(os.environ.get("OFSTED_KG_TIMEOUT", "60")),
-        help="seconds per request to an endpoint (default 60, or $OFSTED_KG_TIMEOUT)",
+        default=default(float(os.environ.get("OFSTED_KG_TIMEOUT", "60"))),
+        help="seconds per request to an endpoint or to Ofsted's site (default 60, or $OFSTED_KG_TIMEOUT)",
     )
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or of `command` alone when it names one: each command module
+    imports what it needs, and some need a lot (networkx, numpy), so a run registers only its own
+    (`summary` starts in about a third of the time)."""
+    parser = _top_parser()
+    add_global_options(parser)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    names = sorted(m.name for m in pkgutil.iter_modules(commands.__path__))
+    for name in [command] if command in names else names:
+        module = importlib.import_module(f"{commands.__name__}.{name}")
+        module.register(subparsers)
+    for subparser in subparsers.choices.values():
+        add_global_options(subparser.add_argument_group("global options"), suppress=True)
     return parser
+
+
+def _top_parser(add_help: bool = True) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        add_help=add_help,
+        prog="ofsted-kg",
+        description="Turn Ofsted children's services inspection letters into an evidenced RDF knowledge graph.",
+    )
+    parser.add_argument("--version", action="version", version=f"ofsted-kg {__version__}")
+    return parser
+
+
+def _command_named(argv: list[str] | None) -> str | None:
+    """The command word of a command line (after any global options), if there is one."""
+    probe = _top_parser(add_help=False)
+    add_global_options(probe)
+    _known, rest = probe.parse_known_args(argv)
+    return rest[0] if rest and not rest[0].startswith("-") else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     level = logging.ERROR if args.quiet else (logging.DEBUG if args.verbose > 1 else logging.INFO)
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
+    # httpx logs every request at INFO: only with -vv (fetch logs its retries itself).
+    logging.getLogger("httpx").setLevel(logging.DEBUG if args.verbose > 1 else max(level, logging.WARNING))
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE

@@ -48,11 +48,14 @@ def settings_from(args_or_settings: object) -> StoreSettings:
     )
 
 
-def open_backend(args_or_settings: object = None, *, must_exist: bool = False) -> Backend:
+def open_backend(
+    args_or_settings: object = None, *, must_exist: bool = False, read_only: bool = False
+) -> Backend:
     """The Backend named by the settings; raises StoreError (exit 3) when it cannot be opened.
 
     `must_exist` is for commands that only read: a mistyped --store path is an error rather
-    than a new, empty store.
+    than a new, empty store. `read_only` (which implies it) opens the embedded store for reading
+    only: readers share it, and it needs no write access to the folder.
     """
     settings = settings_from(args_or_settings)
     if settings.endpoint:
@@ -72,6 +75,8 @@ def open_backend(args_or_settings: object = None, *, must_exist: bool = False) -
         )
     from .store import EmbeddedStore
 
-    if must_exist and not os.path.isdir(settings.store):
-        raise StoreError(f"{settings.store}: no store here (load documents with `ofsted-kg ingest` first)")
-    return EmbeddedStore(settings.store)
+    if (must_exist or read_only) and not os.path.isfile(os.path.join(settings.store, "CURRENT")):
+        # RocksDB writes CURRENT when it creates a store: a folder without one holds no store.
+        what = "no store here" if not os.path.exists(settings.store) else "not a store (no CURRENT file)"
+        raise StoreError(f"{settings.store}: {what} (load documents with `ofsted-kg ingest` first)")
+    return EmbeddedStore(settings.store, read_only=read_only)

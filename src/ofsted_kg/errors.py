@@ -2,7 +2,7 @@
 
 Commands raise; they never print an error and return a number. The codes are documented in the
 README: 1 some input was rejected or validation failed (the rest was still done), 2 usage error,
-3 store or endpoint unavailable, 130 interrupted.
+3 store, endpoint or Ofsted's reports site unavailable, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -42,3 +42,9 @@ class ValidationFailed(OfstedKGError):
     """The data does not conform to the shapes or the ontology (exit 1)."""
 
     exit_code = EXIT_FAILURES
+
+
+class SiteUnavailable(OfstedKGError):
+    """Ofsted's reports site (or the mirror given) could not be reached, or kept refusing (exit 3)."""
+
+    exit_code = EXIT_STORE

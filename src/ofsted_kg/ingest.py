@@ -1,12 +1,19 @@
 """Load documents into a store: parallel extraction, one writer, incremental, bounded memory.
 
-Workers (a process pool) turn a file into N-Triples bytes for its document graph and for the
-shared graph; only bytes cross the process boundary. The main process is the only writer: each
-document is one `replace_graph` transaction, so an interrupted run (Ctrl-C, kill -9) leaves
-whole documents or none, and re-running finishes the job. A document whose report graph is
-already in the store is skipped without being read beyond its hash. Last, the authority
-summaries whose reports changed are recounted (`ofsted_kg.summary`): from the counts the workers
-made for documents loaded in this run, from the store otherwise.
+Workers (a process pool) turn a file into N-Triples bytes — its copy's report graph, the
+inspection graph as read from it, and shared triples; only bytes cross the process boundary. The
+main process is the only writer: each copy is one transaction (`ofsted_kg.copies`), so an
+interrupted run (Ctrl-C, kill -9) leaves whole copies or none, never an inspection with two sets
+of findings or none, and re-running finishes the job. The authority summaries change in the same
+transactions (ofsted_kg.summary), so there is nothing to recount afterwards and nothing an
+interruption can leave stale.
+
+Each inspection's authority summary changes in the same transaction as its findings.
+
+A copy already in the store as a load would leave it is skipped after hashing the file (and
+working out its provenance: file name, archive layout, fetch manifest; ofsted_kg.provenance).
+The same bytes under several paths are one copy with the provenance of all of them. Nothing is
+removed except by `prune=True` (copies whose file is not among the paths given) or `delete`.
 """
 
 from __future__ import annotations
@@ -16,13 +23,14 @@ import importlib.resources
 import logging
 import os
 import signal
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from itertools import chain
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
@@ -30,7 +38,10 @@ from rdflib.namespace import DCTERMS
 
 from . import iris
 from .backend import Backend, StoreError
-from .summary import DocumentCounts, LoadedCounts, document_counts, refresh_summaries
+from .copies import CopyState, NewCopy, StoredCopy
+from .loaders.record import Provenance
+from .provenance import ProvenanceFinder
+from .summary import ThemeTallies, has_legacy_summaries, refresh_summaries
 
 log = logging.getLogger(__name__)
 
@@ -44,12 +55,6 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 ASK { GRAPH ?graph { ?graph dcterms:identifier ?version } }
 """
 
-_SOURCES_QUERY = """
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX okg: <https://w3id.org/ofsted-kg/ontology#>
-SELECT ?graph ?source WHERE { GRAPH ?graph { ?report okg:sha256 ?sha ; dcterms:source ?source } }
-"""
-
 
 @dataclass(frozen=True)
 class Built:
@@ -57,9 +62,26 @@ class Built:
 
     path: str
     sha256: str
-    document: bytes  # N-Triples of the document's own graph
+    media_type: str
+    inspection: str  # the inspection's IRI
+    report: bytes  # N-Triples of the copy's report graph
+    inspection_data: bytes  # N-Triples of the inspection graph, as read from this copy
     shared: bytes  # N-Triples for the shared graph (authority, inspectors)
-    counts: DocumentCounts | None = None  # its contribution to its authority's summary
+    authority: str | None = None  # the inspected authority's IRI
+    counts: ThemeTallies = ThemeTallies()  # findings per theme and polarity (its summary's share)
+    warnings: tuple[str, ...] = ()  # e.g. a listed URN that is not the document's authority
+
+    def new_copy(self) -> NewCopy:
+        return NewCopy(
+            sha256=self.sha256,
+            media_type=self.media_type,
+            inspection=URIRef(self.inspection),
+            report_data=self.report,
+            inspection_data=self.inspection_data,
+            shared_data=self.shared,
+            authority=URIRef(self.authority) if self.authority else None,
+            counts=self.counts,
+        )
 
 
 @dataclass(frozen=True)
@@ -70,44 +92,79 @@ class Failed:
 
 @dataclass
 class IngestSummary:
-    loaded: list[str] = field(default_factory=list)
+    loaded: list[str] = field(default_factory=list)  # one path per copy written
     skipped_unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
-    replaced: list[str] = field(default_factory=list)  # graphs of older versions of a loaded file
-    pruned: list[str] = field(default_factory=list)  # graphs of documents no longer present
+    # Loaded as a further copy of an inspection whose findings another copy carries.
+    alternates: list[str] = field(default_factory=list)
+    # (path, the path loaded for the same bytes): one copy, its provenance from both.
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    pruned: list[str] = field(default_factory=list)  # report graphs of copies no longer present
     summarised: list[str] = field(default_factory=list)  # authorities whose summary was recounted
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (path or IRI, message)
 
     @property
     def ok(self) -> bool:
         return not self.failed
 
 
-Builder = Callable[[str], "Built | Failed"]
+Builder = Callable[[str, Provenance], "Built | Failed"]
 
 
 # -- finding and hashing files ---------------------------------------------------------------------
 
 
 def find_documents(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Document files under the given files and folders (sorted), and paths that do not exist."""
+    """Document files under the given files and folders (sorted), and the paths that failed with why.
+
+    A failure is a path that does not exist, one this user may not reach (a file inside a folder
+    it cannot enter), or a folder it cannot list, given or met on the way down: each is named with
+    its reason and counts as a failed input, while everything else is still found.
+    """
     found: list[Path] = []
-    missing: list[tuple[str, str]] = []
+    failed: list[tuple[str, str]] = []
     for given in paths:
         path = Path(given)
-        if path.is_dir():
-            found.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file()
-                and p.suffix.lower() in DOCUMENT_SUFFIXES
-                and p.name.lower() not in IGNORED_NAMES
-            )
-        elif path.is_file():
-            found.append(path)  # named explicitly: the extractor says why if it cannot read it
+        try:
+            mode = path.stat().st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            failed.append((str(given), "no such file or folder"))
+            continue
+        except OSError as exc:
+            failed.append((str(given), _os_reason(exc)))
+            continue
+        if stat.S_ISDIR(mode):
+            found.extend(_documents_under(path, failed))
         else:
-            missing.append((str(given), "no such file or folder"))
+            found.append(path)  # named explicitly: the extractor says why if it cannot read it
     unique = list(dict.fromkeys(found))
-    return unique, missing
+    return unique, failed
+
+
+def _documents_under(folder: Path, failed: list[tuple[str, str]]) -> list[Path]:
+    """Document files below `folder`, sorted; folders that cannot be listed are added to `failed`."""
+
+    def unreadable(exc: OSError) -> None:
+        failed.append((str(exc.filename or folder), f"cannot read this folder ({_os_reason(exc)})"))
+
+    out: list[Path] = []
+    for root, _dirs, files in os.walk(folder, onerror=unreadable):
+        for name in files:
+            candidate = Path(root, name)
+            if candidate.suffix.lower() not in DOCUMENT_SUFFIXES or name.lower() in IGNORED_NAMES:
+                continue
+            try:
+                if candidate.is_file():  # a symbolic link to a file counts; a dangling one does not
+                    out.append(candidate)
+            except OSError as exc:
+                failed.append((str(candidate), _os_reason(exc)))
+    return sorted(out)
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return " ".join((exc.strerror or str(exc)).split()) or type(exc).__name__
 
 
 def file_sha256(path: Path) -> str:
@@ -121,29 +178,36 @@ def file_sha256(path: Path) -> str:
 # -- the worker ------------------------------------------------------------------------------------
 
 
-def build_document(path: str) -> Built | Failed:
+def build_document(path: str, provenance: Provenance | None = None) -> Built | Failed:
     """Extract one file and build its graphs (runs in a worker process)."""
     from .loaders.errors import DocumentError
     from .loaders.extract import extract_path
+    from .loaders.graph import record_to_graph
+    from .provenance import urn_disagreements
 
     try:
         record = extract_path(path)
-        document, shared, counts = _document_output(record)
+        if provenance is not None:
+            record.provenance = provenance
+        built = record_to_graph(record)
+        report, inspection, shared = built.ntriples()
     except DocumentError as exc:
         return Failed(path, exc.reason)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
         log.debug("extracting %s failed", path, exc_info=True)
         return Failed(path, f"internal error while loading ({type(exc).__name__}: {_one_line(exc)})")
-    sha = record.source.sha256 if record.source else file_sha256(Path(path))
-    return Built(path, sha, document, shared, counts)
-
-
-def _document_output(record: object) -> tuple[bytes, bytes, DocumentCounts | None]:
-    from .loaders.graph import record_to_graph
-
-    built = record_to_graph(record)
-    document, shared = built.ntriples()
-    return document, shared, document_counts(chain(built.document_triples, built.shared_triples))
+    return Built(
+        path=path,
+        sha256=built.sha256,
+        media_type=built.media_type,
+        inspection=str(built.inspection),
+        report=report,
+        inspection_data=inspection,
+        shared=shared,
+        authority=str(built.authority) if built.authority is not None else None,
+        counts=built.counts,
+        warnings=tuple(urn_disagreements(record)),
+    )
 
 
 # -- the base graphs -------------------------------------------------------------------------------
@@ -160,7 +224,7 @@ def ontology_ntriples() -> tuple[bytes, str]:
             data = entry.read_bytes()
             digest.update(entry.name.encode() + b"\0" + data)
             triples.extend(ox.parse(data, format=ox.RdfFormat.TURTLE))
-    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
+    text = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"") if triples else b""
     return text, f"sha256:{digest.hexdigest()}"
 
 
@@ -192,6 +256,15 @@ def ensure_base_graphs(backend: Backend, *, force: bool = False, refresh_ontolog
 # -- the pipeline ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Job:
+    """One copy to load: the first of its paths (in sorted order) and the provenance of all."""
+
+    path: str
+    sha256: str
+    provenance: Provenance
+
+
 def ingest(
     backend: Backend,
     paths: Iterable[str | os.PathLike[str]],
@@ -206,33 +279,47 @@ def ingest(
     summary = IngestSummary()
     files, missing = find_documents(paths)
     summary.failed.extend(missing)
+    if has_legacy_summaries(backend) or not files:
+        # A store of ofsted-kg 0.1 (summaries recounted at the end of a run) is recounted in the
+        # current form, one authority per transaction; with no paths, ingest repairs summaries.
+        summary.summarised.extend(str(a) for a in refresh_summaries(backend))
 
-    existing = {g for g in backend.graphs() if str(g).startswith(iris.REPORT_GRAPH_PREFIX)}
-    hashes: dict[str, str] = {}  # path -> sha256
-    to_load: list[str] = []
+    state = CopyState.read(backend)
+    finder = ProvenanceFinder()
+    by_sha: dict[str, list[Path]] = {}
+    provenance: dict[str, Provenance] = {}
     for path in files:
         try:
             sha = file_sha256(path)
         except OSError as exc:
             summary.failed.append((str(path), f"cannot read ({exc.strerror or exc})"))
             continue
-        hashes[str(path)] = sha
-        if not force and iris.report_graph(sha) in existing:
-            summary.skipped_unchanged.append(str(path))
+        by_sha.setdefault(sha, []).append(path)
+        found = finder.provenance(path, sha)
+        provenance[sha] = provenance[sha].merge(found) if sha in provenance else found
+    to_load: list[_Job] = []
+    for sha, found_at in by_sha.items():
+        first = str(found_at[0])
+        summary.duplicates.extend((str(other), first) for other in found_at[1:])
+        if not force and state.up_to_date(sha, provenance[sha]):
+            summary.skipped_unchanged.extend(str(p) for p in found_at)
         else:
-            to_load.append(str(path))
+            to_load.append(_Job(first, sha, state.merged_provenance(sha, provenance[sha])))
+    loading = {job.sha256: job for job in to_load}
     ensure_base_graphs(backend, force=force, refresh_ontology=bool(to_load))
 
     bar = _progress_bar(len(to_load), enabled=progress)
-    counted = LoadedCounts()
     try:
         store_failures = 0
         for result in _run(builder, to_load, jobs):
             if isinstance(result, Failed):
                 summary.failed.append((result.path, result.reason))
             else:
+                for message in result.warnings:
+                    log.warning("%s: %s", result.path, message)
+                    summary.warnings.append((result.path, message))
                 try:
-                    _write(backend, result)
+                    carries = state.add(backend, result.new_copy(), loading[result.sha256].provenance)
                 except StoreError as exc:
                     # One refused document (a 5xx after retries) fails alone; a store that
                     # refuses several in a row is down, and the whole run stops (exit 3).
@@ -243,8 +330,8 @@ def ingest(
                 else:
                     store_failures = 0
                     summary.loaded.append(result.path)
-                    if result.counts is not None:
-                        counted.add(result.counts)
+                    if not carries:
+                        summary.alternates.append(result.path)
                     log.debug("loaded %s", result.path)
                     if len(summary.loaded) % FLUSH_EVERY == 0:
                         backend.flush()
@@ -252,18 +339,94 @@ def ingest(
     finally:
         bar.close()
 
-    current = {iris.report_graph(sha) for sha in hashes.values()}
-    summary.replaced.extend(_drop_older_versions(backend, files, current))
     if prune:
-        for graph in sorted(g for g in backend.graphs() if str(g).startswith(iris.REPORT_GRAPH_PREFIX)):
-            if graph not in current:
-                backend.drop_graph(graph)
-                summary.pruned.append(str(graph))
-    # Last, so that a summary never counts a report that is not (yet) in the store; also repairs
-    # summaries left out of date by an interrupted run, even when nothing new was loaded.
-    summary.summarised.extend(str(a) for a in refresh_summaries(backend, loaded=counted))
+        available = {
+            sha: _Job(str(found[0]), sha, state.merged_provenance(sha, provenance[sha]))
+            for sha, found in by_sha.items()
+        }
+        for sha in sorted(set(state.copies) - set(by_sha)):
+            graph = iris.report_graph(sha)
+            for message in state.remove(backend, sha, _successor(builder, available)):
+                log.warning("%s", message)
+                summary.warnings.append((str(graph), message))
+            summary.pruned.append(str(graph))
     backend.flush()
     return summary
+
+
+def delete(
+    backend: Backend,
+    targets: Iterable[str],
+    *,
+    successors: Iterable[str | os.PathLike[str]] = (),
+    builder: Builder = build_document,
+) -> IngestSummary:
+    """Remove copies from the store: each target a file (its SHA-256 is looked up), a SHA-256 (or
+    its first 16 hex digits), or a report IRI. Files under `successors` are read when a removed
+    copy carried its inspection's findings and another copy remains (see CopyState.remove)."""
+    summary = IngestSummary()
+    state = CopyState.read(backend)
+    finder = ProvenanceFinder()
+    wanted: list[str] = []
+    for target in targets:
+        sha = _resolve_copy(state, target)
+        if sha is None:
+            summary.failed.append(
+                (target, "no such copy in the store (give a file, a SHA-256 or a report IRI)")
+            )
+        elif sha not in wanted:
+            wanted.append(sha)
+    files, missing = find_documents(successors)
+    summary.failed.extend(missing)
+    available: dict[str, _Job] = {}
+    for path in files:
+        try:
+            sha = file_sha256(path)
+        except OSError as exc:
+            summary.failed.append((str(path), f"cannot read ({exc.strerror or exc})"))
+            continue
+        if sha not in available:
+            available[sha] = _Job(str(path), sha, state.merged_provenance(sha, finder.provenance(path, sha)))
+    for sha in wanted:
+        graph = iris.report_graph(sha)
+        for message in state.remove(backend, sha, _successor(builder, available)):
+            log.warning("%s", message)
+            summary.warnings.append((str(graph), message))
+        summary.pruned.append(str(graph))
+    backend.flush()
+    return summary
+
+
+def _successor(builder: Builder, available: dict[str, _Job]) -> Callable[[StoredCopy], NewCopy | None]:
+    """Read a remaining copy's file again (in this process) to hand it an inspection's findings."""
+
+    def read(candidate: StoredCopy) -> NewCopy | None:
+        job = available.get(candidate.sha256)
+        if job is None:
+            return None
+        result = builder(job.path, job.provenance)
+        if isinstance(result, Failed):
+            log.warning("%s: cannot be read to carry its inspection's findings (%s)", job.path, result.reason)
+            return None
+        return result.new_copy()
+
+    return read
+
+
+def _resolve_copy(state: CopyState, target: str) -> str | None:
+    text = target.strip()
+    path = Path(text)
+    if path.is_file():
+        sha = file_sha256(path)
+        return sha if sha in state.copies else None
+    if text.startswith(iris.BASE):
+        copy = state.by_report(URIRef(text))
+        return copy.sha256 if copy else None
+    lowered = text.lower()
+    if len(lowered) >= 16 and all(c in "0123456789abcdef" for c in lowered):
+        matches = [sha for sha in state.copies if sha.startswith(lowered)]
+        return matches[0] if len(matches) == 1 else None
+    return None
 
 
 # RocksDB holds written data in memory until flushed: without this, ingest's memory grew with
@@ -271,57 +434,33 @@ def ingest(
 FLUSH_EVERY = 50
 
 
-def _write(backend: Backend, built: Built) -> None:
-    # Shared triples first: a document graph present means its authority and inspectors are too.
-    if built.shared:
-        backend.add_to_graph(iris.SHARED_GRAPH, built.shared)
-    backend.replace_graph(iris.report_graph(built.sha256), built.document)
-
-
-def _drop_older_versions(backend: Backend, files: list[Path], current: set[URIRef]) -> list[str]:
-    """Drop graphs loaded from an earlier version of a file given now (same file name, other hash)."""
-    names = {path.name for path in files}
-    if not names:
-        return []
-    dropped = []
-    for row in backend.select(_SOURCES_QUERY).rows:
-        graph, source = row.get("graph"), row.get("source")
-        if graph is None or source is None or str(source) not in names:
-            continue
-        graph_iri = URIRef(str(graph))
-        if graph_iri not in current and str(graph_iri).startswith(iris.REPORT_GRAPH_PREFIX):
-            backend.drop_graph(graph_iri)
-            dropped.append(str(graph_iri))
-    return sorted(set(dropped))
-
-
-def _run(builder: Builder, paths: list[str], jobs: int | None) -> Iterator[Built | Failed]:
+def _run(builder: Builder, work: list[_Job], jobs: int | None) -> Iterator[Built | Failed]:
     """Results as they complete; at most 2 x jobs documents in flight, so memory stays flat."""
     jobs = max(1, jobs or os.cpu_count() or 1)
-    if jobs == 1 or len(paths) <= 1:
-        for path in paths:
-            yield builder(path)
+    if jobs == 1 or len(work) <= 1:
+        for job in work:
+            yield builder(job.path, job.provenance)
         return
-    pending = iter(paths)
+    pending = iter(work)
     executor = _pool(jobs)
-    in_flight: dict[Future, str] = {}
+    in_flight: dict[Future, _Job] = {}
     try:
         while True:
-            while len(in_flight) < 2 * jobs and (path := next(pending, None)) is not None:
-                in_flight[executor.submit(builder, path)] = path
+            while len(in_flight) < 2 * jobs and (queued := next(pending, None)) is not None:
+                in_flight[executor.submit(builder, queued.path, queued.provenance)] = queued
             if not in_flight:
                 return
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for future in done:
-                path = in_flight.pop(future)
+                job = in_flight.pop(future)
                 try:
                     yield future.result()
                 except BrokenProcessPool:
                     # A worker died (e.g. the PDF library crashed): blame this file, start afresh.
-                    yield Failed(path, "the extractor crashed on this file")
+                    yield Failed(job.path, "the extractor crashed on this file")
                     for other in list(in_flight):
-                        paths_left = in_flight.pop(other)
-                        pending = _chain([paths_left], pending)
+                        left = in_flight.pop(other)
+                        pending = _chain([left], pending)
                     executor.shutdown(wait=False, cancel_futures=True)
                     executor = _pool(jobs)
                     break
@@ -339,7 +478,7 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _chain(first: list[str], rest: Iterator[str]) -> Iterator[str]:
+def _chain(first: list[_Job], rest: Iterator[_Job]) -> Iterator[_Job]:
     yield from first
     yield from rest
 
@@ -350,7 +489,7 @@ class _NoBar:
     def close(self) -> None: ...
 
 
-def _progress_bar(total: int, *, enabled: bool) -> object:
+def _progress_bar(total: int, *, enabled: bool) -> Any:
     if not enabled or total == 0 or not sys.stderr.isatty():
         return _NoBar()
     from tqdm import tqdm

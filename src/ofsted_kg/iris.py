@@ -1,12 +1,16 @@
 """Every instance IRI ofsted-kg mints, in one place.
 
 IRIs are deterministic: the same input always gives the same IRI, so loading a letter twice
-changes nothing. Authorities are keyed by GSS code, inspectors by their normalised name,
-reports by the SHA-256 of the source file, findings by report and position.
+changes nothing. Authorities are keyed by GSS code, inspectors by their normalised name, an
+inspection by its authority, inspection type and first visit day (so every copy of its report
+names the same inspection), each copy of a report by the SHA-256 of its file, and what an
+inspection holds (judgements, associations, findings, evidence) by the inspection and
+a position or name below it. docs/design.md ("Identity") gives the scheme and why.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -20,6 +24,8 @@ SHARED_GRAPH = URIRef(BASE + "graph/shared")
 ONTOLOGY_GRAPH = URIRef(BASE + "graph/ontology")
 RELATED_GRAPH = URIRef(BASE + "graph/analysis/related")
 REPORT_GRAPH_PREFIX = BASE + "graph/report/"
+INSPECTION_PREFIX = BASE + "inspection/"
+INSPECTION_GRAPH_PREFIX = BASE + "graph/inspection/"
 SUMMARY_GRAPH_PREFIX = BASE + "graph/summary/"
 
 
@@ -65,37 +71,13 @@ def inspector(name: str) -> URIRef:
 
 
 def report(sha256: str) -> URIRef:
+    """One copy of a published report: a file, identified by the SHA-256 of its bytes."""
     return URIRef(f"{BASE}report/{report_key(sha256)}")
 
 
 def report_graph(sha256: str) -> URIRef:
+    """The named graph describing one copy (its report node, text, provenance, recipient)."""
     return URIRef(REPORT_GRAPH_PREFIX + report_key(sha256))
-
-
-def inspection(sha256: str) -> URIRef:
-    return URIRef(f"{BASE}inspection/{report_key(sha256)}")
-
-
-def visit_interval(sha256: str) -> URIRef:
-    return URIRef(f"{BASE}inspection/{report_key(sha256)}/interval")
-
-
-def extra_visit_interval(sha256: str, index: int) -> URIRef:
-    """A further set of visit dates printed on the report (index from 1)."""
-    return URIRef(f"{BASE}inspection/{report_key(sha256)}/interval/{index}")
-
-
-def instant(interval: URIRef, edge: str) -> URIRef:
-    """The beginning or end instant of a visit interval (edge: 'beginning' | 'end')."""
-    return URIRef(f"{interval}/{slug(edge)}")
-
-
-def association(sha256: str, inspector_name: str) -> URIRef:
-    return URIRef(f"{BASE}inspection/{report_key(sha256)}/association/{slug(inspector_name)}")
-
-
-def judgement(sha256: str, area: str) -> URIRef:
-    return URIRef(f"{BASE}inspection/{report_key(sha256)}/judgement/{slug(area)}")
 
 
 def recipient(sha256: str) -> URIRef:
@@ -103,27 +85,119 @@ def recipient(sha256: str) -> URIRef:
 
 
 def extraction(sha256: str) -> URIRef:
+    """The run of ofsted-kg that read this copy and generated the inspection's findings."""
     return URIRef(f"{BASE}report/{report_key(sha256)}/extraction")
 
 
-def finding(sha256: str, position: int) -> URIRef:
-    return URIRef(f"{BASE}report/{report_key(sha256)}/finding/{position:03d}")
+# -- inspections: one per authority, inspection type and visit dates, whatever the copies ----------
+
+GSS_CODE = re.compile(r"[EWSN]\d{8}")
+# Document type -> the inspection type segment of an inspection IRI.
+INSPECTION_TYPE_KEYS: dict[str, str] = {
+    "focused_visit": "focused-visit",
+    "monitoring_visit": "monitoring-visit",
+    "ilacs_inspection": "ilacs",
+    "sif_inspection": "sif",
+    "area_send_inspection": "area-send",
+    "jtai": "jtai",
+    "other": "other",
+}
 
 
-def evidence(sha256: str, position: int) -> URIRef:
-    return URIRef(f"{finding(sha256, position)}/evidence")
+def inspection_key(
+    gss_code: str | None,
+    document_type: str,
+    visit_start: str | None,
+    published: str | None,
+    sha256: str,
+) -> str:
+    """`{GSS code}/{inspection type}/{first day of the visit}`: what makes an inspection one.
+
+    Every copy of a report (PDF, its text, a re-issue) reads the same authority, type and visit
+    dates, so it mints the same key. Without visit dates the date printed as the publication
+    date stands in (`published-YYYY-MM-DD`); without either, the copy's own content hash
+    (`sha256-{16 hex}`), which keeps that copy an inspection of its own. Only what the document
+    itself says is used, never a date from a listing, so two copies cannot disagree through
+    their provenance.
+    """
+    authority = gss_code if gss_code and GSS_CODE.fullmatch(gss_code) else "unknown-authority"
+    kind = INSPECTION_TYPE_KEYS.get(document_type, slug(document_type) or "other")
+    if visit_start:
+        when = visit_start
+    elif published:
+        when = f"published-{published}"
+    else:
+        when = f"sha256-{report_key(sha256)}"
+    return f"{authority}/{kind}/{slug(when)}"
 
 
-def quote_selector(sha256: str, position: int) -> URIRef:
-    return URIRef(f"{finding(sha256, position)}/evidence/quote")
+def inspection(key: str) -> URIRef:
+    """The inspection of `inspection_key(...)`, e.g. …/inspection/E06000031/focused-visit/2021-06-22."""
+    return URIRef(f"{INSPECTION_PREFIX}{key}")
 
 
-def position_selector(sha256: str, position: int) -> URIRef:
-    return URIRef(f"{finding(sha256, position)}/evidence/position")
+def inspection_graph(inspection_iri: URIRef) -> URIRef:
+    """The named graph of an inspection: it, its findings and evidence, replaced whole."""
+    text = str(inspection_iri)
+    if not text.startswith(INSPECTION_PREFIX):
+        raise ValueError(f"not an inspection IRI: {text}")
+    return URIRef(INSPECTION_GRAPH_PREFIX + text[len(INSPECTION_PREFIX) :])
 
 
-def theme_match(sha256: str, position: int, theme: str) -> URIRef:
-    return URIRef(f"{finding(sha256, position)}/theme/{slug(theme)}")
+def inspection_of_graph(graph: URIRef) -> URIRef:
+    """The inspection an inspection graph describes (inverse of `inspection_graph`)."""
+    text = str(graph)
+    if not text.startswith(INSPECTION_GRAPH_PREFIX):
+        raise ValueError(f"not an inspection graph: {text}")
+    return URIRef(INSPECTION_PREFIX + text[len(INSPECTION_GRAPH_PREFIX) :])
+
+
+def visit_interval(inspection_iri: URIRef) -> URIRef:
+    return URIRef(f"{inspection_iri}/interval")
+
+
+def extra_visit_interval(inspection_iri: URIRef, index: int) -> URIRef:
+    """A further set of visit dates printed on the report (index from 1)."""
+    return URIRef(f"{inspection_iri}/interval/{index}")
+
+
+def instant(interval: URIRef, edge: str) -> URIRef:
+    """The beginning or end instant of a visit interval (edge: 'beginning' | 'end')."""
+    return URIRef(f"{interval}/{slug(edge)}")
+
+
+def association(inspection_iri: URIRef, inspector_name: str) -> URIRef:
+    return URIRef(f"{inspection_iri}/association/{slug(inspector_name)}")
+
+
+def judgement(inspection_iri: URIRef, area: str) -> URIRef:
+    return URIRef(f"{inspection_iri}/judgement/{slug(area)}")
+
+
+def next_inspection(inspection_iri: URIRef, position: int) -> URIRef:
+    """The n-th (1-based) following inspection a report states, in the order it states them."""
+    return URIRef(f"{inspection_iri}/next/{position}")
+
+
+def finding(inspection_iri: URIRef, position: int) -> URIRef:
+    """A finding by its position among the inspection's findings (read from its primary report)."""
+    return URIRef(f"{inspection_iri}/finding/{position:03d}")
+
+
+def evidence(inspection_iri: URIRef, position: int) -> URIRef:
+    return URIRef(f"{finding(inspection_iri, position)}/evidence")
+
+
+def quote_selector(inspection_iri: URIRef, position: int) -> URIRef:
+    return URIRef(f"{finding(inspection_iri, position)}/evidence/quote")
+
+
+def position_selector(inspection_iri: URIRef, position: int) -> URIRef:
+    return URIRef(f"{finding(inspection_iri, position)}/evidence/position")
+
+
+def theme_match(inspection_iri: URIRef, position: int, theme: str) -> URIRef:
+    return URIRef(f"{finding(inspection_iri, position)}/theme/{slug(theme)}")
 
 
 def software(version: str) -> URIRef:
@@ -131,30 +205,27 @@ def software(version: str) -> URIRef:
 
 
 def related_link(finding_a: str, finding_b: str) -> URIRef:
-    """A related-findings link; order-independent so re-computation mints the same IRI."""
+    """A related-findings link, named by a digest of its two findings' IRIs in sorted order, so
+    re-computation mints the same IRI whichever way round the pair is found."""
     a, b = sorted((str(finding_a), str(finding_b)))
-    key = "--".join(s.rsplit("/report/", 1)[-1].replace("/finding/", "-") for s in (a, b))
-    return URIRef(f"{BASE}related/{key}")
+    return URIRef(f"{BASE}related/{hashlib.sha256(f'{a} {b}'.encode()).hexdigest()[:16]}")
 
 
-# -- derived summaries: one graph per authority, keyed like the authority ----------------------
-
-
-def _local(iri: URIRef) -> str:
-    return re.split(r"[/#]", str(iri))[-1]
+# -- authority summaries: one graph per authority, keyed like the authority -------------------------
 
 
 def summary_graph(authority_iri: URIRef) -> URIRef:
-    return URIRef(SUMMARY_GRAPH_PREFIX + _local(authority_iri))
+    return URIRef(SUMMARY_GRAPH_PREFIX + str(authority_iri).rsplit("/", 1)[-1])
 
 
-def summary(authority_iri: URIRef) -> URIRef:
+def authority_summary(authority_iri: URIRef) -> URIRef:
     return URIRef(f"{authority_iri}/summary")
 
 
-def theme_tally(authority_iri: URIRef, theme: URIRef) -> URIRef:
-    return URIRef(f"{summary(authority_iri)}/theme/{slug(_local(theme))}")
+def theme_tally(authority_iri: URIRef, theme: str) -> URIRef:
+    """An authority's findings (and inspections) on one theme, by its notation."""
+    return URIRef(f"{authority_summary(authority_iri)}/theme/{slug(theme)}")
 
 
-def theme_polarity_tally(authority_iri: URIRef, theme: URIRef, polarity: URIRef) -> URIRef:
-    return URIRef(f"{theme_tally(authority_iri, theme)}/{slug(_local(polarity))}")
+def theme_polarity_tally(authority_iri: URIRef, theme: str, polarity: str) -> URIRef:
+    return URIRef(f"{theme_tally(authority_iri, theme)}/{slug(polarity)}")

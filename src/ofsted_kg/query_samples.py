@@ -58,6 +58,9 @@ def sample_values(backend: Backend, query: NamedQuery, anchor: URIRef | None = N
             labels = backend.select(_LABEL, {"x": value}).rows
             if not labels:
                 continue
-            value = labels[0]["v"]
+            label = labels[0]["v"]
+            if label is None:
+                continue
+            value = label
         values[param.name] = str(value)
     return values

@@ -23,41 +23,21 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 from rdflib.term import BNode, Identifier, Literal, URIRef
-from SPARQLWrapper import JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
+from SPARQLWrapper import CONSTRUCT, JSON, POST, SELECT, TURTLE, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.Wrapper import QueryResult
 
 from . import credentials as creds_mod
-from .backend import EXPORT_FORMATS, Backend, SelectResult, StoreError
+from .backend import EXPORT_FORMATS, Backend, GraphChange, SelectResult, StoreError, change_update
 from .profiles import Endpoints, ProfileError, get_profile, resolve
+from .rdf_io import RDF_FORMATS, nt_term, prefixes_for, to_rdflib
 from .remote_http import HttpClient, HttpStatusError, display_url
-from .sparql_bindings import BindingError, bind, iri_sparql
+from .sparql_bindings import BindingError, bind
 
 log = logging.getLogger(__name__)
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _NTRIPLES = "application/n-triples"
-_OX_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "trig": ox.RdfFormat.TRIG,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
-_EXPORT_PREFIXES = {
-    "okg": "https://w3id.org/ofsted-kg/ontology#",
-    "id": "https://w3id.org/ofsted-kg/id/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "oa": "http://www.w3.org/ns/oa#",
-    "org": "http://www.w3.org/ns/org#",
-    "time": "http://www.w3.org/2006/time#",
-    "schema": "http://schema.org/",
-}
 
 
 def json_term(value: Mapping[str, str]) -> Identifier:
@@ -73,18 +53,6 @@ def json_term(value: Mapping[str, str]) -> Identifier:
     if datatype and datatype not in (_XSD_STRING, _RDF_LANGSTRING):
         return Literal(value["value"], datatype=URIRef(datatype))
     return Literal(value["value"])
-
-
-def ox_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Identifier:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value != _XSD_STRING:
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    return Literal(term.value)
 
 
 class RemoteStore(Backend):
@@ -139,6 +107,10 @@ class RemoteStore(Backend):
         for name, value in self.profile.query_params.items():
             wrapper.addParameter(name, value)
         wrapper.setQuery(text)
+        # SPARQLWrapper guesses the form from the first keyword it finds outside the comments it
+        # strips, and it strips only every other line of a comment block: a query whose header
+        # says "loaded" or "copies" was taken for a LOAD or COPY update. The form is known here.
+        wrapper.queryType = SELECT if fmt == JSON else CONSTRUCT
         # SPARQLWrapper builds the protocol request; our client sends it (auth, retries).
         request = wrapper._createRequest()
         response = self.http.open(request)
@@ -147,7 +119,7 @@ class RemoteStore(Backend):
     def _convert(self, result: QueryResult) -> dict:
         """The JSON results, or StoreError when the answer broke off (server timeout, dropped link)."""
         try:
-            return result.convert()
+            return result.convert()  # type: ignore[return-value]  # JSON was asked for: a dict
         except (ValueError, OSError) as exc:  # JSONDecodeError is a ValueError; read timeouts are OSErrors
             raise StoreError(
                 f"{display_url(self.endpoints.query_url)}: incomplete or malformed query results "
@@ -176,7 +148,7 @@ class RemoteStore(Backend):
         with result.response as response:
             fmt = _rdf_format(response.headers.get("Content-Type"))
             for triple in _parse_stream(response, fmt, self.endpoints.query_url):
-                yield ox_term(triple.subject), ox_term(triple.predicate), ox_term(triple.object)
+                yield to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)
 
     # --- graphs --------------------------------------------------------------------------
 
@@ -213,7 +185,7 @@ class RemoteStore(Backend):
             request.add_header("Content-Type", _NTRIPLES)
             self.http.open(request).close()
             return
-        target = iri_sparql(str(graph))
+        target = nt_term(URIRef(graph))
         body = ntriples.decode("utf-8")
         self._update(f"DROP SILENT GRAPH {target} ;\nINSERT DATA {{ GRAPH {target} {{\n{body}\n}} }}")
 
@@ -223,7 +195,7 @@ class RemoteStore(Backend):
             request.add_header("Content-Type", _NTRIPLES)
             self.http.open(request).close()
             return
-        target = iri_sparql(str(graph))
+        target = nt_term(URIRef(graph))
         self._update(f"INSERT DATA {{ GRAPH {target} {{\n{ntriples.decode('utf-8')}\n}} }}")
 
     def drop_graph(self, graph: URIRef) -> None:
@@ -235,7 +207,13 @@ class RemoteStore(Backend):
                 if exc.status != 404:  # dropping an absent graph is not an error (DROP SILENT)
                     raise
             return
-        self._update(f"DROP SILENT GRAPH {iri_sparql(str(graph))}")
+        self._update(f"DROP SILENT GRAPH {nt_term(URIRef(graph))}")
+
+    def apply(self, change: GraphChange) -> None:
+        # One SPARQL Update request for every graph it touches: applied as one transaction by
+        # Oxigraph, Fuseki and Virtuoso (the Graph Store Protocol has no multi-graph request).
+        if not change.is_empty():
+            self._update(change_update(change))
 
     def graphs(self) -> list[URIRef]:
         result = self.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {self._graph_pattern()} }}")
@@ -260,7 +238,7 @@ class RemoteStore(Backend):
         if fmt not in EXPORT_FORMATS:
             raise StoreError(f"unknown export format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
         names = list(graphs) if graphs is not None else self.graphs()
-        ox_format = _OX_FORMATS[fmt]
+        ox_format = RDF_FORMATS[fmt]
 
         def quads() -> Iterator[ox.Quad]:
             for graph in names:
@@ -273,9 +251,8 @@ class RemoteStore(Backend):
                 yield quad.triple
 
         items = quads() if ox_format.supports_datasets else triples()
-        kwargs = {"prefixes": _EXPORT_PREFIXES} if fmt in ("turtle", "trig") else {}
         try:
-            ox.serialize(items, out, ox_format, **kwargs)
+            ox.serialize(items, out, ox_format, prefixes=prefixes_for(fmt))
         except OSError as exc:
             raise StoreError(f"export: {exc}") from None
 

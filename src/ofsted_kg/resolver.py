@@ -21,6 +21,8 @@ import difflib
 import functools
 import re
 
+from rdflib import URIRef
+
 from .errors import UsageError
 from .loaders import authorities
 from .loaders.authorities import AuthorityInfo, normalise
@@ -170,3 +172,13 @@ def present_day(info: AuthorityInfo) -> tuple[AuthorityInfo, ...]:
         return (info,)
     found = tuple(authorities.lookup(code) for code in successors)
     return tuple(s for s in found if s is not None)
+
+
+def authority_iri(given: str) -> URIRef:
+    """The authority's IRI in the graph for what a person typed (also its IRI itself)."""
+    from . import iris
+
+    text = (given or "").strip()
+    if text.startswith(iris.BASE + "authority/"):
+        text = text.rsplit("/", 1)[-1]  # the authority's own IRI: its GSS code
+    return iris.authority(resolve_authority(text).gss_code)

@@ -1,7 +1,7 @@
 """The embedded store: pyoxigraph's on-disk (RocksDB) quad store behind the Backend interface.
 
 Queries see the union of all named graphs as their default graph. Terms cross the boundary as
-rdflib terms; `from_ox` converts results. Parameters are bound by a VALUES block of
+rdflib terms; `rdf_io.TermConverter` converts results. Parameters are bound by a VALUES block of
 escaped terms opening the query's WHERE group (ofsted_kg.sparql_bindings), exactly as on a
 remote store, so a named query gives the same rows on every backend.
 """
@@ -14,80 +14,12 @@ from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import URIRef
 from rdflib.term import Identifier
 
-from .backend import EXPORT_FORMATS, Backend, SelectResult, StoreError
-
-OX_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "trig": ox.RdfFormat.TRIG,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
-
-# Prefixes written into Turtle/TriG exports so the files read well.
-EXPORT_PREFIXES = {
-    "okg": "https://w3id.org/ofsted-kg/ontology#",
-    "id": "https://w3id.org/ofsted-kg/id/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "time": "http://www.w3.org/2006/time#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "schema": "http://schema.org/",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def from_ox(term: object) -> Identifier | None:
-    """A pyoxigraph term as an rdflib term (None stays None)."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        # Keep the lexical form exactly: rdflib would otherwise normalise ("01" -> 1).
-        if datatype == _XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    raise TypeError(f"unexpected term from the store: {term!r}")
-
-
-class _Converter:
-    """from_ox for one result set, making each distinct IRI into a URIRef once: results repeat
-    predicates and subjects, and URIRef's validation cost more than the query (a whole
-    inspection's 8,563 triples: ~2x faster)."""
-
-    def __init__(self) -> None:
-        self._iris: dict[str, URIRef] = {}
-        self._literals: dict[tuple[str, str | None, str], Literal] = {}
-
-    def __call__(self, term: object) -> Identifier | None:
-        if isinstance(term, ox.NamedNode):
-            value = term.value
-            iri = self._iris.get(value)
-            if iri is None:
-                iri = self._iris[value] = URIRef(value)
-            return iri
-        if isinstance(term, ox.Literal):
-            key = (term.value, term.language, term.datatype.value)
-            literal = self._literals.get(key)
-            if literal is None:
-                literal = self._literals[key] = from_ox(term)  # type: ignore[assignment]
-            return literal
-        return from_ox(term)
+from .backend import Backend, GraphChange, SelectResult, StoreError, change_update
+from .rdf_io import RDF_FORMATS, TermConverter, prefixes_for
+from .store_lock import Holder, StoreLock, command_line, rocksdb_lock_holder
 
 
 def _ntriples_for_update(ntriples: bytes) -> str:
@@ -97,21 +29,47 @@ def _ntriples_for_update(ntriples: bytes) -> str:
     IRI is escaped by oxigraph's own serialiser, so the data cannot break out of the update.
     """
     triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
 
 
 class EmbeddedStore(Backend):
-    """A pyoxigraph `Store` in a folder on disk (created if missing)."""
+    """A pyoxigraph `Store` in a folder on disk (created if missing, unless read-only).
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    `read_only` opens it for reading only: no write access to the folder is needed (a read-only
+    filesystem, a folder of someone else's), and any number of readers may share it. Every open
+    first takes the folder's advisory lock (ofsted_kg.store_lock), shared or exclusive.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.read_only = read_only
+        if not read_only:
+            try:
+                self.path.mkdir(parents=True, exist_ok=True)  # `--store out/kg.db` just works
+            except OSError as exc:
+                raise StoreError(f"{self.path}: cannot create the store ({exc.strerror or exc})") from exc
+        self._lock = StoreLock.acquire(self.path, exclusive=not read_only)
+        if read_only and (holder := rocksdb_lock_holder(self.path)) is not None:
+            # A process writing without our lock: reading beside it is undefined in Oxigraph.
+            self._lock.release()
+            raise StoreError(_not_shared(self.path, holder))
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)  # `--store out/kg.db` just works
-            self._store = ox.Store(str(self.path))
+            self._store = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
         except OSError as exc:
-            if "lock" in str(exc).lower():
-                raise StoreError(f"{self.path}: the store is in use by another process (locked)") from exc
-            raise StoreError(f"{self.path}: cannot open the store ({_first_line(exc)})") from exc
+            self._lock.release()
+            raise StoreError(self._open_failure(exc)) from exc
+
+    def _open_failure(self, exc: OSError) -> str:
+        """One line naming the real cause of a failed open."""
+        text = _first_line(exc)
+        lowered = text.lower()
+        if "read-only file system" in lowered:
+            return f"{self.path}: the store is on a read-only filesystem: it can be read (query, export, validate) but not written"
+        if "permission denied" in lowered:
+            return f"{self.path}: permission denied ({text}): it can be read by commands that only read, if its files are readable"
+        if "lock" in lowered:
+            return _not_shared(self.path, rocksdb_lock_holder(self.path))
+        return f"{self.path}: cannot open the store ({text})"
 
     # -- graphs -------------------------------------------------------------------------------
 
@@ -119,6 +77,7 @@ class EmbeddedStore(Backend):
         return self._store.contains_named_graph(ox.NamedNode(str(graph)))
 
     def replace_graph(self, graph: URIRef, ntriples: bytes) -> None:
+        self._check_writable()
         name = ox.NamedNode(str(graph))  # validated IRI: cannot carry '>' or spaces
         if not self._store.contains_named_graph(name):
             # A new graph (the usual case: graph names carry the content hash) is one
@@ -137,6 +96,7 @@ class EmbeddedStore(Backend):
             self._store.add_graph(name)
 
     def add_to_graph(self, graph: URIRef, ntriples: bytes) -> None:
+        self._check_writable()
         try:
             self._store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(graph)))
         except SyntaxError as exc:
@@ -145,7 +105,39 @@ class EmbeddedStore(Backend):
             raise StoreError(f"{self.path}: write failed ({_first_line(exc)})") from exc
 
     def drop_graph(self, graph: URIRef) -> None:
+        self._check_writable()
         self._run_update(f"DROP SILENT GRAPH {ox.NamedNode(str(graph))}")
+
+    def apply(self, change: GraphChange) -> None:
+        if change.is_empty():
+            return
+        self._check_writable()
+        if not change.delete and not any(
+            self._store.contains_named_graph(ox.NamedNode(str(g))) for g in change.drop
+        ):
+            # Only new graphs and additions (the usual case: a new inspection): one transactional
+            # load of the quads, several times faster than parsing them as a SPARQL update.
+            self._extend(change.insert)
+            return
+        try:
+            update = change_update(change)
+        except ValueError:
+            raise
+        self._run_update(update)
+
+    def _extend(self, inserts: tuple[tuple[URIRef, bytes], ...]) -> None:
+        try:
+            quads = [
+                ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(str(graph)))
+                for graph, data in inserts
+                for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+            ]
+        except SyntaxError as exc:
+            raise ValueError(f"invalid N-Triples: {_first_line(exc)}") from exc
+        try:
+            self._store.extend(quads)  # one transaction
+        except OSError as exc:
+            raise StoreError(f"{self.path}: write failed ({_first_line(exc)})") from exc
 
     def graphs(self) -> list[URIRef]:
         return sorted(URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -155,6 +147,10 @@ class EmbeddedStore(Backend):
         if graph is None:
             return len(self._store)
         return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))))
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.path}: the store was opened read-only; this command cannot write to it")
 
     def _run_update(self, update: str) -> None:
         try:
@@ -183,7 +179,7 @@ class EmbeddedStore(Backend):
         if not isinstance(result, ox.QuerySolutions):
             raise ValueError("not a SELECT query")
         variables = [v.value for v in result.variables]
-        convert = _Converter()
+        convert = TermConverter()
         rows = [dict(zip(variables, map(convert, solution), strict=True)) for solution in result]
         return SelectResult(variables=variables, rows=rows)
 
@@ -191,7 +187,7 @@ class EmbeddedStore(Backend):
         result = self._query(sparql, bindings)
         if not isinstance(result, ox.QueryTriples):
             raise ValueError("not a CONSTRUCT or DESCRIBE query")
-        convert = _Converter()
+        convert = TermConverter()
         for triple in result:
             yield (convert(triple.subject), convert(triple.predicate), convert(triple.object))
 
@@ -208,16 +204,16 @@ class EmbeddedStore(Backend):
         result = self._query(sparql, bindings)
         if not isinstance(result, ox.QueryTriples):
             raise ValueError("not a CONSTRUCT or DESCRIBE query")
-        result.serialize(out, format=OX_FORMATS[fmt])
+        ox.serialize(result, out, format=RDF_FORMATS[fmt], prefixes=prefixes_for(fmt))
 
     # -- export -------------------------------------------------------------------------------
 
     def export(self, out: IO[bytes], fmt: str, graphs: Iterable[URIRef] | None = None) -> None:
-        if fmt not in EXPORT_FORMATS:
-            raise ValueError(f"unknown export format {fmt!r} (choose from {', '.join(EXPORT_FORMATS)})")
-        rdf_format = OX_FORMATS[fmt]
+        if fmt not in RDF_FORMATS:
+            raise ValueError(f"unknown export format {fmt!r} (choose from {', '.join(RDF_FORMATS)})")
+        rdf_format = RDF_FORMATS[fmt]
         wanted = [ox.NamedNode(str(g)) for g in graphs] if graphs is not None else None
-        prefixes = EXPORT_PREFIXES if fmt in ("turtle", "trig") else None
+        prefixes = prefixes_for(fmt)
         if rdf_format.supports_datasets:
             if wanted is None:
                 self._store.dump(out, format=rdf_format, prefixes=prefixes)
@@ -228,21 +224,34 @@ class EmbeddedStore(Backend):
             return
         # Triple formats: the default graph is not a union for dumps, so merge graph by graph.
         # Blank node labels are store-wide in oxigraph, so concatenated dumps never collide.
-        sources: list[ox.NamedNode | ox.DefaultGraph] = (
-            wanted if wanted is not None else [ox.DefaultGraph(), *self._store.named_graphs()]
+        sources: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = (
+            list(wanted) if wanted is not None else [ox.DefaultGraph(), *self._store.named_graphs()]
         )
         for graph in sources:
             # A repeated @prefix block between graphs is valid Turtle.
             self._store.dump(out, format=rdf_format, from_graph=graph, prefixes=prefixes)
 
     def flush(self) -> None:
-        self._store.flush()
+        if not self.read_only:
+            self._store.flush()
 
     def close(self) -> None:
         store = getattr(self, "_store", None)
         if store is not None:
-            store.flush()
+            if not self.read_only:
+                store.flush()
             del self._store
+        lock = getattr(self, "_lock", None)
+        if lock is not None:
+            lock.release()
+
+
+def _not_shared(path: Path, pid: int | None) -> str:
+    who = Holder(pid, command_line(pid), True).describe() if pid else "another process"
+    return (
+        f"{path}: the store is in use by another process (locked): open read-write by {who}, "
+        "which does not share it"
+    )
 
 
 def _first_line(exc: BaseException) -> str:

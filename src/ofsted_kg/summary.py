@@ -1,267 +1,366 @@
-"""Authority summaries: per-authority theme tallies derived from the findings, kept current by ingest.
+"""Authority summaries: per-authority theme tallies, changed in the same transaction as the findings.
 
 Corpus-wide questions ("which authorities have most findings on placement sufficiency", "each
 authority's theme profile") would otherwise count every finding in the store on every query, a
-cost that grows with the corpus (at 8,400 documents, seconds per query). An authority's summary
-holds one okg:ThemeTally per theme and one okg:ThemePolarityTally per theme and polarity, so those
-queries read a few hundred tallies whatever the number of reports.
+cost that grows with the corpus. An authority's summary (graph `graph/summary/<GSS code>`) holds
+one okg:ThemeTally per theme (findings with it, inspections with such a finding) and one
+okg:ThemePolarityTally per theme and polarity (a finding with no polarity counts as neutral), so
+`select_authorities_by_theme_count` and `select_theme_profiles` read a few hundred rows whatever
+the number of reports.
 
-Each summary lives in its own graph (graph/summary/<GSS code>) and lists the reports it counts
-(okg:summarises). `refresh_summaries` compares that list with the reports in the store
-(the `select_summary_coverage` query) and recounts only the authorities that differ, replacing
-each summary graph in one write: a summary is either the old one or the new one, never half of
-each. An interrupted ingest can leave a summary out of date, never wrong about what it lists;
-the next ingest (even with nothing new to load) finds and repairs it.
-
-The counting is split as the loaders are: `select_finding_themes` rows -> `tally` (a pure
-function, no RDF) -> `summary_ntriples`.
+Each change to an inspection's findings (a new inspection, a better copy taking over, a removal)
+carries the change to its authority's summary rows in the same transaction (`Summaries.change`,
+used by ofsted_kg.copies): the delta of the inspection leaving (recounted from the store) and of
+the one arriving (counted from the record by the worker, `count_themes`). A summary is never out
+of step with the findings — not after `kill -9`, not after a copy switch — and there is no recount
+step. docs/design.md ("Authority summaries") gives the measurements that chose this over summing
+per-inspection tallies in every query. `refresh_summaries` recounts from the store (upgrading a
+store written by ofsted-kg 0.1, or repairing one edited by hand); `disagreements` is what
+`ofsted-kg validate` checks.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from rdflib import RDF, XSD, Literal, URIRef
 
-from . import iris
-from .backend import Backend
-from .loaders.graph import Triples
-from .named_queries import named_queries
+from . import iris, vocabulary
+from .backend import Backend, GraphChange
+from .loaders.record import Finding
 from .namespace import OKG
 
 log = logging.getLogger(__name__)
 
+NEUTRAL = "neutral"  # the polarity a finding without one is counted under
 
-@dataclass(frozen=True)
-class ThemeCount:
-    theme: URIRef
-    findings: int
-    inspections: int
-
-
-@dataclass(frozen=True)
-class ThemePolarityCount:
-    theme: URIRef
-    polarity: URIRef
-    findings: int
-
-
-@dataclass(frozen=True)
-class AuthorityTally:
-    authority: URIRef
-    reports: tuple[URIRef, ...]
-    themes: tuple[ThemeCount, ...]
-    theme_polarities: tuple[ThemePolarityCount, ...]
-
-
-def tally(
-    authority: URIRef, reports: Iterable[URIRef], rows: Iterable[Mapping[str, URIRef | None]]
-) -> AuthorityTally:
-    """Count one authority's `select_finding_themes` rows (a pure function of them)."""
-    findings: dict[URIRef, set[URIRef]] = defaultdict(set)
-    inspections: dict[URIRef, set[URIRef]] = defaultdict(set)
-    by_polarity: dict[tuple[URIRef, URIRef], set[URIRef]] = defaultdict(set)
-    for row in rows:
-        finding, theme, inspection = row["finding"], row["theme"], row["inspection"]
-        assert finding is not None and theme is not None and inspection is not None
-        findings[theme].add(finding)
-        inspections[theme].add(inspection)
-        by_polarity[(theme, row.get("polarity") or OKG.Polarity_neutral)].add(finding)
-    return AuthorityTally(
-        authority=authority,
-        reports=tuple(sorted(set(reports))),
-        themes=tuple(
-            ThemeCount(theme, len(findings[theme]), len(inspections[theme])) for theme in sorted(findings)
-        ),
-        theme_polarities=tuple(
-            ThemePolarityCount(theme, polarity, len(members))
-            for (theme, polarity), members in sorted(by_polarity.items())
-        ),
-    )
+_INSPECTION_FINDINGS = """PREFIX okg: <https://w3id.org/ofsted-kg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?authority ?finding ?theme ?polarity WHERE {
+  ?inspection okg:inspectedAuthority ?authority .
+  ?finding okg:aboutInspection ?inspection ; okg:theme ?theme_concept .
+  ?theme_concept skos:notation ?theme .
+  OPTIONAL { ?finding okg:polarity ?polarity_concept . ?polarity_concept skos:notation ?polarity }
+}"""
+_AUTHORITY_FINDINGS = """PREFIX okg: <https://w3id.org/ofsted-kg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?inspection ?finding ?theme ?polarity WHERE {
+  ?inspection okg:inspectedAuthority ?authority .
+  ?finding okg:aboutInspection ?inspection ; okg:theme ?theme_concept .
+  ?theme_concept skos:notation ?theme .
+  OPTIONAL { ?finding okg:polarity ?polarity_concept . ?polarity_concept skos:notation ?polarity }
+}"""
+_ROWS = """PREFIX okg: <https://w3id.org/ofsted-kg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?theme ?polarity ?findings ?inspections WHERE {
+  GRAPH ?graph {
+    ?row okg:tallyTheme ?theme ; okg:findingCount ?findings .
+    OPTIONAL { ?row okg:tallyPolarity ?polarity }
+    OPTIONAL { ?row okg:inspectionCount ?inspections }
+  }
+}"""
+_LEGACY = "ASK { GRAPH ?g { ?s <https://w3id.org/ofsted-kg/ontology#summarises> ?o } }"
 
 
 @dataclass(frozen=True)
-class DocumentCounts:
-    """One document's contribution to its authority's summary, counted in the worker from the
-    triples it writes (so a fresh load needs no recount from the store). Findings and inspections
-    are the document's own, so the counts of several documents add up exactly."""
+class ThemeTallies:
+    """One inspection's counts: theme notation -> findings, (theme, polarity) -> findings."""
 
-    authority: URIRef
-    report: URIRef
-    themes: tuple[tuple[URIRef, int], ...]  # theme -> findings with it
-    theme_polarities: tuple[tuple[URIRef, URIRef, int], ...]  # theme, polarity -> findings
+    themes: tuple[tuple[str, int], ...] = ()
+    theme_polarities: tuple[tuple[str, str, int], ...] = ()
 
 
-def document_counts(triples: Iterable[tuple[URIRef, URIRef, object]]) -> DocumentCounts | None:
-    """The counts `select_finding_themes` + `tally` would give for this document alone; None for
-    a document with no report or no authority."""
-    authority_of: dict[URIRef, URIRef] = {}
-    about: dict[URIRef, URIRef] = {}
-    themes: dict[URIRef, set[URIRef]] = defaultdict(set)
-    polarity: dict[URIRef, URIRef] = {}
-    reports: list[URIRef] = []
-    for s, p, o in triples:
-        if p == OKG.inspectedAuthority:
-            authority_of[s] = o  # type: ignore[assignment]
-        elif p == OKG.aboutInspection:
-            about[s] = o  # type: ignore[assignment]
-        elif p == OKG.theme:
-            themes[s].add(o)  # type: ignore[arg-type]
-        elif p == OKG.polarity:
-            polarity[s] = o  # type: ignore[assignment]
-        elif p == RDF.type and o == OKG.Report:
-            reports.append(s)
-    if len(reports) != 1 or len(set(authority_of.values())) != 1:
-        return None
-    authority = next(iter(authority_of.values()))
-    by_theme: dict[URIRef, int] = defaultdict(int)
-    by_polarity: dict[tuple[URIRef, URIRef], int] = defaultdict(int)
-    for finding, found in themes.items():
-        if about.get(finding) not in authority_of:
-            continue
-        for theme in found:
+def count_themes(findings: Iterable[Finding]) -> ThemeTallies:
+    """Distinct findings per theme and per theme and polarity (a finding lists a theme once)."""
+    by_theme: Counter[str] = Counter()
+    by_polarity: Counter[tuple[str, str]] = Counter()
+    for finding in findings:
+        for theme in sorted(set(finding.themes)):
             by_theme[theme] += 1
-            by_polarity[(theme, polarity.get(finding, OKG.Polarity_neutral))] += 1
-    return DocumentCounts(
-        authority=authority,
-        report=reports[0],
-        themes=tuple(sorted(by_theme.items())),
-        theme_polarities=tuple((t, p, n) for (t, p), n in sorted(by_polarity.items())),
+            by_polarity[(theme, finding.polarity or NEUTRAL)] += 1
+    return _tallies(by_theme, by_polarity)
+
+
+def _tallies(by_theme: Counter[str], by_polarity: Counter[tuple[str, str]]) -> ThemeTallies:
+    return ThemeTallies(
+        themes=tuple(sorted((t, n) for t, n in by_theme.items() if n)),
+        theme_polarities=tuple((t, p, n) for (t, p), n in sorted(by_polarity.items()) if n),
     )
 
 
-class LoadedCounts:
-    """The counts of the documents one ingest run wrote, summed per authority as they arrive
-    (memory: a few hundred numbers per authority, whatever the number of documents)."""
+@dataclass
+class AuthorityCounts:
+    """An authority's summary rows: theme -> [findings, inspections], (theme, polarity) -> findings."""
 
-    def __init__(self) -> None:
-        self._reports: dict[URIRef, set[URIRef]] = defaultdict(set)
-        self._findings: dict[URIRef, dict[URIRef, int]] = defaultdict(lambda: defaultdict(int))
-        self._inspections: dict[URIRef, dict[URIRef, int]] = defaultdict(lambda: defaultdict(int))
-        self._polarities: dict[URIRef, dict[tuple[URIRef, URIRef], int]] = defaultdict(
-            lambda: defaultdict(int)
+    themes: dict[str, tuple[int, int]] = field(default_factory=dict)
+    polarities: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def plus(self, tallies: ThemeTallies, sign: int) -> AuthorityCounts:
+        """These counts with one inspection's tallies added (sign 1) or taken away (sign -1)."""
+        themes = dict(self.themes)
+        for theme, findings in tallies.themes:
+            had_findings, had_inspections = themes.get(theme, (0, 0))
+            themes[theme] = (had_findings + sign * findings, had_inspections + sign)
+        polarities = dict(self.polarities)
+        for theme, polarity, findings in tallies.theme_polarities:
+            polarities[(theme, polarity)] = polarities.get((theme, polarity), 0) + sign * findings
+        return AuthorityCounts(
+            {t: c for t, c in themes.items() if c[0] > 0 and c[1] > 0},
+            {k: n for k, n in polarities.items() if n > 0},
         )
 
-    def add(self, counts: DocumentCounts) -> None:
-        authority = counts.authority
-        if counts.report in self._reports[authority]:
-            return  # the same content twice in one run is one report in the store
-        self._reports[authority].add(counts.report)
-        for theme, count in counts.themes:
-            self._findings[authority][theme] += count
-            self._inspections[authority][theme] += 1  # one inspection per document
-        for theme, polarity, count in counts.theme_polarities:
-            self._polarities[authority][(theme, polarity)] += count
-
-    def reports(self, authority: URIRef) -> set[URIRef]:
-        return set(self._reports.get(authority, ()))
-
-    def tally(self, authority: URIRef) -> AuthorityTally:
-        findings, inspections = self._findings[authority], self._inspections[authority]
-        return AuthorityTally(
-            authority=authority,
-            reports=tuple(sorted(self._reports[authority])),
-            themes=tuple(ThemeCount(t, findings[t], inspections[t]) for t in sorted(findings)),
-            theme_polarities=tuple(
-                ThemePolarityCount(t, p, n) for (t, p), n in sorted(self._polarities[authority].items())
-            ),
-        )
+    def is_empty(self) -> bool:
+        return not self.themes and not self.polarities
 
 
-def summary_triples(counts: AuthorityTally) -> Triples:
-    """The RDF of one authority's summary, as its summary graph holds it (written as N-Triples
-    directly: an rdflib Graph cost more than the counting)."""
-    g = Triples()
-    authority = counts.authority
-    node = iris.summary(authority)
-    g.add((node, RDF.type, OKG.AuthoritySummary))
-    g.add((node, OKG.summaryOf, authority))
-    for report in counts.reports:
-        g.add((node, OKG.summarises, report))
-    for theme_count in counts.themes:
-        row = iris.theme_tally(authority, theme_count.theme)
-        g.add((row, RDF.type, OKG.ThemeTally))
-        g.add((row, OKG.inSummary, node))
-        g.add((row, OKG.tallyAuthority, authority))
-        g.add((row, OKG.tallyTheme, theme_count.theme))
-        g.add((row, OKG.findingCount, Literal(theme_count.findings, datatype=XSD.integer)))
-        g.add((row, OKG.inspectionCount, Literal(theme_count.inspections, datatype=XSD.integer)))
-    for polarity_count in counts.theme_polarities:
-        row = iris.theme_polarity_tally(authority, polarity_count.theme, polarity_count.polarity)
-        g.add((row, RDF.type, OKG.ThemePolarityTally))
-        g.add((row, OKG.inSummary, node))
-        g.add((row, OKG.tallyAuthority, authority))
-        g.add((row, OKG.tallyTheme, polarity_count.theme))
-        g.add((row, OKG.tallyPolarity, polarity_count.polarity))
-        g.add((row, OKG.findingCount, Literal(polarity_count.findings, datatype=XSD.integer)))
-    return g
-
-
-def summary_ntriples(counts: AuthorityTally) -> bytes:
-    return summary_triples(counts).ntriples()
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """Per authority: the reports in the store, and the reports its summary counts."""
-
-    in_store: dict[URIRef, set[URIRef]]
-    summarised: dict[URIRef, set[URIRef]]
-
-    def out_of_date(self) -> list[URIRef]:
-        authorities = set(self.in_store) | set(self.summarised)
-        return sorted(a for a in authorities if self.in_store.get(a) != self.summarised.get(a))
-
-
-def coverage(backend: Backend) -> Coverage:
-    query = named_queries()["select_summary_coverage"]
-    in_store: dict[URIRef, set[URIRef]] = defaultdict(set)
-    summarised: dict[URIRef, set[URIRef]] = defaultdict(set)
-    for row in backend.select(query.text).rows:
-        authority, report = row["authority"], row["report"]
-        assert isinstance(authority, URIRef) and isinstance(report, URIRef)
-        if row["in_store"] is not None and row["in_store"].toPython() is True:
-            in_store[authority].add(report)
-        if row["summarised"] is not None and row["summarised"].toPython() is True:
-            summarised[authority].add(report)
-    return Coverage(dict(in_store), dict(summarised))
-
-
-def recount(backend: Backend, authority: URIRef, reports: Iterable[URIRef]) -> AuthorityTally:
-    query = named_queries()["select_finding_themes"]
-    rows = backend.select(query.text, query.bindings({"authority": str(authority)})).rows
-    return tally(authority, reports, rows)
-
-
-def refresh_summaries(
-    backend: Backend,
+def summary_triples(
+    authority: URIRef,
+    counts: AuthorityCounts,
     *,
-    everything: bool = False,
-    loaded: LoadedCounts | None = None,
-) -> list[URIRef]:
-    """Recount the summary of every authority whose reports changed (all of them with
-    `everything`); drop the summaries of authorities with no report left. Returns the
-    authorities whose summary was written or dropped.
+    themes: Iterable[str] | None = None,
+    polarities: Iterable[tuple[str, str]] | None = None,
+    node: bool = True,
+) -> list[tuple[URIRef, URIRef, URIRef | Literal]]:
+    """The RDF of one authority's summary (empty when it counts nothing); with `themes` and
+    `polarities`, only those rows (and the summary node itself only with `node`)."""
+    if counts.is_empty():
+        return []
+    summary = iris.authority_summary(authority)
+    out: list[tuple[URIRef, URIRef, URIRef | Literal]] = []
+    if node:
+        out += _typed(summary, OKG.AuthoritySummary)
+        out.append((summary, OKG.summaryOf, authority))
+    for theme in sorted(counts.themes if themes is None else themes):
+        if theme in counts.themes:
+            findings, inspections = counts.themes[theme]
+            row = iris.theme_tally(authority, theme)
+            out += _row(row, OKG.ThemeTally, summary, authority, theme, findings)
+            out.append((row, OKG.inspectionCount, Literal(inspections, datatype=XSD.integer)))
+    for key in sorted(counts.polarities if polarities is None else polarities):
+        if key in counts.polarities:
+            theme, polarity = key
+            row = iris.theme_polarity_tally(authority, theme, polarity)
+            out += _row(row, OKG.ThemePolarityTally, summary, authority, theme, counts.polarities[key])
+            out.append((row, OKG.tallyPolarity, vocabulary.concept(OKG.PolarityScheme, polarity)))
+    return out
 
-    `loaded` holds the counts of the documents this run wrote, by authority: an authority all of
-    whose reports in the store are among them is summed from those counts; any other is recounted
-    from the store (`select_finding_themes`)."""
-    state = coverage(backend)
-    stale = sorted(set(state.in_store) | set(state.summarised)) if everything else state.out_of_date()
-    for authority in stale:
-        reports = state.in_store.get(authority)
-        graph = iris.summary_graph(authority)
-        if not reports:
-            backend.drop_graph(graph)
-            continue
-        if loaded is not None and reports == loaded.reports(authority):
-            counts = loaded.tally(authority)
+
+def _typed(node: URIRef, cls: URIRef) -> list[tuple[URIRef, URIRef, URIRef | Literal]]:
+    """The node's class and its superclasses, as every instance ofsted-kg writes is typed."""
+    from .loaders.graph import superclasses
+
+    return [(node, RDF.type, c) for c in (cls, *superclasses(cls))]
+
+
+def _row(
+    row: URIRef, cls: URIRef, node: URIRef, authority: URIRef, theme: str, findings: int
+) -> list[tuple[URIRef, URIRef, URIRef | Literal]]:
+    return [
+        *_typed(row, cls),
+        (row, OKG.inSummary, node),
+        (row, OKG.tallyAuthority, authority),
+        (row, OKG.tallyTheme, vocabulary.concept(OKG.ThemeScheme, theme)),
+        (row, OKG.findingCount, Literal(findings, datatype=XSD.integer)),
+    ]
+
+
+def _ntriples(triples: Iterable[tuple[URIRef, URIRef, URIRef | Literal]]) -> bytes:
+    from .loaders.graph import Triples
+
+    out = Triples()
+    for triple in triples:
+        out.add(triple)
+    return out.ntriples()
+
+
+# -- reading counts from the store ------------------------------------------------------------------
+
+
+def inspection_tallies(backend: Backend, inspection: URIRef) -> tuple[URIRef | None, ThemeTallies]:
+    """The authority and theme counts of an inspection's findings as the store holds them."""
+    rows = backend.select(_INSPECTION_FINDINGS, {"inspection": inspection}).rows
+    authority = next((r["authority"] for r in rows if r["authority"] is not None), None)
+    return authority, _count_rows(rows)  # type: ignore[return-value]
+
+
+def _count_rows(rows: Iterable[dict]) -> ThemeTallies:
+    themes: dict[str, set[str]] = defaultdict(set)
+    polarities: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in rows:
+        finding, theme = str(row["finding"]), str(row["theme"])
+        themes[theme].add(finding)
+        polarities[(theme, str(row.get("polarity") or NEUTRAL))].add(finding)
+    return _tallies(
+        Counter({t: len(f) for t, f in themes.items()}), Counter({k: len(f) for k, f in polarities.items()})
+    )
+
+
+def recount(backend: Backend, authority: URIRef) -> AuthorityCounts:
+    """An authority's summary counted from the findings in the store."""
+    counts = AuthorityCounts()
+    by_inspection: dict[str, list[dict]] = defaultdict(list)
+    for row in backend.select(_AUTHORITY_FINDINGS, {"authority": authority}).rows:
+        by_inspection[str(row["inspection"])].append(row)
+    for rows in by_inspection.values():
+        counts = counts.plus(_count_rows(rows), 1)
+    return counts
+
+
+def stored(backend: Backend, authority: URIRef) -> AuthorityCounts:
+    """An authority's summary as its graph holds it."""
+    themes: dict[str, tuple[int, int]] = {}
+    polarities: dict[tuple[str, str], int] = {}
+    # Concepts to notations here: the notations are in the ontology graph, not the summary's.
+    theme_of = {iri: notation for notation, iri in vocabulary.notations(OKG.ThemeScheme).items()}
+    polarity_of = {iri: notation for notation, iri in vocabulary.notations(OKG.PolarityScheme).items()}
+    for row in backend.select(_ROWS, {"graph": iris.summary_graph(authority)}).rows:
+        theme_iri, polarity_iri = row["theme"], row.get("polarity")
+        theme = theme_of.get(URIRef(str(theme_iri)), str(theme_iri))
+        findings = int(str(row["findings"]))
+        if polarity_iri is not None:
+            polarities[(theme, polarity_of.get(URIRef(str(polarity_iri)), str(polarity_iri)))] = findings
         else:
-            counts = recount(backend, authority, reports)
-        backend.replace_graph(graph, summary_ntriples(counts))
-    if stale:
-        log.debug("authority summaries recounted: %d", len(stale))
-    return stale
+            themes[theme] = (findings, int(str(row.get("inspections") or 0)))
+    return AuthorityCounts(themes, polarities)
+
+
+# -- keeping them current ---------------------------------------------------------------------------
+
+
+class Summaries:
+    """The summaries one ingest run changes, read from the store on first use and kept in memory
+    (the run is the store's only writer). `change` gives the graph changes to put in the same
+    transaction as the findings; `commit` records them once that transaction is done."""
+
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self._counts: dict[URIRef, AuthorityCounts] = {}
+        # Which summaries exist: an authority without one needs no query to know it counts nothing.
+        self._existing = {g for g in backend.graphs() if str(g).startswith(iris.SUMMARY_GRAPH_PREFIX)}
+
+    def counts(self, authority: URIRef) -> AuthorityCounts:
+        if authority not in self._counts:
+            exists = iris.summary_graph(authority) in self._existing
+            self._counts[authority] = stored(self._backend, authority) if exists else AuthorityCounts()
+        return self._counts[authority]
+
+    def change(
+        self, authority: URIRef, leaving: Iterable[ThemeTallies] = (), arriving: Iterable[ThemeTallies] = ()
+    ) -> tuple[GraphChange, AuthorityCounts]:
+        """The change to the authority's summary graph when inspections' findings go (`leaving`)
+        and come (`arriving`), and the counts it leaves."""
+        old = self.counts(authority)
+        new = old
+        for tallies in leaving:
+            new = new.plus(tallies, -1)
+        for tallies in arriving:
+            new = new.plus(tallies, 1)
+        graph = iris.summary_graph(authority)
+        if new == old:
+            return GraphChange(), new
+        if new.is_empty():
+            return GraphChange(drop=(graph,)), new
+        # Only the rows whose counts changed are rewritten (a summary has a few hundred rows).
+        themes = {t for t in set(old.themes) | set(new.themes) if old.themes.get(t) != new.themes.get(t)}
+        polarities = {
+            k
+            for k in set(old.polarities) | set(new.polarities)
+            if old.polarities.get(k) != new.polarities.get(k)
+        }
+        before = summary_triples(authority, old, themes=themes, polarities=polarities, node=False)
+        after = summary_triples(authority, new, themes=themes, polarities=polarities, node=old.is_empty())
+        kept = set(before) & set(after)
+        gone, added = [t for t in before if t not in kept], [t for t in after if t not in kept]
+        return (
+            GraphChange(
+                delete=((graph, _ntriples(gone)),) if gone else (),
+                insert=((graph, _ntriples(added)),) if added else (),
+            ),
+            new,
+        )
+
+    def commit(self, authority: URIRef, counts: AuthorityCounts) -> None:
+        self._counts[authority] = counts
+        graph = iris.summary_graph(authority)
+        if counts.is_empty():
+            self._existing.discard(graph)
+        else:
+            self._existing.add(graph)
+
+
+def merge(*changes: GraphChange) -> GraphChange:
+    """Several changes as one (still applied as one transaction)."""
+    return GraphChange(
+        drop=tuple(g for c in changes for g in c.drop),
+        delete=tuple(d for c in changes for d in c.delete),
+        insert=tuple(i for c in changes for i in c.insert),
+    )
+
+
+def summarised_authorities(backend: Backend) -> list[URIRef]:
+    """Authorities with a summary graph or with inspections in the store."""
+    found = {
+        URIRef(str(r["a"]))
+        for r in backend.select(
+            "PREFIX okg: <https://w3id.org/ofsted-kg/ontology#> "
+            "SELECT DISTINCT ?a WHERE { { ?i okg:primaryReport ?r ; okg:inspectedAuthority ?a } "
+            "UNION { ?s okg:summaryOf ?a } }"
+        ).rows
+        if r["a"] is not None
+    }
+    return sorted(found)
+
+
+def disagreements(backend: Backend) -> list[tuple[URIRef, str]]:
+    """(summary graph, why) for each summary that does not count the findings in the store."""
+    out = []
+    for authority in summarised_authorities(backend):
+        held, counted = stored(backend, authority), recount(backend, authority)
+        if held != counted:
+            themes = {
+                k
+                for k in set(held.themes) | set(counted.themes)
+                if held.themes.get(k) != counted.themes.get(k)
+            }
+            polarities = {
+                k
+                for k in set(held.polarities) | set(counted.polarities)
+                if held.polarities.get(k) != counted.polarities.get(k)
+            }
+            out.append(
+                (
+                    iris.summary_graph(authority),
+                    f"does not count the findings in the store ({len(themes)} theme and {len(polarities)} "
+                    "theme-and-polarity rows differ); `ofsted-kg ingest` with no paths recounts it",
+                )
+            )
+    return out
+
+
+def has_legacy_summaries(backend: Backend) -> bool:
+    """Does the store hold summaries of ofsted-kg 0.1 (recounted at the end of a run, listing the
+    reports they counted)? They are recounted in the new form."""
+    return backend.ask(_LEGACY)
+
+
+def refresh_summaries(backend: Backend, authorities: Iterable[URIRef] | None = None) -> list[URIRef]:
+    """Recount summaries from the store, replacing (one transaction each) those that differ or are
+    in an older form; the authorities written."""
+    legacy = has_legacy_summaries(backend)
+    written = []
+    for authority in sorted(authorities if authorities is not None else summarised_authorities(backend)):
+        counted = recount(backend, authority)
+        if not legacy and stored(backend, authority) == counted:
+            continue
+        graph = iris.summary_graph(authority)
+        if counted.is_empty():
+            backend.drop_graph(graph)
+        else:
+            backend.replace_graph(graph, _ntriples(summary_triples(authority, counted)))
+        written.append(authority)
+    if written:
+        log.debug("authority summaries recounted: %d", len(written))
+    return written

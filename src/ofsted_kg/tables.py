@@ -1,25 +1,32 @@
-"""Tabular results as an aligned terminal table, CSV, TSV, JSON (a list of objects) or an Excel
-workbook (xlsx: every http(s) URL a real hyperlink, the header frozen, dates as dates).
+"""Tabular results as an aligned table, CSV, TSV, JSON (a list of objects) or an Excel workbook
+(xlsx: every http(s) URL a real hyperlink, the header frozen, dates as dates); triples as RDF.
 
-Every command that prints rows goes through `write_table`, so each gets every format, and
-`--output FILE` (needed for xlsx on a terminal: a workbook is binary)."""
+Every command that prints rows takes `add_table_options` and writes through `write_table`, so
+each gets every format, `--output FILE` (needed for xlsx on a terminal: a workbook is binary) and
+`--width`. A table never loses data: written to a pipe or a file every value is whole; on a
+terminal (or with --width) long cells wrap within their column rather than being cut.
+"""
 
 from __future__ import annotations
 
+import argparse
 import csv
 import datetime as dt
 import json
 import shutil
 import sys
+import textwrap
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import IO, Any
 
 from rdflib.term import Identifier
 
+from .backend import Backend
 from .errors import UsageError
+from .rdf_io import RDF_FORMATS, prefixes_for, to_ox
 
-FORMATS = ("table", "csv", "tsv", "json")
+FORMATS = ("table", "csv", "tsv", "json")  # text formats (write_rows)
 TABULAR_FORMATS = (*FORMATS, "xlsx")  # xlsx needs openpyxl (a dependency) and binary output
 _MIN_WIDTH = 6
 _HEADER_FLOOR = 16  # a column keeps up to this much of its header when space is short
@@ -44,10 +51,47 @@ def json_value(value: Any) -> Any:
     return value
 
 
+def add_table_options(parser: argparse.ArgumentParser, formats: Sequence[str] = TABULAR_FORMATS) -> None:
+    """--format (default table), --output and --width, as every command printing rows takes them."""
+    parser.add_argument("--format", "-f", choices=formats, default=None, help="output format (default table)")
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="write to FILE instead of stdout (xlsx on a terminal needs it)"
+    )
+    parser.add_argument(
+        "--width",
+        type=_width,
+        metavar="N",
+        help="table: wrap cells to fit N columns (default: the terminal's width on a terminal; "
+        "off a terminal, full values on one line each)",
+    )
+
+
+def _width(text: str) -> int:
+    value = int(text)
+    if value < 20:
+        raise argparse.ArgumentTypeError("must be at least 20")
+    return value
+
+
+def table_width(out: IO[str], width: int | None) -> int | None:
+    """The width to wrap a table to: --width, else the terminal's, else None (never cut or wrap)."""
+    if width:
+        return width
+    isatty = getattr(out, "isatty", None)
+    if isatty is not None and isatty():
+        return shutil.get_terminal_size((160, 24)).columns
+    return None
+
+
 def write_rows(
-    out: IO[str], fmt: str, variables: Sequence[str], rows: Sequence[Sequence[Any]], width: int | None = None
+    out: IO[str],
+    fmt: str,
+    variables: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    width: int | None = None,
 ) -> None:
-    """Write rows (one value per variable, Python values) in one of FORMATS."""
+    """Write rows (one value per variable, Python values) in one of FORMATS. A table is wrapped to
+    `width` (or the terminal's when `out` is one); written elsewhere it keeps every value whole."""
     if fmt == "json":
         objects = [{v: json_value(x) for v, x in zip(variables, row, strict=True)} for row in rows]
         json.dump(objects, out, ensure_ascii=False, indent=2)
@@ -60,13 +104,64 @@ def write_rows(
             cells = [cell_text(x) for x in row]
             writer.writerow(cells if fmt == "csv" else [" ".join(c.split()) for c in cells])
     elif fmt == "table":
-        out.write(render_table(variables, [[cell_text(x) for x in row] for row in rows], width))
+        texts = [[cell_text(x) for x in row] for row in rows]
+        out.write(render_table(variables, texts, table_width(out, width)))
     else:
-        raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+        raise UsageError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+
+
+def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int | None = None) -> str:
+    """An aligned table. With a width, columns are narrowed (widest first) to fit and long cells
+    wrap onto more lines; without one, every cell is whole on its row's one line."""
+    flat = [[" ".join(cell.split()) for cell in row] for row in rows]
+    natural = [max([len(h), *(len(r[i]) for r in flat)]) for i, h in enumerate(headers)]
+    if width is None:
+        widths = natural
+    else:
+        floors = [
+            min(n, max(_MIN_WIDTH, min(len(h), _HEADER_FLOOR))) for n, h in zip(natural, headers, strict=True)
+        ]
+        room = width - len(_GAP) * max(len(headers) - 1, 0)
+        widths = _fit(natural, room, floors)
+        if sum(widths) > room:  # too many columns to keep headers whole: let them wrap too
+            widths = _fit(widths, room, [min(n, _MIN_WIDTH) for n in natural])
+    lines = _lines(headers, widths) + [_GAP.join("-" * w for w in widths)]
+    for row in flat:
+        lines += _lines(row, widths)
+    summary = f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
+    return "\n".join(line.rstrip() for line in lines) + "\n" + summary + "\n"
+
+
+def _fit(natural: list[int], room: int, floors: list[int]) -> list[int]:
+    """Shrink the widest shrinkable column, one character at a time, until the row fits."""
+    widths = list(natural)
+    while sum(widths) > room:
+        shrinkable = [i for i, w in enumerate(widths) if w > floors[i]]
+        if not shrinkable:
+            break  # columns stay readable even if the terminal wraps the row
+        widest = max(shrinkable, key=widths.__getitem__)
+        widths[widest] -= 1
+    return widths
+
+
+def _lines(cells: Sequence[str], widths: Sequence[int]) -> list[str]:
+    """One table row as printed lines: each cell wrapped to its column, nothing cut."""
+    wrapped = [_wrap(c, w) for c, w in zip(cells, widths, strict=True)]
+    height = max((len(w) for w in wrapped), default=1)
+    return [
+        _GAP.join((w[i] if i < len(w) else "").ljust(width) for w, width in zip(wrapped, widths, strict=True))
+        for i in range(height)
+    ]
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    if len(text) <= width:
+        return [text]
+    return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
 
 
 def write_table(
-    fmt: str,
+    fmt: str | None,
     variables: Sequence[str],
     rows: Sequence[Sequence[Any]],
     *,
@@ -81,6 +176,7 @@ def write_table(
     other formats always carry every column. A workbook is written to `output`, or to stdout when
     it is not a terminal (`ofsted-kg summary --format xlsx > grades.xlsx`).
     """
+    fmt = fmt or "table"
     if fmt == "xlsx":
         if output is None and sys.stdout.isatty():
             raise UsageError(
@@ -98,23 +194,10 @@ def write_table(
         variables = [variables[i] for i in keep]
         rows = [[row[i] for i in keep] for row in rows]
     if output is None:
-        write_rows(sys.stdout, fmt, variables, rows, width=width)
+        write_rows(sys.stdout, fmt, variables, rows, width)
         return
     with open(output, "w", encoding="utf-8", newline="") as text_out:
-        write_rows(text_out, fmt, variables, rows, width=width)
-
-
-def add_table_options(parser: Any, formats: Sequence[str] = TABULAR_FORMATS) -> None:
-    """--format, --output and --width, as every command printing rows takes them."""
-    parser.add_argument(
-        "--format", "-f", choices=formats, default="table", help="output format (default table)"
-    )
-    parser.add_argument(
-        "--output", "-o", metavar="FILE", help="write to FILE instead of stdout (xlsx on a terminal needs it)"
-    )
-    parser.add_argument(
-        "--width", type=int, metavar="N", help="table: fit N columns (default: the terminal's width)"
-    )
+        write_rows(text_out, fmt, variables, rows, width)
 
 
 _XLSX_MAX_WIDTH = 60
@@ -163,50 +246,16 @@ def _xlsx_value(value: Any) -> Any:
     return str(value).translate(_XLSX_ILLEGAL)
 
 
-def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int | None = None) -> str:
-    """An aligned table that fits the terminal: long cells are cut with an ellipsis."""
-    width = width or shutil.get_terminal_size((160, 24)).columns
-    flat = [[" ".join(cell.split()) for cell in row] for row in rows]
-    natural = [max([len(h), *(len(r[i]) for r in flat)]) for i, h in enumerate(headers)]
-    floors = [
-        min(n, max(_MIN_WIDTH, min(len(h), _HEADER_FLOOR))) for n, h in zip(natural, headers, strict=True)
-    ]
-    widths = _fit(natural, width - len(_GAP) * max(len(headers) - 1, 0), floors)
-    lines = [_line(headers, widths), _GAP.join("-" * w for w in widths)]
-    lines += [_line(row, widths) for row in flat]
-    summary = f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
-    return "\n".join(line.rstrip() for line in lines) + "\n" + summary + "\n"
-
-
-def _fit(natural: list[int], room: int, floors: list[int]) -> list[int]:
-    """Shrink the widest shrinkable column, one character at a time, until the row fits."""
-    widths = list(natural)
-    while sum(widths) > room:
-        shrinkable = [i for i, w in enumerate(widths) if w > floors[i]]
-        if not shrinkable:
-            break  # headers stay readable even if the terminal wraps the row
-        widest = max(shrinkable, key=widths.__getitem__)
-        widths[widest] -= 1
-    return widths
-
-
-def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
-    return _GAP.join(_cut(c, w).ljust(w) for c, w in zip(cells, widths, strict=True))
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
-
-
-def write_triples(backend: object, sparql: str, bindings: Mapping[str, Identifier], out: IO[bytes]) -> None:
-    """A CONSTRUCT/DESCRIBE result as Turtle: streamed by oxigraph when the backend can, else rdflib."""
+def write_triples(
+    backend: Backend, sparql: str, bindings: Mapping[str, Identifier], out: IO[bytes], fmt: str = "turtle"
+) -> None:
+    """A CONSTRUCT/DESCRIBE result in an RDF format with the project's prefixes: streamed by
+    oxigraph when the backend can, else through pyoxigraph's serialiser from rdflib terms."""
     construct_to = getattr(backend, "construct_to", None)
     if construct_to is not None:
-        construct_to(out, "turtle", sparql, bindings)
+        construct_to(out, fmt, sparql, bindings)
         return
-    from rdflib import Graph
+    import pyoxigraph as ox
 
-    graph = Graph()
-    for triple in backend.construct(sparql, bindings):  # type: ignore[attr-defined]
-        graph.add(triple)
-    out.write(graph.serialize(format="turtle", encoding="utf-8"))
+    triples = (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in backend.construct(sparql, bindings))  # type: ignore[arg-type]
+    ox.serialize(triples, out, format=RDF_FORMATS[fmt], prefixes=prefixes_for(fmt))

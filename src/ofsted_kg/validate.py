@@ -1,7 +1,11 @@
-"""Validation of the knowledge graph: SHACL shapes per document graph, OWL consistency by HermiT.
+"""Validation of the knowledge graph: SHACL shapes per inspection, OWL consistency by HermiT.
 
-SHACL (pySHACL) checks what each loaded report graph must hold (ontology/shapes.ttl), with the
-ontology alongside so concept schemes and subclasses are known. HermiT (through owlready2,
+SHACL (pySHACL) checks what each loaded inspection must hold (ontology/shapes.ttl): its
+inspection graph together with the report graph of every copy of its report (`ValidationUnit`),
+with the ontology alongside so concept schemes and subclasses are known. Copies whose inspection
+has no graph (the copy carrying its findings was removed without a successor, or the store was
+written by an older layout) and inspection graphs whose primary report is gone are found by
+`validation_units` and reported as failures without SHACL. HermiT (through owlready2,
 in its own `World()`, never the global default world) checks that the ontology, optionally with
 instance data, is consistent.
 """
@@ -10,12 +14,16 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH, XSD
+from rdflib.namespace import PROV, RDF, SH, XSD
 
 from . import iris, vocabulary
 from .namespace import OKG
+
+if TYPE_CHECKING:
+    from .backend import Backend
 
 ONTOLOGY_IRI = "https://w3id.org/ofsted-kg/ontology"
 
@@ -83,28 +91,97 @@ def validate_graph(graph: Graph, validator: Validator | None = None) -> tuple[bo
     return (validator or Validator.load()).validate(graph)
 
 
-def split_reports(graph: Graph) -> tuple[dict[URIRef, Graph], Graph]:
-    """Split a merged graph (e.g. an exported Turtle file) into report graphs and the rest.
+@dataclass(frozen=True)
+class ValidationUnit:
+    """What SHACL checks at once: an inspection graph and the report graphs of its copies."""
 
-    A report's graph is every triple whose subject is its report or inspection IRI or lies below
-    them (iris mints findings, evidence, associations... there), keyed by iris.report_graph(sha).
+    inspection_graph: URIRef
+    report_graphs: tuple[URIRef, ...]
+
+
+@dataclass(frozen=True)
+class StoreLayout:
+    """The store's inspections and copies as validation sees them."""
+
+    units: tuple[ValidationUnit, ...]
+    # Report graph -> why it cannot be checked: a copy whose inspection has no graph.
+    orphans: tuple[tuple[URIRef, str], ...]
+    # Inspection graph -> why: its primary report is not in the store.
+    dangling: tuple[tuple[URIRef, str], ...]
+
+
+def store_layout(backend: Backend) -> StoreLayout:
+    """Group the store's graphs into validation units, and find what no unit can hold."""
+    from .copies import CopyState
+
+    state = CopyState.read(backend)
+    units, dangling = [], []
+    for inspection, primary in sorted(state.primary.items()):
+        copies = state.copies_of(inspection)
+        graph = iris.inspection_graph(inspection)
+        units.append(ValidationUnit(graph, tuple(sorted(iris.report_graph(c.sha256) for c in copies))))
+        if primary not in {c.report for c in copies}:
+            dangling.append(
+                (
+                    graph,
+                    f"its findings were read from {primary}, which is no longer in the store; ingest a "
+                    "file of one of its copies again to read them from it",
+                )
+            )
+    orphans = []
+    for copy in sorted(state.copies.values(), key=lambda c: c.sha256):
+        if copy.inspection is None or copy.inspection not in state.primary:
+            names = ", ".join(copy.provenance.file_names) or copy.sha256
+            if copy.inspection is None or "/" not in str(copy.inspection).removeprefix(
+                iris.INSPECTION_PREFIX
+            ):
+                # Inspections of ofsted-kg 0.1 were keyed by the report's hash, in its own graph.
+                reason = "written by an older version of ofsted-kg (its inspection has no graph of its own)"
+            else:
+                reason = f"a copy of {copy.inspection}, whose findings were read from a copy since removed"
+            orphans.append(
+                (iris.report_graph(copy.sha256), f"{reason}; ingest this file ({names}) again to read it")
+            )
+    return StoreLayout(tuple(units), tuple(orphans), tuple(dangling))
+
+
+def split_inspections(graph: Graph) -> tuple[dict[URIRef, Graph], Graph]:
+    """Split a merged graph (e.g. an exported Turtle file) into validation units and the rest.
+
+    A unit is every triple whose subject is an inspection (or lies below its IRI: iris mints
+    judgements, associations, findings, evidence and tallies there) or one of the copies of its
+    report (or lies below the copy's IRI: recipient, extraction run), keyed by the inspection's
+    graph IRI. A copy whose inspection is not described is a unit of its own, keyed by its report
+    graph, so SHACL reports what it lacks.
     """
-    prefixes: dict[str, URIRef] = {}
-    for report in graph.subjects(RDF.type, OKG.Report):
-        sha = graph.value(report, OKG.sha256)
-        if sha is not None:
-            name = iris.report_graph(str(sha))
-            prefixes[str(iris.report(str(sha)))] = name
-            prefixes[str(iris.inspection(str(sha)))] = name
-    reports: dict[URIRef, Graph] = {name: Graph() for name in prefixes.values()}
+    owners: dict[str, URIRef] = {}
+    for inspection in set(graph.subjects(OKG.primaryReport, None)) | set(
+        graph.subjects(RDF.type, OKG.Inspection)
+    ):
+        if str(inspection).startswith(iris.INSPECTION_PREFIX):
+            owners[str(inspection)] = iris.inspection_graph(URIRef(str(inspection)))
+    for report, sha in graph.subject_objects(OKG.sha256):
+        generated_by = graph.value(report, PROV.wasGeneratedBy)
+        owner = owners.get(str(generated_by)) if generated_by is not None else None
+        owners[str(report)] = owner if owner is not None else iris.report_graph(str(sha))
+    units: dict[URIRef, Graph] = {name: Graph() for name in set(owners.values())}
     rest = Graph()
     for triple in graph:
-        subject = str(triple[0])
-        # An owner IRI is BASE + 'report|inspection/' + key: its first seven '/'-separated parts.
-        head = "/".join(subject.split("/")[:7]) if subject.startswith(iris.BASE) else ""
-        owner = prefixes.get(head)
-        (reports[owner] if owner is not None else rest).add(triple)
-    return reports, rest
+        owner = _owner(str(triple[0]), owners)
+        (units[owner] if owner is not None else rest).add(triple)
+    return units, rest
+
+
+def _owner(subject: str, owners: dict[str, URIRef]) -> URIRef | None:
+    """The unit of the longest owner IRI that is the subject or a '/'-prefix of it."""
+    if not subject.startswith(iris.BASE):
+        return None
+    candidate = subject
+    while len(candidate) > len(iris.BASE):
+        if candidate in owners:
+            return owners[candidate]
+        candidate = candidate.rsplit("/", 1)[0]
+    return None
 
 
 def _hermit_view(graph: Graph) -> Graph:

@@ -61,10 +61,6 @@ class FindingRow:
     sequence: int | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
-    @property
-    def is_weakness(self) -> bool:
-        return self.kind in ("area_for_improvement", "area_for_priority_action")
-
 
 def fetch_findings(backend: Backend, authority: URIRef | None = None) -> list[FindingRow]:
     """Every finding (or one authority's), one row each: the query yields one row per evidence."""

@@ -14,7 +14,7 @@ import networkx as nx
 from ..backend import Backend
 from .data import fetch_findings, select_rows, text
 from .inspectors import inspector_graph
-from .related import stored_links
+from .related import stored_or_computed_links
 from .similar import cosine, profiles
 
 VIEWS = ("findings", "authorities", "inspectors")
@@ -44,7 +44,7 @@ def findings_network(backend: Backend) -> nx.Graph:
             date=f.date,
             report=f.report,
         )
-    for link in stored_links(backend):
+    for link in stored_or_computed_links(backend):
         if link.finding_a in g and link.finding_b in g:
             g.add_edge(
                 link.finding_a,

@@ -9,6 +9,7 @@ document graphs are never touched.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from ..backend import Backend
 from .data import FindingRow, fetch_findings, fetch_theme_iris, select_rows, text
 from .tfidf import TfidfModel
 
+log = logging.getLogger(__name__)
 OKG = Namespace(iris.ONTOLOGY)
 
 # Chosen by reading links on the example corpus: at 0.25 nearly every link shares a specific
@@ -182,3 +184,19 @@ def stored_links(backend: Backend) -> list[RelatedLink]:
         )
         for row in select_rows(backend, "select_related_links")
     ]
+
+
+def stored_or_computed_links(
+    backend: Backend, findings: Sequence[FindingRow] | None = None
+) -> list[RelatedLink]:
+    """The stored related-finding links; when `related` has stored none yet, computed in memory
+    with the default settings (readers such as export and visualise write nothing), and said so."""
+    if backend.has_graph(iris.RELATED_GRAPH):
+        return stored_links(backend)
+    links = compute_related(fetch_findings(backend) if findings is None else findings)
+    log.warning(
+        "no related-finding links stored yet: computed %d in memory with the default settings "
+        "(store them with `ofsted-kg related --recompute`)",
+        len(links),
+    )
+    return links

@@ -1,9 +1,14 @@
 """Similar authorities: cosine over theme/polarity profiles, beside the official statistical neighbours.
 
-An authority's profile counts its findings per (theme, polarity); each profile is scaled to unit
-length so a long ILACS report and a short focused-visit letter weigh alike. The `k` most similar
-authorities (among those with findings) are compared with the DfE statistical neighbours that
-also have findings: overlap = shared / min(k, neighbours with findings).
+An authority's profile counts its findings per (theme, polarity) -- a finding with three themes
+counts three times, so the total is of theme mentions, not of findings; each profile is scaled
+to unit length so a long ILACS report and a short focused-visit letter weigh alike. The `k` most
+similar authorities (among those with a profile) are compared with the authority's DfE
+statistical neighbours that have one: overlap = shared / min(k, such neighbours).
+
+DfE's neighbour lists are one-directional (Barking and Dagenham lists Peterborough; Peterborough
+does not list it), so both directions are given: the authority's own neighbours, and the
+authorities that list it as theirs.
 """
 
 from __future__ import annotations
@@ -20,9 +25,10 @@ from .data import select_rows, text
 class SimilarAuthorities:
     authority: str
     authority_name: str
-    findings: int
+    theme_mentions: int  # findings counted once per theme they carry (the profile's total)
     most_similar: tuple[tuple[str, float], ...]  # (name, cosine), best first
-    statistical_neighbours: tuple[str, ...]  # neighbours that have findings in the store
+    statistical_neighbours: tuple[str, ...]  # its own DfE neighbours that have a profile
+    neighbour_of: tuple[str, ...]  # authorities with a profile that list it as their neighbour
     overlap: int  # how many of most_similar are statistical neighbours
     overlap_ratio: float  # overlap / min(k, len(statistical_neighbours)); 0 when none comparable
     mean_similarity_neighbours: float | None  # mean cosine to the statistical neighbours with findings
@@ -55,8 +61,10 @@ def _mean(values: list[float]) -> float | None:
 def similar_authorities(backend: Backend, k: int = 5) -> list[SimilarAuthorities]:
     vectors, names, totals = profiles(backend)
     neighbours: dict[str, set[str]] = defaultdict(set)
+    listed_by: dict[str, set[str]] = defaultdict(set)
     for row in select_rows(backend, "select_statistical_neighbours"):
         neighbours[text(row["authority"])].add(text(row["neighbour"]))
+        listed_by[text(row["neighbour"])].add(text(row["authority"]))
     out = []
     for a in sorted(vectors, key=lambda x: names[x]):
         scores = sorted(
@@ -72,9 +80,10 @@ def similar_authorities(backend: Backend, k: int = 5) -> list[SimilarAuthorities
             SimilarAuthorities(
                 authority=a,
                 authority_name=names[a],
-                findings=totals[a],
+                theme_mentions=totals[a],
                 most_similar=tuple((names[b], s) for s, b in scores[:k]),
                 statistical_neighbours=tuple(sorted(names[n] for n in comparable)),
+                neighbour_of=tuple(sorted(names[n] for n in listed_by.get(a, ()) if n in vectors)),
                 overlap=overlap,
                 overlap_ratio=round(overlap / denominator, 4) if denominator else 0.0,
                 mean_similarity_neighbours=_mean([by_other[n] for n in comparable]),

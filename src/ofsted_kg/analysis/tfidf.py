@@ -91,11 +91,6 @@ class TfidfModel:
                     m[i, j] = v
         return m
 
-    def similarities(self, indices: Sequence[int]) -> np.ndarray:
-        """Cosine similarity between every pair of these texts."""
-        m = self.matrix(indices)
-        return m @ m.T
-
     def pairs_above(
         self, indices: Sequence[int], threshold: float, chunk: int = 512
     ) -> list[tuple[int, int, float]]:

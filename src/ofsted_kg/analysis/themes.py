@@ -53,8 +53,3 @@ def theme_cooccurrence(findings: Sequence[FindingRow]) -> list[ThemePair]:
         )
     out.sort(key=lambda p: (-p.findings, -p.documents, p.theme_a, p.theme_b))
     return out
-
-
-def theme_counts(findings: Sequence[FindingRow]) -> dict[str, int]:
-    counts: Counter[str] = Counter(t for f in findings for t in f.themes)
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

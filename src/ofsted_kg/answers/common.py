@@ -38,10 +38,13 @@ SHORT_GRADES = {"Requires improvement to be good": "Requires improvement"}
 GRADE_RANK: dict[str, int] = {"outstanding": 1, "good": 2, "requires_improvement": 3, "inadequate": 4}
 
 
-def select(backend: Backend, query_name: str, params: Mapping[str, object] | None = None) -> list[Row]:
-    """A named query's rows as dicts of Python values ("" -> None)."""
+def select(
+    backend: Backend, query_name: str, params: Mapping[str, object] | None = None, *, every: bool = False
+) -> list[Row]:
+    """A named query's rows as dicts of Python values ("" -> None). `every`: run it with every
+    parameter unbound, required ones too (one run for all authorities instead of one each)."""
     query = get_query(query_name)
-    result = backend.select(query.text, query.bindings(params or {}))
+    result = backend.select(query.text, {} if every else query.bindings(params or {}))
     rows = []
     for solution in result.rows:
         row: Row = {}

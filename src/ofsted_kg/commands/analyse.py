@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from typing import Any
 
-from ofsted_kg.analysis.data import fetch_findings, find_authority
+from ofsted_kg.analysis.data import fetch_findings
 from ofsted_kg.analysis.inspectors import inspector_summaries
 from ofsted_kg.analysis.recurring import recurring_weaknesses
 from ofsted_kg.analysis.similar import similar_authorities
 from ofsted_kg.analysis.themes import theme_cooccurrence
-from ofsted_kg.backend import Backend, StoreError
+from ofsted_kg.backend import Backend
 from ofsted_kg.connect import open_backend
-from ofsted_kg.tables import write_rows
+from ofsted_kg.errors import UsageError
+from ofsted_kg.resolver import authority_iri
+from ofsted_kg.tables import add_table_options, write_table
 
-FORMATS = ("table", "csv", "json")
 Table = tuple[list[str], list[list[Any]]]
 
 
@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "beside their statistical neighbours; inspectors: co-inspection network; themes: theme co-occurrence",
     )
     parser.add_argument("--authority", metavar="NAME", help="recurring/similar: only this authority")
-    parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
+    add_table_options(parser)
     parser.add_argument(
         "--top", type=int, default=5, help="similar: how many similar authorities (default 5)"
     )
@@ -66,14 +66,16 @@ def _recurring(backend: Backend, args: argparse.Namespace, authority: Any) -> Ta
 
 
 def _similar(backend: Backend, args: argparse.Namespace, authority: Any) -> Table:
-    columns = ["authority", "findings", "most_similar", "statistical_neighbours_with_findings", "overlap",
-               "overlap_ratio", "mean_similarity_neighbours", "mean_similarity_others"]  # fmt: skip
+    columns = ["authority", "theme_mentions", "most_similar", "its_statistical_neighbours_in_store",
+               "statistical_neighbour_of_in_store", "overlap", "overlap_ratio", "mean_similarity_neighbours",
+               "mean_similarity_others"]  # fmt: skip
     rows = [
         [
             s.authority_name,
-            s.findings,
+            s.theme_mentions,
             "; ".join(f"{n} ({v:.2f})" for n, v in s.most_similar),
             "; ".join(s.statistical_neighbours),
+            "; ".join(s.neighbour_of),
             s.overlap,
             s.overlap_ratio,
             s.mean_similarity_neighbours,
@@ -120,22 +122,9 @@ ANALYSES: dict[str, Callable[[Backend, argparse.Namespace, Any], Table]] = {
 
 def run(args: argparse.Namespace) -> int:
     if args.top < 1:
-        print(f"ofsted-kg analyse: --top must be at least 1, not {args.top}", file=sys.stderr)
-        return 2
-    try:
-        with open_backend(args, must_exist=True) as backend:
-            authority = None
-            if args.authority:
-                authority = find_authority(backend, args.authority)
-                if authority is None:
-                    print(
-                        f"ofsted-kg analyse: no authority named {args.authority!r} in the store",
-                        file=sys.stderr,
-                    )
-                    return 2
-            columns, rows = ANALYSES[args.analysis](backend, args, authority)
-    except StoreError as exc:
-        print(f"ofsted-kg: {exc}", file=sys.stderr)
-        return 3
-    write_rows(sys.stdout, args.format, columns, rows)
+        raise UsageError(f"analyse: --top must be at least 1, not {args.top}")
+    authority = authority_iri(args.authority) if args.authority else None
+    with open_backend(args, read_only=True) as backend:
+        columns, rows = ANALYSES[args.analysis](backend, args, authority)
+    write_table(args.format, columns, rows, output=args.output, width=args.width)
     return 0

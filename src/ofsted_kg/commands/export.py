@@ -6,25 +6,17 @@ import argparse
 import importlib
 import sys
 from contextlib import ExitStack
-from pathlib import Path
+from typing import IO
 
 from rdflib import URIRef
 
-from ofsted_kg.backend import EXPORT_FORMATS, StoreError
 from ofsted_kg.connect import open_backend
+from ofsted_kg.errors import UsageError
+from ofsted_kg.rdf_io import RDF_FORMATS, SUFFIXES, format_for_suffix
 
 NETWORK_FORMATS = ("graphml", "gexf")
 NETWORK_VIEWS = ("findings", "authorities", "inspectors")
-_SUFFIXES = {
-    ".ttl": "turtle",
-    ".trig": "trig",
-    ".nt": "nt",
-    ".nq": "nq",
-    ".jsonld": "jsonld",
-    ".json": "jsonld",
-    ".graphml": "graphml",
-    ".gexf": "gexf",
-}
+_SUFFIXES = {**SUFFIXES, ".graphml": "graphml", ".gexf": "gexf"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,47 +29,58 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--format",
         "-f",
-        choices=(*EXPORT_FORMATS, *NETWORK_FORMATS),
+        choices=(*RDF_FORMATS, *NETWORK_FORMATS),
         default=None,
-        help="output format (default: from the -o file name, else turtle)",
+        help="output format (default: from the -o file's suffix, else turtle)",
     )
     parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
-    parser.add_argument("--graph", action="append", metavar="IRI", help="only this named graph (repeatable)")
+    parser.add_argument(
+        "--graph", action="append", metavar="IRI", help="RDF formats: only this named graph (repeatable)"
+    )
     parser.add_argument(
         "--view",
         choices=NETWORK_VIEWS,
-        default="findings",
-        help="network view for graphml/gexf (default findings)",
+        default=None,
+        help="graphml/gexf: which network (default findings)",
     )
     parser.set_defaults(func=run)
 
 
+def export_format(args: argparse.Namespace) -> str:
+    """The format asked for, checked against the options that only apply to some formats."""
+    if args.format:
+        fmt = args.format
+    elif args.output:
+        fmt = format_for_suffix(args.output, _SUFFIXES)
+    else:
+        fmt = "turtle"
+    if fmt in NETWORK_FORMATS and args.graph:
+        raise UsageError(f"export: --graph selects RDF graphs; it does not apply to {fmt} (use --view)")
+    if fmt not in NETWORK_FORMATS and args.view:
+        raise UsageError(
+            f"export: --view chooses a network for graphml or gexf; it does not apply to {fmt} "
+            "(add --format graphml or --format gexf)"
+        )
+    return fmt
+
+
 def run(args: argparse.Namespace) -> int:
-    fmt = (
-        args.format or (_SUFFIXES.get(Path(args.output).suffix.lower()) if args.output else None) or "turtle"
-    )
+    fmt = export_format(args)
     graphs = [URIRef(g) for g in args.graph] if args.graph else None
-    try:
-        with open_backend(args, must_exist=True) as backend, ExitStack() as stack:
-            if args.output:
-                try:
-                    out = stack.enter_context(open(args.output, "wb"))
-                except OSError as exc:
-                    print(f"ofsted-kg: {args.output}: {exc.strerror or exc}", file=sys.stderr)
-                    return 2
-            else:
-                sys.stdout.flush()
-                out = sys.stdout.buffer
-            if fmt in NETWORK_FORMATS:
-                network = importlib.import_module("ofsted_kg.analysis.network")
-                network.export_network(backend, args.view, fmt, out)
-            else:
-                backend.export(out, fmt, graphs)
-            out.flush()
-    except StoreError as exc:
-        print(f"ofsted-kg: {exc}", file=sys.stderr)
-        return 3
-    except ValueError as exc:
-        print(f"ofsted-kg: export: {exc}", file=sys.stderr)
-        return 2
+    with open_backend(args, read_only=True) as backend, ExitStack() as stack:
+        out: IO[bytes]
+        if args.output:
+            try:
+                out = stack.enter_context(open(args.output, "wb"))
+            except OSError as exc:
+                raise UsageError(f"{args.output}: {exc.strerror or exc}") from exc
+        else:
+            sys.stdout.flush()
+            out = sys.stdout.buffer
+        if fmt in NETWORK_FORMATS:
+            network = importlib.import_module("ofsted_kg.analysis.network")
+            network.export_network(backend, args.view or "findings", fmt, out)
+        else:
+            backend.export(out, fmt, graphs)
+        out.flush()
     return 0

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
-from ofsted_kg.loaders.errors import DocumentError
+from ofsted_kg.errors import InputRejected
+from ofsted_kg.loaders.errors import DocumentError, one_line, shown
 from ofsted_kg.loaders.extract import extract_path
 from ofsted_kg.loaders.record import Record
 
@@ -33,6 +33,8 @@ def format_text(record: Record) -> str:
     if record.title:
         out.append(f"title: {record.title}")
     out.append(f"published: {record.published or '?'}")
+    for correction in record.corrections:
+        out.append(f"corrected: {correction.note()}")
     out.append(f"visit: {record.visit_start or '?'} to {record.visit_end or '?'}")
     if record.visit_focus:
         out.append(f"focus: {record.visit_focus}")
@@ -54,11 +56,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         record = extract_path(args.file)
     except DocumentError as exc:
-        print(f"ofsted-kg: {args.file}: {exc.reason}", file=sys.stderr)
-        return 1
+        raise InputRejected(f"{shown(args.file)}: {exc.reason}") from exc
     except OSError as exc:
-        print(f"ofsted-kg: {args.file}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
+        raise InputRejected(f"{shown(args.file)}: {one_line(exc.strerror or str(exc))}") from exc
     if args.format == "text":
         print(format_text(record))
     else:

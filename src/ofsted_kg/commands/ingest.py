@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
-from ofsted_kg.backend import StoreError
 from ofsted_kg.connect import open_backend
+from ofsted_kg.errors import InputRejected, UsageError
 from ofsted_kg.ingest import ingest
+from ofsted_kg.loaders.errors import one_line, shown
+from ofsted_kg.rejections import RejectionRecord, Rejections
+
+log = logging.getLogger(__name__)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "ingest",
         help="load letters and reports (files or folders) into the store",
-        description="Load PDF or plain-text Ofsted letters and reports into the store. Documents already "
-        "in the store (same content hash) are skipped; a changed file replaces its older version. Last, "
-        "the summaries of authorities whose reports changed are recounted; with no PATH, that is all it "
-        "does (it repairs summaries an interrupted run left out of date).",
+        description="Load PDF or plain-text Ofsted letters and reports into the store. One inspection per "
+        "authority, inspection type and visit dates: further copies of its report (the PDF and its text, a "
+        "re-issue) are kept as copies, its findings read from one of them. Files already in the store "
+        "(same content) are skipped. Provenance comes with each file: its name, the archive layout "
+        "<URN>_<authority>/<publication type> - <d month yyyy>.pdf, and a fetch manifest (manifest.tsv) "
+        "in its folder or above. Nothing is removed except with --prune or `ofsted-kg delete`. Authority "
+        "summaries change with the findings; with no PATH, ingest recounts any that differ from them.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (*.pdf, *.txt)")
     parser.add_argument(
@@ -26,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--prune",
         action="store_true",
-        help="remove documents no longer present under the given paths (the store then mirrors them)",
+        help="remove copies whose file is not under the given paths (the store then mirrors them)",
     )
     parser.add_argument("--force", action="store_true", help="re-load documents even when unchanged")
     parser.set_defaults(func=run)
@@ -42,34 +50,50 @@ def _positive(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     if args.prune and not args.paths:
         # Pruning against no folders would empty the store: refuse rather than guess.
-        print("ofsted-kg ingest: --prune needs the PATHs the store should mirror", file=sys.stderr)
-        return 2
-    try:
-        with open_backend(args) as backend:
-            summary = ingest(
-                backend,
-                args.paths,
-                jobs=args.jobs,
-                progress=not args.quiet,
-                prune=args.prune,
-                force=args.force,
-            )
-    except StoreError as exc:
-        print(f"ofsted-kg: {exc}", file=sys.stderr)
-        return 3
-    for path, reason in summary.failed:
-        print(f"ofsted-kg: {path}: {reason}", file=sys.stderr)
+        raise UsageError("ingest: --prune needs the PATHs the store should mirror")
+    with open_backend(args) as backend:
+        summary = ingest(
+            backend,
+            args.paths,
+            jobs=args.jobs,
+            progress=not args.quiet,
+            prune=args.prune,
+            force=args.force,
+        )
+        folder = getattr(backend, "path", None)
+    record = RejectionRecord(folder) if folder is not None else None
+    if record is not None:
+        rejections, hashes = record.sort(summary.failed)
+        record.update(hashes)
+    else:
+        rejections = Rejections(new=list(summary.failed), known=[])
+    for path, reason in rejections.new:
+        print(f"ofsted-kg: {shown(path)}: {one_line(reason)}", file=sys.stderr)
+    for path, reason in rejections.known:
+        log.debug("%s: %s (rejected before, unchanged)", path, reason)
+    loaded = f"loaded {len(summary.loaded)}"
+    if summary.alternates:
+        loaded += f" ({len(summary.alternates)} as further copies of an inspection's report)"
+    parts = [
+        loaded,
+        f"skipped {len(summary.skipped_unchanged)} (unchanged)",
+        f"failed {len(rejections.new)}",
+    ]
+    if rejections.known:
+        count = len(rejections.known)
+        parts.append(
+            f"{count} file{'s' if count != 1 else ''} rejected before and unchanged (-vv lists them)"
+        )
+    if summary.duplicates:
+        parts.append(f"{len(summary.duplicates)} same content as another file given")
+    if args.prune:
+        parts.append(f"pruned {len(summary.pruned)}")
+    if summary.warnings:
+        parts.append(f"{len(summary.warnings)} warning(s)")
+    line = ", ".join(parts)
+    if summary.failed:
+        # Still exit 1: those files are still bad, even when they were bad before.
+        raise InputRejected(line)
     if not args.quiet:
-        parts = [
-            f"loaded {len(summary.loaded)}",
-            f"skipped {len(summary.skipped_unchanged)} (unchanged)",
-            f"failed {len(summary.failed)}",
-        ]
-        if summary.replaced:
-            parts.append(f"replaced {len(summary.replaced)} older version(s)")
-        if args.prune:
-            parts.append(f"pruned {len(summary.pruned)}")
-        if summary.summarised:
-            parts.append(f"recounted {len(summary.summarised)} authority summaries")
-        print("ofsted-kg: " + ", ".join(parts), file=sys.stderr)
-    return 1 if summary.failed else 0
+        print(f"ofsted-kg: {line}", file=sys.stderr)
+    return 0

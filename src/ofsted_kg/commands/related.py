@@ -9,19 +9,21 @@ import sys
 from rdflib import URIRef
 
 from ofsted_kg import iris
-from ofsted_kg.analysis.data import find_authority
 from ofsted_kg.analysis.related import (
     DEFAULT_PER_FINDING,
     DEFAULT_THRESHOLD,
     recompute_related,
     related_from_store,
 )
-from ofsted_kg.backend import StoreError
 from ofsted_kg.connect import open_backend
-from ofsted_kg.tables import write_rows
+from ofsted_kg.errors import UsageError
+from ofsted_kg.namespace import OKG
+from ofsted_kg.rdf_io import nt_term
+from ofsted_kg.resolver import authority_iri
+from ofsted_kg.tables import add_table_options, write_table
 
-FORMATS = ("table", "csv", "json")
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
+IS_FINDING = f"ASK {{ ?finding a {nt_term(OKG.Finding)} }}"
 COLUMNS = [
     "finding",
     "similarity",
@@ -49,7 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--theme", metavar="THEME", help="only links sharing this theme (notation, e.g. care-leavers)"
     )
-    parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
+    add_table_options(parser)
     parser.add_argument("--recompute", action="store_true", help="recompute every link before answering")
     parser.add_argument(
         "--threshold",
@@ -68,34 +70,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if not 0.0 < args.threshold <= 1.0:
-        print(f"ofsted-kg related: --threshold must be in (0, 1], not {args.threshold}", file=sys.stderr)
-        return 2
+        raise UsageError(f"related: --threshold must be in (0, 1], not {args.threshold}")
     if args.finding and not _IRI.match(args.finding):
-        print(f"ofsted-kg related: --finding {args.finding!r} is not an absolute IRI", file=sys.stderr)
-        return 2
+        raise UsageError(f"related: --finding {args.finding!r} is not an absolute IRI")
     if args.per_finding < 1:
-        print(f"ofsted-kg related: --per-finding must be at least 1, not {args.per_finding}", file=sys.stderr)
-        return 2
-    try:
-        with open_backend(args, must_exist=True) as backend:
-            if args.recompute or not backend.has_graph(iris.RELATED_GRAPH):
-                links = recompute_related(backend, args.threshold, args.per_finding)
+        raise UsageError(f"related: --per-finding must be at least 1, not {args.per_finding}")
+    finding = URIRef(args.finding) if args.finding else None
+    authority = authority_iri(args.authority) if args.authority else None
+    with open_backend(args, read_only=True) as backend:
+        if finding is not None and not backend.ask(IS_FINDING, {"finding": finding}):
+            # The same rule as an unknown --authority: a typo is a usage error, not "no rows".
+            raise UsageError(f"related: --finding {finding}: no finding with this IRI in the store")
+        compute = args.recompute or not backend.has_graph(iris.RELATED_GRAPH)
+        rows = [] if compute else related_from_store(backend, finding=finding, authority=authority)
+    if compute:
+        # Only computing the links writes: the store is opened for writing just for that.
+        with open_backend(args) as backend:
+            links = recompute_related(backend, args.threshold, args.per_finding)
+            if not args.quiet:
                 print(f"computed {len(links)} related-finding links", file=sys.stderr)
-            finding = authority = None
-            if args.finding:
-                finding = URIRef(args.finding)
-            else:
-                authority = find_authority(backend, args.authority)
-                if authority is None:
-                    print(
-                        f"ofsted-kg related: no authority named {args.authority!r} in the store",
-                        file=sys.stderr,
-                    )
-                    return 2
             rows = related_from_store(backend, finding=finding, authority=authority)
-    except StoreError as exc:
-        print(f"ofsted-kg: {exc}", file=sys.stderr)
-        return 3
     if args.theme:
         rows = [r for r in rows if args.theme in r.shared_themes]
     table = [
@@ -112,5 +106,5 @@ def run(args: argparse.Namespace) -> int:
         ]
         for r in rows
     ]
-    write_rows(sys.stdout, args.format, COLUMNS, table)
+    write_table(args.format, COLUMNS, table, output=args.output, width=args.width)
     return 0

@@ -19,6 +19,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from ofsted_kg.store_lock import StoreLock
+
 DEFAULT_BIND = "127.0.0.1:7878"
 
 
@@ -94,6 +96,13 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 3
+    if args.allow_update:
+        store.mkdir(parents=True, exist_ok=True)
+    # The store's lock (shared to read, exclusive to write) goes with the process into the
+    # server: while it serves, `ingest` into this folder refuses instead of writing data the
+    # server would never see, and a read-write server keeps readers out.
+    lock = StoreLock.acquire(store, exclusive=args.allow_update, wait=False)
+    lock.hand_to_exec()
     if not is_loopback(host):
         print(
             f"ofsted-kg: warning: listening on {host}, reachable from other machines, with no authentication",
@@ -113,4 +122,6 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"ofsted-kg: cannot start {binary}: {exc.strerror or exc}", file=sys.stderr)
         return 3
+    finally:
+        lock.release()  # reached only when exec did not replace this process
     return 0  # not reached: execv replaced this process

@@ -1,11 +1,15 @@
-"""`ofsted-kg validate`: SHACL on every report graph of the store, and HermiT on the ontology.
+"""`ofsted-kg validate`: SHACL on every inspection of the store, and HermiT on the ontology.
 
-Each authority summary graph is checked too, against its shapes and against the reports in the
-store (a summary that does not count exactly those is out of date: a failure).
+Each inspection is checked with the copies of its report (its inspection graph and their report
+graphs together), and each authority summary against its shapes and against counting the findings
+in the store. A copy whose inspection has no graph, an inspection whose findings come from a copy
+no longer in the store, and a summary that does not count the findings are failures, each named
+with what repairs it.
 
-With --file, an exported RDF file is checked instead, split into one graph per report. Exit 0
+With --file, an exported RDF file is checked instead, split into one unit per inspection. Exit 0
 when everything conforms and the ontology is consistent; 1 otherwise (or when the file cannot be
-read); 3 when the store or endpoint cannot be reached.
+read); 2 for a --graph that names no inspection, report or graph; 3 when the store or endpoint
+cannot be reached. A progress bar (inspections done / total) is drawn on stderr when it is a terminal.
 """
 
 from __future__ import annotations
@@ -13,32 +17,40 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import DCTERMS
 from rdflib.util import guess_format
 
 from ofsted_kg import iris
-from ofsted_kg.backend import Backend, StoreError
+from ofsted_kg.backend import Backend
+from ofsted_kg.errors import InputRejected, UsageError, ValidationFailed
+from ofsted_kg.namespace import OKG
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 GRAPH_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
-EXIT_OK, EXIT_FAILURES, EXIT_STORE = 0, 1, 3
 QUAD_FORMATS = frozenset({"trig", "nquads", "trix"})
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "validate",
-        help="check every loaded report against the SHACL shapes, and the ontology's consistency",
-        description="Validate each report graph of the store against ontology/shapes.ttl (pySHACL), and "
-        "check with HermiT that the ontology, with the shared graph of authorities and inspectors, is "
-        "consistent (needs Java). Exit 1 when anything does not conform.",
+        help="check every loaded inspection against the SHACL shapes, and the ontology's consistency",
+        description="Validate each inspection of the store (its graph with the graphs of the copies of its "
+        "report) against ontology/shapes.ttl (pySHACL), and check with HermiT that the ontology, with the "
+        "shared graph of authorities and inspectors, is consistent (needs Java). Exit 1 when anything "
+        "does not conform.",
     )
-    parser.add_argument("--graph", action="append", metavar="IRI", help="only this report graph (repeatable)")
+    parser.add_argument(
+        "--graph",
+        action="append",
+        metavar="IRI",
+        help="only this inspection: its IRI or its graph's, or a report's IRI or its graph's (repeatable)",
+    )
     parser.add_argument(
         "--file",
         metavar="FILE",
@@ -51,6 +63,53 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
+def run(args: argparse.Namespace) -> int:
+    from ofsted_kg.validate import Validator
+
+    validator = Validator.load()
+    failed: list[URIRef] = []
+    seen: set[URIRef] = set()
+    checked = 0
+
+    def check(graph: URIRef, data: Graph | str) -> None:
+        """SHACL on one graph's triples; a string instead is a failure found another way. A graph
+        checked again (a summary that conforms to its shapes but not to the findings) counts once."""
+        nonlocal checked
+        if graph not in seen:
+            checked += 1
+            seen.add(graph)
+        if isinstance(data, str) or not len(data):
+            _say(f"{graph}: {data or 'no such graph (or empty)'}")
+            if graph not in failed:
+                failed.append(graph)
+            return
+        outcome = validator.run(data)
+        if outcome.conforms:
+            return
+        failed.append(graph)
+        name = f"{graph} ({', '.join(sorted(_file_names(data)))})"
+        detail = f"\n{outcome.text}" if len(failed) <= args.show else ""
+        _say(f"{name}: does not conform{detail}")
+
+    progress = not args.quiet
+    if args.file:
+        shared = _check_file(Path(args.file), check, progress)
+    else:
+        shared = _check_store(args, check, progress)
+    if not checked:
+        log.warning("validate: no inspections to check (nothing ingested yet?)")
+    print(f"SHACL: {checked - len(failed)} of {checked} inspections, copies and summaries conform")
+    consistent = True if args.no_reasoner else _reason(shared)
+    problems = []
+    if failed:
+        problems.append(f"{len(failed)} of {checked} do not conform")
+    if not consistent:
+        problems.append("the ontology with the shared graph is not consistent")
+    if problems:
+        raise ValidationFailed("validate: " + "; ".join(problems))
+    return 0
+
+
 def graph_triples(backend: Backend, graph: URIRef) -> Graph:
     """One named graph's triples, fetched through the Backend interface."""
     out = Graph()
@@ -59,68 +118,85 @@ def graph_triples(backend: Backend, graph: URIRef) -> Graph:
     return out
 
 
-def _source_names(data: Graph) -> set[str]:
-    return {str(name) for name in data.objects(None, DCTERMS.source)} or {"no source"}
+def _file_names(data: Graph) -> set[str]:
+    return {str(name) for name in data.objects(None, OKG.fileName)} or {"no file name"}
 
 
-def report_graphs(backend: Backend) -> list[URIRef]:
-    return sorted(g for g in backend.graphs() if str(g).startswith(iris.REPORT_GRAPH_PREFIX))
+def _say(message: str) -> None:
+    """A line on stderr, above the progress bar if one is drawn (not through it)."""
+    from tqdm import tqdm
+
+    tqdm.write(message, file=sys.stderr)
 
 
-def run(args: argparse.Namespace) -> int:
-    from ofsted_kg.validate import Validator
+def _progress(items: Sequence[T], enabled: bool, what: str) -> Iterator[T]:
+    """The items, with a bar (done / total) on stderr when it is a terminal."""
+    if not enabled or not items or not sys.stderr.isatty():
+        yield from items
+        return
+    from tqdm import tqdm
 
-    validator = Validator.load()
-    failed: list[URIRef] = []
-    checked = 0
-
-    def check(graph: URIRef, data: Graph | str) -> None:
-        """SHACL on one graph's triples; a string instead is a failure found another way."""
-        nonlocal checked
-        checked += 1
-        if isinstance(data, str) or not len(data):
-            print(f"{graph}: {data or 'no such graph (or empty)'}", file=sys.stderr)
-            failed.append(graph)
-            return
-        outcome = validator.run(data)
-        if outcome.conforms:
-            return
-        failed.append(graph)
-        name = f"{graph} ({', '.join(sorted(_source_names(data)))})"
-        detail = f"\n{outcome.text}" if len(failed) <= args.show else ""
-        print(f"{name}: does not conform{detail}", file=sys.stderr)
-
-    if args.file:
-        shared = _check_file(Path(args.file), check)
-        if shared is None:
-            return EXIT_FAILURES
-    else:
-        try:
-            shared = _check_store(args, check)
-        except StoreError as exc:
-            print(f"ofsted-kg validate: {exc}", file=sys.stderr)
-            return EXIT_STORE
-    if not checked:
-        print("ofsted-kg validate: no report graphs to check (nothing ingested yet?)", file=sys.stderr)
-    print(f"SHACL: {checked - len(failed)} of {checked} report and summary graphs conform")
-    ok = not failed
-    if not args.no_reasoner:
-        ok = _reason(shared) and ok
-    return EXIT_OK if ok else EXIT_FAILURES
+    with tqdm(total=len(items), unit="inspection", file=sys.stderr, desc=what, dynamic_ncols=True) as bar:
+        for item in items:
+            yield item
+            bar.update(1)
 
 
-def _check_store(args: argparse.Namespace, check: Callable[[URIRef, Graph | str], None]) -> Graph:
-    """Validate the store's report graphs (or those asked for); the shared graph for the reasoner."""
+def wanted_graphs(given: Sequence[str], known: dict[URIRef, URIRef]) -> set[URIRef]:
+    """--graph values as the graphs of the units to check. `known` maps every inspection and
+    report IRI, and every inspection and report graph IRI, to its unit's graph; what each value
+    was taken to mean is said on stderr; UsageError for a value that is none of them."""
+    out: set[URIRef] = set()
+    for text in given:
+        iri = URIRef(text.strip())
+        unit = known.get(iri)
+        if unit is None:
+            raise UsageError(
+                f"validate: --graph {text}: no inspection, report or graph with this IRI in the store"
+            )
+        if unit != iri:
+            log.info("validate: %s belongs to the inspection in graph %s: checking that", text, unit)
+        out.add(unit)
+    return out
+
+
+def _check_store(
+    args: argparse.Namespace, check: Callable[[URIRef, Graph | str], None], progress: bool
+) -> Graph:
+    """Validate the store's inspections (or those asked for); the shared graph for the reasoner."""
     from ofsted_kg.connect import open_backend
+    from ofsted_kg.validate import store_layout
 
-    with open_backend(args) as backend:
-        graphs = [URIRef(g) for g in args.graph] if args.graph else report_graphs(backend)
-        for graph in graphs:
-            check(graph, graph_triples(backend, graph))
-        if not args.graph:
+    with open_backend(args, read_only=True) as backend:
+        layout = store_layout(backend)
+        units = list(layout.units)
+        problems = [*layout.orphans, *layout.dangling]
+        if args.graph:
+            known: dict[URIRef, URIRef] = {}
+            for unit in units:
+                inspection = iris.inspection_of_graph(unit.inspection_graph)
+                for name in (unit.inspection_graph, inspection, *unit.report_graphs):
+                    known[name] = unit.inspection_graph
+                for graph in unit.report_graphs:
+                    known[iris.report(graph.rsplit("/", 1)[-1])] = unit.inspection_graph
+            for graph, _why in problems:
+                known.setdefault(graph, graph)
+            wanted = wanted_graphs(args.graph, known)
+            units = [u for u in units if u.inspection_graph in wanted]
+            problems = [(g, why) for g, why in problems if g in wanted]
+        else:
+            from ofsted_kg.summary import disagreements
+
             for graph in summary_graphs(backend):
                 check(graph, graph_triples(backend, graph))
-            _check_summaries_current(backend, check)
+            problems += disagreements(backend)
+        for unit in _progress(units, progress, "validate"):
+            data = Graph()
+            for graph in (unit.inspection_graph, *unit.report_graphs):
+                data += graph_triples(backend, graph)
+            check(unit.inspection_graph, data)
+        for graph, why in problems:
+            check(graph, why)
         return Graph() if args.no_reasoner else graph_triples(backend, iris.SHARED_GRAPH)
 
 
@@ -128,22 +204,9 @@ def summary_graphs(backend: Backend) -> list[URIRef]:
     return sorted(g for g in backend.graphs() if str(g).startswith(iris.SUMMARY_GRAPH_PREFIX))
 
 
-def _check_summaries_current(backend: Backend, check: Callable[[URIRef, Graph | str], None]) -> None:
-    """An authority summary that does not count exactly the reports in the store (an interrupted
-    ingest) makes the summary-reading queries wrong: a failure, repaired by `ofsted-kg ingest`."""
-    from ofsted_kg.summary import coverage
-
-    for authority in coverage(backend).out_of_date():
-        check(
-            iris.summary_graph(authority),
-            "out of date (it does not count exactly the reports in the store on this authority); "
-            "run `ofsted-kg ingest` to recount it",
-        )
-
-
-def _check_file(path: Path, check: Callable[[URIRef, Graph], None]) -> Graph | None:
-    """Validate the reports of an exported file, split per report; None if it cannot be read."""
-    from ofsted_kg.validate import split_reports
+def _check_file(path: Path, check: Callable[[URIRef, Graph | str], None], progress: bool) -> Graph:
+    """Validate the inspections of an exported file, split per inspection; the rest for the reasoner."""
+    from ofsted_kg.validate import split_inspections
 
     merged = Graph()
     try:
@@ -156,16 +219,14 @@ def _check_file(path: Path, check: Callable[[URIRef, Graph], None]) -> Graph | N
         else:
             merged.parse(path, format=fmt)
     except (OSError, ValueError, SyntaxError) as exc:  # rdflib's parsers raise a variety
-        print(
-            f"ofsted-kg validate: {path}: cannot read it as RDF ({' '.join(str(exc).split())[:200]})",
-            file=sys.stderr,
-        )
-        return None
-    reports, rest = split_reports(merged)
-    if not reports:
-        print(f"ofsted-kg validate: {path}: holds no okg:Report", file=sys.stderr)
-    for graph, data in sorted(reports.items()):
-        check(graph, data)
+        raise InputRejected(
+            f"validate: {path}: cannot read it as RDF ({' '.join(str(exc).split())[:200]})"
+        ) from exc
+    units, rest = split_inspections(merged)
+    if not units:
+        log.warning("validate: %s: holds no okg:Report", path)
+    for graph in _progress(sorted(units), progress, "validate"):
+        check(graph, units[graph])
     return rest
 
 

@@ -1,75 +1,142 @@
-"""`ofsted-kg visualise -o FILE`: the related-findings page (offline HTML) or a png/svg picture."""
+"""`ofsted-kg visualise -o FILE`: the page an analyst opens (one offline HTML file), or the
+national overview / an authority's story as a png or svg picture."""
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+import contextlib
+import difflib
+import logging
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ofsted_kg.backend import StoreError
-from ofsted_kg.connect import open_backend
-from ofsted_kg.visualise import view_from_store, write_html, write_picture
+from ofsted_kg.errors import UsageError
 
-FORMATS = ("html", "png", "svg")
+log = logging.getLogger(__name__)
+
+SUFFIXES = {".html": "html", ".htm": "html", ".png": "png", ".svg": "svg"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "visualise",
-        help="write the related-findings page (one offline HTML file) or a png/svg picture",
-        description="Draw findings, inspections, authorities and themes with their related-finding, "
-        "recurring-weakness and theme links. HTML is one self-contained file that works offline.",
+        help="write the page (one offline HTML file: national overview, authority stories, themes, "
+        "related findings) or a png/svg picture",
+        description="One self-contained HTML file that works offline: the national overview (every "
+        "authority by region, coloured by its latest ILACS grade), each authority's story (inspections "
+        "on a timeline, findings by theme, recurring weaknesses), a theme across authorities and years, "
+        "and the related findings of what is selected. With --authority, that authority's briefing "
+        "alone. A .png or .svg file draws the national overview, or the authority's story.",
     )
-    parser.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
     parser.add_argument(
-        "--authority", metavar="NAME", help="only this authority's findings (and related ones)"
+        "-o", "--output", required=True, metavar="FILE", help="file to write: .html (or .htm), .png or .svg"
     )
-    parser.add_argument("--theme", metavar="THEME", help="only findings on this theme (notation)")
-    parser.add_argument("--since", metavar="YYYY-MM-DD", help="only findings from inspections on or after")
     parser.add_argument(
-        "--format", choices=FORMATS, help="html (default), png or svg; default from the file extension"
+        "--authority",
+        "-a",
+        metavar="NAME",
+        help="one authority's briefing: a name in any case or short form, GSS code, Ofsted URN or LA number",
+    )
+    parser.add_argument(
+        "--theme",
+        metavar="THEME",
+        help="colour the national overview by this theme's share of each authority's concerns (notation, "
+        "e.g. placement-sufficiency)",
+    )
+    parser.add_argument(
+        "--since", metavar="YYYY-MM-DD", help="only inspections and visits that started on or after this date"
     )
     parser.set_defaults(func=run)
 
 
+def output_format(out: Path) -> str:
+    fmt = SUFFIXES.get(out.suffix.lower())
+    if fmt is None:
+        raise UsageError(
+            f"visualise: {out}: unknown file type {out.suffix or '(no suffix)'!r}; write .html, .png or .svg"
+        )
+    return fmt
+
+
 def run(args: argparse.Namespace) -> int:
+    from ofsted_kg.analysis.data import fetch_theme_labels
+    from ofsted_kg.answers.common import parse_date
+    from ofsted_kg.connect import open_backend
+    from ofsted_kg.page import page_data, write_html, write_picture
+    from ofsted_kg.resolver import resolve_authority
+
     out = Path(args.output)
-    fmt = args.format or (
-        out.suffix.lower().lstrip(".") if out.suffix.lower() in (".png", ".svg") else "html"
-    )
-    if args.since:
-        try:
-            dt.date.fromisoformat(args.since)
-        except ValueError:
-            print(f"ofsted-kg visualise: --since {args.since!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
-            return 2
+    fmt = output_format(out)
+    since = parse_date(args.since, "visualise: --since")
     if not out.parent.exists():
-        print(f"ofsted-kg visualise: {out}: folder {out.parent} does not exist", file=sys.stderr)
-        return 2
-    try:
-        with open_backend(args, must_exist=True) as backend:
-            view = view_from_store(backend, authority=args.authority, theme=args.theme, since=args.since)
-    except StoreError as exc:
-        print(f"ofsted-kg: {exc}", file=sys.stderr)
-        return 3
-    if not any(n["kind"] == "finding" for n in view.nodes):
-        print(
-            "ofsted-kg visualise: no findings match (is the store loaded? check --authority/--theme)",
-            file=sys.stderr,
+        raise UsageError(f"visualise: {out}: folder {out.parent} does not exist")
+    if args.theme and args.authority:
+        raise UsageError(
+            "visualise: --theme colours the national overview; it does not apply with --authority"
+        )
+    gss = resolve_authority(args.authority).gss_code if args.authority else None
+    with open_backend(args, read_only=True) as backend:
+        if args.theme:
+            _check_theme(args.theme, fetch_theme_labels(backend))
+        with _progress(enabled=not args.quiet) as progress:
+            data = page_data(backend, authority=gss, since=since, progress=progress)
+    if not data.findings:
+        log.warning(
+            "visualise: no findings in the store%s (is it loaded?)", f" for {args.authority}" if gss else ""
         )
     try:
         if fmt == "html":
-            write_html(view, out)
+            size = write_html(data, out, colour=args.theme)
         else:
-            write_picture(view, out, fmt)
-    except (OSError, RuntimeError) as exc:
-        print(f"ofsted-kg visualise: {out}: {exc}", file=sys.stderr)
-        return 1
-    counts = view.counts()
-    print(
-        f"wrote {out}: {counts.get('finding', 0)} findings, {counts.get('inspection', 0)} reports, "
-        f"{counts.get('authority', 0)} authorities, {counts.get('edge:related', 0)} related links",
-        file=sys.stderr,
-    )
+            write_picture(data, out, fmt, theme=args.theme)
+            size = out.stat().st_size
+    except OSError as exc:
+        raise UsageError(f"visualise: {out}: {exc.strerror or exc}") from exc
+    if not args.quiet:
+        if gss:
+            # A briefing also carries other authorities' findings related to its own: count its own.
+            own = {e.inspection for e in data.histories.get(gss, [])}
+            what = (
+                f"{data.authorities[gss].name}'s story): {len(own):,} inspections and visits, "
+                f"{sum(1 for f in data.findings if f.inspection in own):,} findings, "
+                f"{len(data.links):,} links to related findings"
+            )
+        else:
+            what = (
+                f"national overview): {data.inspection_count():,} inspections and visits, "
+                f"{len(data.findings):,} findings, {len(data.links):,} related links"
+            )
+        print(f"wrote {out} ({size / 1e6:.1f} MB, {what}", file=sys.stderr)
     return 0
+
+
+@contextlib.contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str], None] | None]:
+    """A bar over the data step's stages on stderr when it is a terminal (minutes at national scale)."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    from ofsted_kg.page.data import STEPS
+
+    with tqdm(total=len(STEPS), unit="step", file=sys.stderr, desc="visualise", dynamic_ncols=True) as bar:
+        started: list[str] = []
+
+        def step(what: str) -> None:
+            if started:
+                bar.update(1)
+            started.append(what)
+            bar.set_postfix_str(what)
+
+        yield step
+        bar.update(len(STEPS) - bar.n)
+
+
+def _check_theme(theme: str, labels: dict[str, str]) -> None:
+    if theme in labels:
+        return
+    close = difflib.get_close_matches(theme, list(labels), n=2, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(close)}?" if close else " (`ofsted-kg analyse themes` lists them)"
+    raise UsageError(f"visualise: --theme {theme!r} is not a theme{hint}")

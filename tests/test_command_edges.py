@@ -1,0 +1,313 @@
+"""The rough edges outside trials found in every command (issue 12), each as a user meets it:
+real letters, the real CLI in a subprocess, stdout piped (not a terminal) unless said otherwise."""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import io
+import json
+import os
+import pty
+import shutil
+import struct
+import subprocess
+import sys
+import termios
+from pathlib import Path
+
+import pytest
+from ofsted_kg.loaders.extract import extract_path
+from ofsted_kg.loaders.graph import inspection_of
+from rdflib import Graph
+
+from ofsted_kg import iris
+from ofsted_kg.ingest import file_sha256
+from ofsted_kg.rdf_io import PREFIXES
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "letters"
+# Peterborough and Barking and Dagenham: DfE lists Peterborough among Barking and Dagenham's
+# statistical neighbours, not the other way round.
+LETTERS = ("focused-visit_peterborough_2021-08.pdf", "focused-visit_barking-and-dagenham_2018-04.pdf")
+
+
+def ofsted_kg(*args: str, store: Path | None = None) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "ofsted_kg", *args]
+    if store is not None:
+        command += ["--store", str(store)]  # after the subcommand: accepted there too
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OFSTED_KG_")}
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    tmp = tmp_path_factory.mktemp("edges")
+    folder = tmp / "letters"
+    folder.mkdir()
+    for name in LETTERS:
+        shutil.copy(EXAMPLES / name, folder / name)
+    store = tmp / "kg.db"
+    result = ofsted_kg("ingest", str(folder), store=store)
+    assert result.returncode == 0, result.stderr
+    return store, folder
+
+
+def test_global_options_after_the_subcommand(loaded: tuple[Path, Path]) -> None:
+    store, _ = loaded
+    after = ofsted_kg("queries", "--format", "csv", store=store)
+    assert after.returncode == 0, after.stderr
+    before = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ofsted_kg",
+            "--store",
+            str(store),
+            "-q",
+            "query",
+            "select_inspections",
+            "-f",
+            "csv",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    after = ofsted_kg("query", "select_inspections", "-f", "csv", "-q", store=store)
+    assert before.returncode == after.returncode == 0, (before.stderr, after.stderr)
+    assert before.stdout == after.stdout and len(after.stdout.splitlines()) == 3
+
+
+def test_piped_table_keeps_every_value_whole(loaded: tuple[Path, Path]) -> None:
+    store, _ = loaded
+    table = ofsted_kg("query", "select_findings_for_authority", "-p", "authority=Peterborough", store=store)
+    as_csv = ofsted_kg(
+        "query", "select_findings_for_authority", "-p", "authority=Peterborough", "-f", "csv", store=store
+    )
+    assert table.returncode == as_csv.returncode == 0
+    assert "…" not in table.stdout
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    texts = [" ".join(r["text"].split()) for r in rows]
+    assert max(len(t) for t in texts) > 200  # long findings, which used to be cut to ~10 characters
+    for text in texts:
+        assert text in table.stdout
+    assert max(len(line) for line in table.stdout.splitlines()) > 200
+
+
+def test_width_wraps_without_losing_anything(loaded: tuple[Path, Path]) -> None:
+    store, _ = loaded
+    result = ofsted_kg(
+        "query",
+        "select_findings_for_authority",
+        "-p",
+        "authority=Peterborough",
+        "--width",
+        "120",
+        store=store,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 120 and "…" not in result.stdout
+    assert lines[-1] == "(20 rows)" and len(lines) > 22  # rows wrap onto more lines
+
+
+def _terminal(columns: int) -> tuple[int, int]:
+    """A pseudo-terminal of this width (a real terminal has a size; a bare pty has 0x0)."""
+    parent, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 30, columns, 0, 0))
+    return parent, child
+
+
+def test_table_on_a_terminal_wraps_to_its_width(loaded: tuple[Path, Path]) -> None:
+    store, _ = loaded
+    parent, child = _terminal(90)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("COLUMNS", "LINES") and not k.startswith("OFSTED_KG_")
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ofsted_kg", "query", "select_inspections", "--store", str(store)],
+        stdout=child,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            data = os.read(parent, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    process.wait(timeout=120)
+    os.close(parent)
+    text = b"".join(chunks).decode()
+    assert process.returncode == 0
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 90 and len(lines) > 4  # wrapped, not cut
+    assert "…" not in text and lines[-1] == "(2 rows)"
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("export", "-o", "graph.xyz"), "'.xyz' names no output format"),
+        (("export", "--view", "inspectors"), "--view chooses a network"),
+        (("export", "-o", "graph.ttl", "--view", "findings"), "does not apply to turtle"),
+        (("export", "--format", "graphml", "--graph", str(iris.SHARED_GRAPH)), "--graph selects RDF graphs"),
+        (
+            ("query", "construct_inspection", "-p", "inspection=https://x/i", "--format", "csv"),
+            "triples, not rows",
+        ),
+        (("query", "select_inspections", "--format", "turtle"), "is for CONSTRUCT/DESCRIBE"),
+        (("related", "--finding", "https://w3id.org/ofsted-kg/id/report/0000/finding/001"), "no finding"),
+        (("related", "--authority", "Nowhere"), "Nowhere"),
+        (
+            ("validate", "--graph", "https://example.org/nothing", "--no-reasoner"),
+            "no inspection, report or graph",
+        ),
+    ],
+)
+def test_options_that_do_not_apply_exit_2(
+    loaded: tuple[Path, Path], tmp_path: Path, args: tuple[str, ...], needle: str
+) -> None:
+    store, _ = loaded
+    result = subprocess.run(
+        [sys.executable, "-m", "ofsted_kg", "--store", str(store), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2, (args, result.stderr)
+    assert needle in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert not (tmp_path / "graph.xyz").exists() and not (tmp_path / "graph.ttl").exists()
+
+
+def test_construct_output_uses_the_projects_prefixes_and_formats(loaded: tuple[Path, Path]) -> None:
+    store, folder = loaded
+    inspection = inspection_of(extract_path(folder / LETTERS[0]))
+    turtle = ofsted_kg("query", "construct_inspection", "-p", f"inspection={inspection}", store=store)
+    assert turtle.returncode == 0, turtle.stderr
+    assert f"@prefix okg: <{PREFIXES['okg']}>" in turtle.stdout
+    assert "okg:Finding" in turtle.stdout or "okg:FocusedVisit" in turtle.stdout
+    graph = Graph().parse(data=turtle.stdout, format="turtle")
+    nt = ofsted_kg("query", "construct_inspection", "-p", f"inspection={inspection}", "-f", "nt", store=store)
+    assert nt.returncode == 0, nt.stderr
+    assert graph.isomorphic(Graph().parse(data=nt.stdout, format="nt"))
+    jsonld = ofsted_kg(
+        "query", "construct_inspection", "-p", f"inspection={inspection}", "-f", "jsonld", store=store
+    )
+    assert jsonld.returncode == 0 and isinstance(json.loads(jsonld.stdout), (list, dict))
+
+
+def test_export_turtle_declares_schema_as_the_data_uses_it(loaded: tuple[Path, Path], tmp_path: Path) -> None:
+    store, _ = loaded
+    out = tmp_path / "kg.ttl"
+    assert ofsted_kg("export", "-o", str(out), store=store).returncode == 0
+    text = out.read_text(encoding="utf-8")
+    assert "@prefix schema: <https://schema.org/>" in text and "http://schema.org/" not in text
+
+
+def test_validate_accepts_a_report_iri_and_says_so(loaded: tuple[Path, Path]) -> None:
+    store, folder = loaded
+    sha = file_sha256(folder / LETTERS[0])
+    by_report = ofsted_kg("validate", "--graph", str(iris.report(sha)), "--no-reasoner", store=store)
+    assert by_report.returncode == 0, by_report.stderr
+    assert "SHACL: 1 of 1 inspections, copies and summaries conform" in by_report.stdout
+    # Said which inspection the report IRI was taken to mean.
+    assert (
+        f"{iris.report(sha)} belongs to the inspection in graph {iris.INSPECTION_GRAPH_PREFIX}"
+        in by_report.stderr
+    )
+    by_graph = ofsted_kg("validate", "--graph", str(iris.report_graph(sha)), "--no-reasoner", store=store)
+    assert by_graph.returncode == 0 and "1 of 1" in by_graph.stdout
+
+
+def test_validate_draws_progress_on_a_terminal_only(loaded: tuple[Path, Path]) -> None:
+    store, _ = loaded
+    piped = ofsted_kg("validate", "--no-reasoner", store=store)
+    assert piped.returncode == 0, piped.stderr
+    assert "graph/s" not in piped.stderr and "it/s" not in piped.stderr
+    parent, child = _terminal(100)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ofsted_kg", "validate", "--no-reasoner", "--store", str(store)],
+        stdout=subprocess.PIPE,
+        stderr=child,
+    )
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            data = os.read(parent, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    process.wait(timeout=300)
+    os.close(parent)
+    drawn = b"".join(chunks).decode(errors="replace")
+    assert process.returncode == 0
+    # Two inspections: the bar counts them done out of the total.
+    assert "validate" in drawn and "2/2" in drawn, drawn
+    quiet = subprocess.run(
+        [sys.executable, "-m", "ofsted_kg", "-q", "validate", "--no-reasoner", "--store", str(store)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert quiet.returncode == 0 and quiet.stderr == ""
+
+
+def test_export_findings_view_before_related_says_it_computed_links(
+    loaded: tuple[Path, Path], tmp_path: Path
+) -> None:
+    store, _ = loaded
+    out = tmp_path / "findings.graphml"
+    result = ofsted_kg("export", "-o", str(out), store=store)
+    assert result.returncode == 0, result.stderr
+    assert "no related-finding links stored yet: computed" in result.stderr
+    import networkx as nx
+
+    network = nx.read_graphml(out)
+    assert network.number_of_edges() > 0  # was 0 edges, silently
+
+
+def test_analyse_similar_names_its_columns_and_both_neighbour_directions(loaded: tuple[Path, Path]) -> None:
+    store, _ = loaded
+    result = ofsted_kg("analyse", "similar", "-f", "json", store=store)
+    assert result.returncode == 0, result.stderr
+    rows = {r["authority"]: r for r in json.loads(result.stdout)}
+    peterborough = rows["Peterborough"]
+    assert "findings" not in peterborough and peterborough["theme_mentions"] > 0
+    # None of Peterborough's ten DfE neighbours has a report here; Barking and Dagenham lists it.
+    assert peterborough["its_statistical_neighbours_in_store"] == ""
+    assert peterborough["statistical_neighbour_of_in_store"] == "Barking and Dagenham"
+    assert rows["Barking and Dagenham"]["its_statistical_neighbours_in_store"] == "Peterborough"
+
+
+def test_ingest_says_rejected_before_and_unchanged(tmp_path: Path) -> None:
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / LETTERS[0], folder / LETTERS[0])
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\nnot a pdf at all\n")
+    store = tmp_path / "kg.db"
+    first = ofsted_kg("ingest", str(folder), store=store)
+    assert first.returncode == 1
+    assert f"ofsted-kg: {folder / 'broken.pdf'}: " in first.stderr
+    again = ofsted_kg("ingest", str(folder), store=store)
+    assert again.returncode == 1  # the file is still bad
+    assert str(folder / "broken.pdf") not in again.stderr  # not reported again as a new failure
+    assert again.stderr.strip().splitlines()[-1] == (
+        "ofsted-kg: loaded 0, skipped 1 (unchanged), failed 0, 1 file rejected before and unchanged (-vv lists them)"
+    )
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\nstill not a pdf, but changed\n")
+    changed = ofsted_kg("ingest", str(folder), store=store)
+    assert changed.returncode == 1 and f"ofsted-kg: {folder / 'broken.pdf'}: " in changed.stderr
+    assert not any(p.name.endswith(".json") for p in store.iterdir() if p.name != "rejected-files.json")

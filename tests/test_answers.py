@@ -12,20 +12,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from answers_fixtures import CORPUS, EXAMPLES, gold_rows, publish
 from ofsted_kg.loaders.authorities import REGIONS, all_authorities
 from openpyxl import load_workbook
-from rdflib import Literal, URIRef, namespace
 
-from ofsted_kg import api, cli, iris
+from ofsted_kg import api, cli
 from ofsted_kg.answers.common import GRADE_LABELS, GRADE_RANK, parse_date, resolve_region
 from ofsted_kg.answers.history import grade_changes
 from ofsted_kg.errors import UsageError
-from ofsted_kg.ingest import file_sha256
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples" / "letters"
-CORPUS = ROOT / "tests" / "corpus"
-GOLD = ROOT / "tests" / "gold" / "latest_grades.tsv"
 GRADE_COLUMNS = (
     "overall",
     "leaders",
@@ -34,35 +29,6 @@ GRADE_COLUMNS = (
     "in_care",
     "care_leavers",
 )
-URL = re.compile(r"original: (https://files\.ofsted\.gov\.uk/\S+?);")
-
-
-def gold_rows() -> list[dict[str, str | None]]:
-    lines = [line for line in GOLD.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
-    return [
-        {k: (None if v == "-" else v) for k, v in row.items()}
-        for row in csv.DictReader(lines, delimiter="\t")
-    ]
-
-
-def publish_ilacs_reports(kg: api.KnowledgeGraph) -> dict[str, tuple[str, str]]:
-    """Give each ILACS report its publication date and Ofsted URL from examples/letters/SOURCES.tsv,
-    as the ingest of Ofsted's listing will (dcterms:issued, and dcterms:source as an IRI): the
-    report PDFs print neither. File name -> (date, URL)."""
-    added = {}
-    with (EXAMPLES / "SOURCES.tsv").open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle, delimiter="\t"):
-            found = URL.search(row["notes"])
-            if not row["file"].startswith("ilacs_") or not found:
-                continue
-            report = iris.report(file_sha256(EXAMPLES / row["file"]))
-            triples = (
-                f"{report.n3()} {namespace.DCTERMS.issued.n3()} {Literal(row['letter_date'], datatype=namespace.XSD.date).n3()} .\n"
-                f"{report.n3()} {namespace.DCTERMS.source.n3()} {URIRef(found.group(1)).n3()} .\n"
-            )
-            kg.backend.add_to_graph(iris.report_graph(file_sha256(EXAMPLES / row["file"])), triples.encode())
-            added[row["file"]] = (row["letter_date"], found.group(1))
-    return added
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +49,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     with api.open(path) as kg:
         result = kg.ingest(sorted(EXAMPLES.glob("ilacs_*.pdf")), jobs=2, progress=False)
         assert result.failed == []
-        added = publish_ilacs_reports(kg)
+        added = publish(kg)
     return path, added
 
 
@@ -360,3 +326,18 @@ def test_statistical_neighbours_by_name(store: Path, capsys: pytest.CaptureFixtu
         capsys=capsys,
     )
     assert code == 2 and "Peterborough" in err
+
+
+def test_rows_as_a_dataframe_where_pandas_is_installed(store: Path) -> None:
+    from ofsted_kg.answers.common import to_dataframe
+
+    with api.open(store) as kg:
+        rows = kg.history("Peterborough")
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        with pytest.raises(ImportError, match="pip install pandas"):
+            to_dataframe(rows)
+        return
+    frame = to_dataframe(rows)
+    assert len(frame) == len(rows) and "grade_changes" in frame.columns

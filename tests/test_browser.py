@@ -333,7 +333,9 @@ def test_back_button_and_the_finder(loaded: Loaded) -> None:
     page.press("#find", "Enter")
     loaded.wait()
     assert page.locator("#story-name").inner_text() == "Hartlepool"
-    assert page.locator("#story-timeline").inner_text() == "No inspection or visit of Hartlepool in this store."
+    assert (
+        page.locator("#story-timeline").inner_text() == "No inspection or visit of Hartlepool in this store."
+    )
     assert page.locator("#story-lists h3").all_inner_texts() == [
         "Recurring weaknesses (0)",
         "Weaknesses answered later by a strength (0)",

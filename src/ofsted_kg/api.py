@@ -9,6 +9,7 @@ with api.open("ofsted-kg.db") as kg:          # or api.open(endpoint="http://127
     kg.sync("ofsted-kg-cache", authorities=["Peterborough"])  # fetch from Ofsted, then ingest
     kg.summary(as_of="2024-03-31")              # analysts' answers: typed rows (docs/answers.md)
     kg.history("Hull")
+    kg.findings(theme="placement sufficiency", polarity="concern", since="2023-01-01")
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ from .ingest import IngestSummary, delete, ingest
 from .named_queries import NamedQuery, get_query, named_queries, parse_query, run_select, typed_rows
 
 if TYPE_CHECKING:  # imported when used: opening a store never pays for an HTTP client
+    from .answers.findings import FindingRow
     from .answers.history import HistoryEntry
     from .answers.summary import AuthoritySummary
+    from .answers.trends import GradeTrend, ThemeMove, ThemeTrend
     from .fetch.sync import SyncResult
 
 _SUFFIX_FORMATS = {
@@ -126,6 +129,31 @@ class KnowledgeGraph:
         from .answers.history import authority_history
 
         return authority_history(self.backend, authority)
+
+    def findings(self, **filters: Any) -> builtins.list[FindingRow]:
+        """Findings filtered without SPARQL: authority, kind, theme, include_unthemed, polarity,
+        type, since, until, text (see `ofsted_kg.answers.findings.filter_findings`)."""
+        from .answers.findings import filter_findings
+
+        return filter_findings(self.backend, **filters)
+
+    def grade_trends(self, *, by: str = "year", type: str = "ilacs_inspection") -> builtins.list[GradeTrend]:  # noqa: A002
+        """Inspections per grade and judgement area in each year (or region)."""
+        from .answers.trends import grade_trends
+
+        return grade_trends(self.backend, by=by, type=type)
+
+    def theme_trends(self, *, by: str = "year", theme: str | None = None) -> builtins.list[ThemeTrend]:
+        """Concerns per theme in each year (or region), with their share of all concerns."""
+        from .answers.trends import theme_trends
+
+        return theme_trends(self.backend, by=by, theme=theme)
+
+    def theme_movers(self, *, theme: str | None = None) -> builtins.list[ThemeMove]:
+        """Themes by the slope of their yearly share of concerns: rising, falling or steady."""
+        from .answers.trends import theme_movers
+
+        return theme_movers(self.backend, theme=theme)
 
     def export(
         self, path: str | os.PathLike[str], format: str | None = None, graphs: Iterable[str] | None = None

@@ -28,6 +28,8 @@ SAMPLES = {
     "finding": "SELECT ?v WHERE { ?v okg:aboutInspection ?i ; okg:theme ?t } ORDER BY ?v LIMIT 1",
     "theme": "SELECT ?v WHERE { ?f okg:aboutInspection ?i ; okg:theme ?v } GROUP BY ?v ORDER BY DESC(COUNT(?f)) ?v LIMIT 1",
     "type": "SELECT ?v WHERE { ?r prov:wasGeneratedBy ?i ; okg:documentType/skos:notation ?v }",
+    # The first word of the anchor's first finding, as `words` are given: lower case.
+    "words": "SELECT ?v WHERE { ?f okg:aboutInspection ?i ; okg:sequence 1 ; okg:text ?t BIND(LCASE(STRBEFORE(?t, ' ')) AS ?v) }",
 }
 _LABEL = PREFIXES + "SELECT ?v WHERE { { ?x skos:notation ?v } UNION { ?x skos:prefLabel ?v } } LIMIT 1"
 

@@ -24,6 +24,11 @@ tests/test_backends.py checks the rows are the same as with the outer block alon
 named query. Nothing is inferred: a query without markers (any user's) gets the outer block
 only. A query the scanner cannot follow (an unterminated string, unbalanced braces, no WHERE
 group, a marker with no group after it) is refused with BindingError, never bound half-way.
+
+A query can also name the one place a parameter applies inside a group the outer block cannot
+reach (a subquery that must filter before it aggregates): a parameter slot, `VALUES ?name
+{ UNDEF }`, is filled with the bound value. Unbound, or on a store that never sees this module,
+the slot leaves the variable unbound: the query's meaning for "no value given".
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ _VARNAME = re.compile(r"^[A-Za-z0-9_\u00B7\u00C0-\uFFFF]+$")
 _MARKER = re.compile(r"^#\s*@bind((?:\s+[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)+)\s*$")
 _IRIREF_AT = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _WORD_AT = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
+_SLOT_AT = re.compile(r"VALUES\s+[?$]([A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)\s*\{\s*(UNDEF)\s*\}", re.IGNORECASE)
 
 
 class BindingError(ValueError):
@@ -88,12 +94,35 @@ def bind(sparql: str, bindings: Mapping[str, Identifier | str] | None, *, pushdo
     names = {name.lstrip("?$"): value for name, value in bindings.items()}
     tokens = _tokenize(sparql)
     opener = _where_opener(tokens)
-    inserts = [(tokens[opener].end, values_block(bindings))]
+    edits = [(tokens[opener].end, tokens[opener].end, f" {values_block(bindings)} ")]
     if pushdown:
-        inserts += _marked_blocks(tokens, opener, names)
-    for position, block in sorted(inserts, reverse=True):
-        sparql = f"{sparql[:position]} {block} {sparql[position:]}"
+        edits += [(at, at, f" {block} ") for at, block in _marked_blocks(tokens, opener, names)]
+    edits += _slot_fills(sparql, tokens, names)
+    for start, end, text in sorted(edits, reverse=True):
+        sparql = f"{sparql[:start]}{text}{sparql[end:]}"
     return sparql
+
+
+def _slot_fills(
+    sparql: str, tokens: list[_Token], names: Mapping[str, Identifier | str]
+) -> list[tuple[int, int, str]]:
+    """(start, end, term) replacing the UNDEF of each `VALUES ?name { UNDEF }` slot of a bound
+    parameter: the place a query names for a value the outer block cannot reach (a subquery
+    evaluated before the join). Unbound, the slot leaves the variable unbound: "not given"."""
+    fills = []
+    for token in tokens:
+        if token.kind != "word" or token.text.upper() != "VALUES":
+            continue  # the tokenizer yields words only outside strings, IRIs and comments
+        slot = _SLOT_AT.match(sparql, token.start)
+        if slot is None or slot.group(1) not in names:
+            continue
+        value = names[slot.group(1)]
+        term = Literal(value) if isinstance(value, str) and not isinstance(value, Identifier) else value
+        try:
+            fills.append((slot.start(2), slot.end(2), nt_term(term)))
+        except (ValueError, TypeError) as exc:
+            raise BindingError(f"cannot bind {value!r}: {exc}") from exc
+    return fills
 
 
 def _marked_blocks(

@@ -1,6 +1,7 @@
 """`summary`: one row per authority, all 153, with its latest grades and visits as at a date.
 
-The rows come from the named query `select_latest_grades` (which applies every rule: what counts
+The rows come from the named queries `select_latest_grades` and `select_latest_visits`, joined
+by authority (one query would need more aggregates than Virtuoso allows). They apply every rule: what counts
 as at a date, which inspection is the latest, the previous ILACS grade and the direction of
 travel; see docs/answers.md); this module types them, prints the grades as Ofsted prints them,
 and adds what one row of that query cannot hold: how each authority's statistical neighbours
@@ -18,6 +19,7 @@ from ..loaders import authorities
 from .common import Row, as_date, as_int, grade_label, parse_date, resolve_region, select
 
 QUERY = "select_latest_grades"
+VISITS_QUERY = "select_latest_visits"
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,10 @@ def latest_summary(
     date = parse_date(as_of, "--as-of")
     wanted_region = resolve_region(region) if region is not None else None
     # Every authority's row is needed for the neighbour counts, so the region is applied here.
-    rows = select(backend, QUERY, {"as_of": date} if date else {})
+    params = {"as_of": date} if date else {}
+    # Two queries (Virtuoso refuses one with this many aggregates), joined by authority here.
+    visits = {row["authority"]: row for row in select(backend, VISITS_QUERY, params)}
+    rows = [{**visits.get(row["authority"], {}), **row} for row in select(backend, QUERY, params)]
     overall_by_gss = {row["gss_code"]: row.get("overall") for row in rows}
     out = []
     for row in rows:

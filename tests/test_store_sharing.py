@@ -215,3 +215,35 @@ def test_ingest_refuses_while_serve_holds_the_store(store: Path, tmp_path: Path)
         stop_process(server)
     after = run("--store", str(served), "ingest", str(EXAMPLES / "focused-visit_leeds_2018-02.pdf"))
     assert after.returncode == 0, after.stderr
+
+
+def test_a_forked_child_does_not_keep_the_store_locked(tmp_path: Path) -> None:
+    """ingest's worker processes are forked while it holds the store's lock; after `kill -9` of
+    ingest a worker still finishing a document must not keep the store from the re-run."""
+    import multiprocessing
+
+    from ofsted_kg.store_lock import StoreLock
+
+    folder = tmp_path / "kg.db"
+    folder.mkdir()
+    lock = StoreLock.acquire(folder, exclusive=True)
+    child = multiprocessing.get_context("fork").Process(target=time.sleep, args=(30,))
+    child.start()
+    try:
+        lock.release()  # as the killed parent's descriptors are closed by the kernel
+        probe = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from ofsted_kg.store_lock import StoreLock; "
+                "StoreLock.acquire(sys.argv[1], exclusive=True, wait=False); print('acquired')",
+                str(folder),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert probe.returncode == 0 and probe.stdout.strip() == "acquired", probe.stderr
+    finally:
+        child.kill()
+        child.join()

@@ -53,6 +53,25 @@ class Holder:
         return f"pid {self.pid} ({what})"
 
 
+# The descriptors of the locks this process holds. A forked child (ingest's worker processes)
+# inherits them, and a flock lasts until every copy is closed: after `kill -9` of ingest its
+# workers, still finishing a document, would hold the store for a while and the re-run would be
+# refused. So a forked child closes its copies at once (the parent keeps the lock).
+_HELD: set[int] = set()
+
+
+def _drop_inherited_locks() -> None:
+    for fd in list(_HELD):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_drop_inherited_locks)
+
+
 class StoreLock:
     """An advisory lock on a store folder, held until `release` (or the process ends)."""
 
@@ -60,6 +79,7 @@ class StoreLock:
         self.folder = folder
         self.fd = fd
         self.exclusive = exclusive
+        _HELD.add(fd)
 
     @classmethod
     def acquire(cls, folder: str | os.PathLike[str], *, exclusive: bool, wait: bool = True) -> StoreLock:
@@ -90,6 +110,7 @@ class StoreLock:
 
     def release(self) -> None:
         if self.fd >= 0:
+            _HELD.discard(self.fd)
             os.close(self.fd)  # closing the last descriptor releases the flock
             self.fd = -1
 

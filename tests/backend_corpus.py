@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from ofsted_kg.loaders.record import Provenance
-from rdflib import BNode, Literal, URIRef
+from rdflib import XSD, BNode, Literal, URIRef
 from rdflib.term import Identifier
 
 from ofsted_kg.analysis.related import recompute_related
@@ -75,6 +75,10 @@ def canonical(term: Identifier | None) -> str:
     if isinstance(term, URIRef):
         return term.n3()
     assert isinstance(term, Literal)
+    if not str(term) and not term.language and term.datatype in (None, XSD.string):
+        # "No value" picked by a query (e.g. STRAFTER(MAX(...)) over nothing): Oxigraph leaves it
+        # unbound, Virtuoso answers "" — the same to every reader (ofsted_kg.answers reads "" as None).
+        return "UNBOUND"
     if term.language:
         return f"{term}@{term.language}"
     value = to_python(term)

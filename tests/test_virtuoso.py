@@ -199,4 +199,11 @@ def test_partial_anytime_results_are_an_error(server: VirtuosoServer) -> None:
     store = RemoteStore(resolve(server.url, profile, env={}), timeout=120, retries=0)
     with pytest.raises(StoreError) as partial:
         store.select("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
-    assert "partial results" in str(partial.value) and "MaxQueryExecutionTime" in str(partial.value)
+    message = str(partial.value)
+    # Which of its two answers Virtuoso gives depends on where in the plan the limit falls (on a
+    # busy machine, before the first row): the partial 200, or killing the statement (SR203, a
+    # 500). Both must be an error, never rows.
+    if "SR203" in message:
+        assert "Async statement killed" in message
+    else:
+        assert "partial results" in message and "MaxQueryExecutionTime" in message

@@ -21,7 +21,7 @@ from servers import free_port
 
 from ofsted_kg import __version__, api
 from ofsted_kg.errors import SiteUnavailable, UsageError
-from ofsted_kg.fetch import FetchSettings, fetch, read_manifest
+from ofsted_kg.fetch import FetchSettings, fetch, rows_in
 from ofsted_kg.fetch.cache import locked
 from ofsted_kg.ingest import ingest
 from ofsted_kg.store import EmbeddedStore
@@ -81,7 +81,7 @@ def test_listing_to_pages_to_files_to_manifest_to_store(site: FakeOfsted, tmp_pa
     assert len(searches) == 2
     assert {h.path for h in site.hits_on("/provider/")} == {f"/provider/44/{urn}" for urn in URNS}
 
-    rows = read_manifest(cache)
+    rows = rows_in(cache)
     expected = {p.file_id: p for p in site.publications}
     assert len(rows) == len(result.downloaded) == len(expected) == 7
     for row in rows:
@@ -109,6 +109,42 @@ def test_listing_to_pages_to_files_to_manifest_to_store(site: FakeOfsted, tmp_pa
     assert loaded == {(row.sha256, row.gss_code) for row in rows}
 
 
+REPORT_PROVENANCE = """
+PREFIX okg: <https://w3id.org/ofsted-kg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?sha ?url ?listed ?urn ?type WHERE {
+  ?report okg:sha256 ?sha ; dcterms:source ?url ; okg:listedDate ?listed ;
+          okg:listedURN ?urn ; okg:listedPublicationType ?type .
+}
+"""
+
+
+def test_what_fetch_writes_ingest_reads(site: FakeOfsted, tmp_path: Path) -> None:
+    """The manifest round trip: the rows fetch writes (ofsted_kg.manifest) are the provenance ingest
+    records, each report's Ofsted URL, listed date, URN and type in the graph."""
+    cache = tmp_path / "cache"
+    fetch(cache, authorities=["Peterborough"], settings=settings(site))
+    rows = rows_in(cache)
+    assert len(rows) == 3
+    with EmbeddedStore(tmp_path / "store.db") as store:
+        summary = ingest(store, [cache], jobs=1, progress=False)
+        assert summary.failed == [] and len(summary.loaded) == 3
+        recorded = {
+            (str(r["sha"]), str(r["url"]), str(r["listed"]), str(r["urn"]), str(r["type"]))
+            for r in store.select(REPORT_PROVENANCE).rows
+        }
+    assert recorded == {
+        (
+            row.sha256,
+            row.url,
+            row.published.isoformat() if row.published else "",
+            row.urn,
+            row.publication_type.lower(),
+        )
+        for row in rows
+    }
+
+
 def test_a_rerun_downloads_nothing(site: FakeOfsted, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     first = fetch(cache, authorities=["Peterborough"], settings=settings(site))
@@ -132,14 +168,14 @@ def test_a_rerun_downloads_nothing(site: FakeOfsted, tmp_path: Path) -> None:
     site.publications.append(newer)
     third = fetch(cache, authorities=["80537"], settings=settings(site))
     assert [row.url for row in third.downloaded] == ["https://files.ofsted.gov.uk/v1/file/50199999"]
-    assert len(read_manifest(cache)) == 4
+    assert len(rows_in(cache)) == 4
 
     # A file deleted from the cache is fetched again, to the place the manifest gives it.
-    gone = read_manifest(cache)[0]
+    gone = rows_in(cache)[0]
     (cache / gone.path).unlink()
     fourth = fetch(cache, authorities=["80537"], settings=settings(site))
     assert [row.path for row in fourth.downloaded] == [gone.path] and fourth.already == 3
-    assert sha256(cache / gone.path) == gone.sha256 and len(read_manifest(cache)) == 4
+    assert sha256(cache / gone.path) == gone.sha256 and len(rows_in(cache)) == 4
 
 
 def test_one_fetch_at_a_time_per_cache(site: FakeOfsted, tmp_path: Path) -> None:
@@ -229,7 +265,7 @@ def test_same_type_and_date_twice_keeps_both(tmp_path: Path) -> None:
     with fake_ofsted([*letters, reissued]) as running:
         result = fetch(tmp_path, authorities=["80537"], settings=settings(running))
     assert result.ok
-    paths = sorted(row.path for row in read_manifest(tmp_path))
+    paths = sorted(row.path for row in rows_in(tmp_path))
     assert "80537_peterborough/children's services focused visit - 02 august 2021.pdf" in paths
     assert "80537_peterborough/children's services focused visit - 02 august 2021 (50100999).pdf" in paths
     assert len(paths) == 4 and all((tmp_path / p).is_file() for p in paths)
@@ -262,7 +298,7 @@ def test_an_unrecognised_page_is_one_line_naming_its_url(site: FakeOfsted, tmp_p
     assert len(lines) == 2 and "1 page(s) or file(s) could not be fetched" in lines[1]
     assert "Traceback" not in done.stderr
     # The rest of the batch was done.
-    assert {row.urn for row in read_manifest(tmp_path)} == {"80487"}
+    assert {row.urn for row in rows_in(tmp_path)} == {"80487"}
     assert len(done.stdout.splitlines()) == 1 + 2
 
 
@@ -283,7 +319,7 @@ def test_a_server_error_then_recovery_is_retried(site: FakeOfsted, tmp_path: Pat
     result = fetch(tmp_path, authorities=["Peterborough"], settings=settings(site))
     assert result.ok and len(result.downloaded) == 3
     assert len(site.hits_on(target)) == 3 and len(site.hits_on("/provider/44/80537")) == 2
-    assert sha256(tmp_path / read_manifest(tmp_path)[-1].path) == read_manifest(tmp_path)[-1].sha256
+    assert sha256(tmp_path / rows_in(tmp_path)[-1].path) == rows_in(tmp_path)[-1].sha256
 
 
 def test_429_waits_as_long_as_retry_after_says(site: FakeOfsted, tmp_path: Path) -> None:
@@ -345,7 +381,7 @@ def test_a_body_slower_than_the_timeout_is_cut(site: FakeOfsted, tmp_path: Path)
     with pytest.raises(SiteUnavailable, match=r"took longer than 1 s \(gave up after 1 attempts\)"):
         fetch(tmp_path, authorities=["Peterborough"], settings=settings(site, timeout=1, retries=0))
     assert time.monotonic() - started < 4
-    rows = read_manifest(tmp_path)
+    rows = rows_in(tmp_path)
     assert len(rows) == 2  # the files before it are kept and recorded
     assert not list(tmp_path.rglob("*.part"))
 
@@ -399,7 +435,7 @@ def test_kill_minus_nine_mid_download_then_resume(site: FakeOfsted, tmp_path: Pa
     assert process.returncode == -signal.SIGKILL
     # Killed mid-file: the two letters before it are whole and recorded; no half PDF anywhere.
     assert 20_000 < part.stat().st_size < slow.pdf.stat().st_size
-    rows = read_manifest(cache)
+    rows = rows_in(cache)
     assert len(rows) == 2 and all(sha256(cache / r.path) == r.sha256 for r in rows)
     assert sorted(p.name for p in cache.rglob("*.pdf")) == sorted(Path(r.path).name for r in rows)
 
@@ -409,7 +445,7 @@ def test_kill_minus_nine_mid_download_then_resume(site: FakeOfsted, tmp_path: Pa
     )
     assert done.returncode == 0, done.stderr
     assert "downloaded 1, already had 2" in done.stderr
-    rows = read_manifest(cache)
+    rows = rows_in(cache)
     assert len(rows) == 3 and all(sha256(cache / r.path) == r.sha256 for r in rows)
     assert sha256(
         cache / "80537_peterborough" / "children's services inspection - 30 january 2024.pdf"

@@ -16,7 +16,14 @@ from ofsted_site import EXAMPLES, FakeOfsted, corpus_publications
 from ofsted_kg.errors import InputRejected, UsageError
 from ofsted_kg.fetch import cache, site
 from ofsted_kg.fetch.client import _retry_after
-from ofsted_kg.fetch.manifest import COLUMNS, ManifestRow, manifest_path, read_manifest, write_manifest
+from ofsted_kg.manifest import (
+    COLUMNS,
+    ManifestRow,
+    manifest_path,
+    read_manifest,
+    rows_in,
+    write_manifest,
+)
 
 ARCHIVE = re.compile(
     r"inspection_reports/(?P<folder>(?P<urn>\d+)_[^/]+)/(?P<file>(?P<type>.+) - (?P<date>\d{2} \w+ \d{4})\.pdf)$"
@@ -154,14 +161,33 @@ def test_manifest_contract_header_and_round_trip(tmp_path):
         "80537\tE06000031\tChildren's services focused visit\t2021-08-02\thttps://files.ofsted.gov.uk/v1/file/50165422\t"
         f"80537_peterborough/children's services focused visit - 02 august 2021.pdf\t{'ab' * 32}\t2025-01-31T09:15:02Z"
     )
-    assert sorted(read_manifest(tmp_path), key=lambda r: r.path) == sorted(rows, key=lambda r: r.path)
-    assert not list(tmp_path.glob(".*.tmp"))  # the temporary file was renamed over the manifest
+    assert sorted(rows_in(tmp_path), key=lambda r: r.path) == sorted(rows, key=lambda r: r.path)
+    assert not list(tmp_path.glob(".*"))  # the temporary file was renamed over the manifest
 
 
 def test_a_file_that_is_not_a_manifest_is_refused(tmp_path):
     manifest_path(tmp_path).write_text("file\ttype\n", encoding="utf-8")
     with pytest.raises(InputRejected, match="not a fetch manifest"):
-        read_manifest(tmp_path)
+        rows_in(tmp_path)
+
+
+def test_a_label_with_quotes_and_a_line_break_is_written_on_one_line(tmp_path):
+    write_manifest(tmp_path, [_row(publication_type='Children\'s services "focused"\n  visit')])
+    lines = manifest_path(tmp_path).read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2
+    [back] = rows_in(tmp_path)
+    assert back.publication_type == 'Children\'s services "focused" visit'
+
+
+def test_a_malformed_row_stops_the_writer_and_is_skipped_by_the_reader(tmp_path):
+    """fetch rewrites the manifest, so a row it cannot read must stop it (the rewrite would drop
+    it); ingest's provenance only reads, so it skips the row with a warning and uses the rest."""
+    write_manifest(tmp_path, [_row()])
+    with manifest_path(tmp_path).open("a", encoding="utf-8") as handle:
+        handle.write("80537\tE06000031\tx\t2021-08-02\tftp://example.org/1\ta/b.pdf\t\t\n")
+    with pytest.raises(InputRejected, match=r"manifest\.tsv, line 3: url 'ftp://example.org/1'"):
+        rows_in(tmp_path)
+    assert [row.path for row in read_manifest(manifest_path(tmp_path)).rows] == [_row().path]
 
 
 def test_fixture_pages_parse_as_the_scrapers_read_them():

@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # imported when used: opening a store never pays for an HTTP 
     from .answers.findings import FindingRow
     from .answers.history import HistoryEntry
     from .answers.summary import AuthoritySummary
-    from .answers.trends import GradeTrend, ThemeMove, ThemeTrend
+    from .answers.trends import FocusCount, GradeTrend, ThemeMove, ThemeTrend
     from .fetch.sync import SyncResult
 
 _SUFFIX_FORMATS = {
@@ -154,6 +154,13 @@ class KnowledgeGraph:
         from .answers.trends import theme_movers
 
         return theme_movers(self.backend, theme=theme)
+
+    def visits_by_focus(self, **filters: Any) -> builtins.list[FocusCount]:
+        """Focused and monitoring visits per focus area and year (or region), each visit once per
+        area: by, authority, region, type, since, until (`ofsted_kg.answers.trends.visits_by_focus`)."""
+        from .answers.trends import visits_by_focus
+
+        return visits_by_focus(self.backend, **filters)
 
     def export(
         self, path: str | os.PathLike[str], format: str | None = None, graphs: Iterable[str] | None = None

@@ -11,6 +11,7 @@ written by pyoxigraph, ofsted_kg.sparql_bindings), never formatted into the text
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from rdflib.term import Identifier, URIRef
 
 from .errors import StoreError
 from .rdf_io import RDF_FORMATS
+
+log = logging.getLogger(__name__)
 
 __all__ = ["EXPORT_FORMATS", "Backend", "GraphChange", "SelectResult", "StoreError", "change_update"]
 
@@ -124,5 +127,12 @@ class Backend(ABC):
     def __enter__(self) -> Backend:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, exc: object, traceback: object) -> None:
+        try:
+            self.close()
+        except Exception:
+            if exc_type is None:
+                raise
+            # Closing after a failure must not replace it: on a full disk the failed write is the
+            # error to report, and the flush at close then fails the same way (issue 13).
+            log.debug("closing the store after an error failed too", exc_info=True)

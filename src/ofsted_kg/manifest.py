@@ -14,11 +14,16 @@ UTF-8, tab-separated, one header row, then one row per file, with exactly these 
 - `sha256`: the file's SHA-256, lower-case hexadecimal;
 - `fetched_at`: when it was downloaded, ISO 8601 UTC (e.g. 2026-12-07T01:16:50Z).
 
-The cache itself is laid out like the public archive (`<URN>_<authority>/<type> - <d month yyyy>.pdf`,
-ofsted_kg.provenance). `read_manifest` gives typed rows; a malformed row is skipped with one
-warning naming the file, the line and the reason, never a traceback. `write_manifest` writes a
-whole manifest atomically (temporary file, then rename), so a killed writer never leaves half a
-manifest behind.
+No quoting: values never hold tabs or line breaks (whitespace inside a value is collapsed when it
+is written). The cache itself is laid out like the public archive
+(`<URN>_<authority>/<type> - <d month yyyy>.pdf`, ofsted_kg.provenance).
+
+This module is the one definition of the format: `ofsted-kg fetch` writes it (`rows_in`, then
+`write_manifest` after every download) and ingest's provenance reads it (`read_manifest`). For a
+reader a malformed row is skipped with one warning naming the file, the line and the reason, never
+a traceback; for the writer (`rows_in`, strict) it is an error, since rewriting the manifest would
+drop the row. `write_manifest` writes a whole manifest atomically (temporary file, fsync, rename),
+so a killed writer never leaves half a manifest behind.
 """
 
 from __future__ import annotations
@@ -29,10 +34,11 @@ import io
 import logging
 import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from .errors import InputRejected
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +57,8 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 _URN = re.compile(r"[0-9]+")
 
 
-class ManifestError(ValueError):
-    """A manifest that cannot be used at all (unreadable, or not this format)."""
+class ManifestError(InputRejected, ValueError):
+    """A manifest that cannot be used (unreadable, not this format, or, read strictly, a bad row)."""
 
 
 @dataclass(frozen=True)
@@ -67,13 +73,15 @@ class ManifestRow:
     fetched_at: datetime.datetime | None
 
     def fields(self) -> tuple[str, ...]:
-        """The row as the manifest's columns, in order."""
+        """The row as the manifest's columns, in order; runs of whitespace in a label are one space
+        (a type as a web page prints it may hold a line break). The path is kept exactly: it names
+        a file."""
         return (
-            self.urn,
-            self.gss_code or "",
-            self.publication_type,
+            _one_line(self.urn),
+            _one_line(self.gss_code or ""),
+            _one_line(self.publication_type),
             self.published.isoformat() if self.published else "",
-            self.url,
+            _one_line(self.url),
             self.path,
             self.sha256 or "",
             _utc(self.fetched_at) if self.fetched_at else "",
@@ -124,8 +132,25 @@ class Manifest:
         return row
 
 
-def read_manifest(path: Path) -> Manifest:
-    """Read a manifest.tsv; ManifestError if it cannot be read or its header is not COLUMNS."""
+def manifest_path(folder: Path) -> Path:
+    """Where the manifest of a cache folder is."""
+    return folder / MANIFEST_NAME
+
+
+def rows_in(folder: Path) -> list[ManifestRow]:
+    """The rows of `folder`'s manifest, for a writer that will rewrite it: none when there is no
+    manifest yet; ManifestError (exit 1) on any row that cannot be read, which a rewrite would lose."""
+    path = manifest_path(folder)
+    if not path.exists():
+        return []
+    return list(read_manifest(path, strict=True).rows)
+
+
+def read_manifest(path: Path, *, strict: bool = False) -> Manifest:
+    """Read a manifest.tsv; ManifestError if it cannot be read or its header is not COLUMNS.
+
+    A malformed row is skipped with a warning, or with `strict` is a ManifestError naming its line.
+    """
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -141,31 +166,35 @@ def read_manifest(path: Path) -> Manifest:
         try:
             rows.append(_row(fields))
         except ValueError as exc:
+            if strict:
+                raise ManifestError(f"{path}, line {number}: {exc}") from None
             log.warning("%s, line %d: %s; the row is skipped", path, number, exc)
     return Manifest(path.parent, tuple(rows))
 
 
 def write_manifest(folder: Path, rows: Iterable[ManifestRow]) -> Path:
     """Write `folder/manifest.tsv` with these rows (sorted by path), atomically."""
-    target = folder / MANIFEST_NAME
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter="\t", quoting=csv.QUOTE_NONE, lineterminator="\n", escapechar=None)
-    writer.writerow(COLUMNS)
+    target = manifest_path(folder)
+    # Lines joined by hand, not csv.writer: with no quoting it refuses a '"' in a value.
+    lines = ["\t".join(COLUMNS)]
     for row in sorted(rows, key=lambda r: r.path):
         fields = row.fields()
         if any(c in f for f in fields for c in "\t\n\r"):
             raise ValueError(f"a manifest field holds a tab or a line break: {fields}")
-        writer.writerow(fields)
+        lines.append("\t".join(fields))
     folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".manifest-", suffix=".tsv", dir=folder)
+    # One fixed temporary name: a writer killed before the rename leaves it, and the next write
+    # replaces it (fetch holds the cache's lock, so there is one writer at a time).
+    temporary = folder / f".{MANIFEST_NAME}.tmp"
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(out.getvalue())
+        with temporary.open("w", encoding="utf-8", newline="") as file:
+            file.write("\n".join(lines) + "\n")
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, target)
+        _fsync_folder(folder)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
     return target
 
@@ -204,3 +233,21 @@ def _utc(value: datetime.datetime) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=datetime.timezone.utc)
     return value.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (where the platform lets a folder be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

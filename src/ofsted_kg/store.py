@@ -251,13 +251,18 @@ class EmbeddedStore(Backend):
 
     def close(self) -> None:
         store = getattr(self, "_store", None)
-        if store is not None:
-            if not self.read_only:
-                store.flush()
-            del self._store
         lock = getattr(self, "_lock", None)
-        if lock is not None:
-            lock.release()
+        try:
+            if store is not None:
+                del self._store
+                if not self.read_only:
+                    store.flush()
+        except OSError as exc:  # a full disk: one line, exit 3, not a traceback
+            raise StoreError(f"{self.path}: write failed ({_first_line(exc)})") from exc
+        finally:
+            del store  # the database closes before its lock is released
+            if lock is not None:
+                lock.release()
 
 
 def _not_shared(path: Path, pid: int | None) -> str:

@@ -63,6 +63,8 @@ class HistoryEntry:
     grade_changes: tuple[str, ...]  # e.g. "overall: Inadequate -> Good", against the previous graded one
     focus: str | None
     series_number: int | None  # monitoring visits: which in the series
+    next_due: dt.date | None  # the earliest next inspection the report states is due (area SEND)
+    next_kind: str | None  # its kind: monitoring_inspection or full_inspection
     findings: int
     strengths: int
     concerns: int
@@ -169,6 +171,8 @@ def _entry(row: Row, judgements: dict[str, str], changes: tuple[str, ...]) -> Hi
         grade_changes=changes,
         focus=row.get("focus"),
         series_number=as_int(row.get("series_number")),
+        next_due=as_date(row.get("next_due")),
+        next_kind=row.get("next_kind"),
         findings=as_int(row.get("findings")) or 0,
         strengths=as_int(row.get("strengths")) or 0,
         concerns=as_int(row.get("concerns")) or 0,

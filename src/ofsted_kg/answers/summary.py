@@ -61,6 +61,8 @@ class AuthoritySummary:
     send_end: dt.date | None
     send_outcome: str | None
     send_url: str | None
+    send_next_due: dt.date | None  # the earliest next inspection the latest area SEND report states
+    send_next_kind: str | None  # monitoring_inspection or full_inspection
     jtai_end: dt.date | None
     jtai_focus: str | None
     jtai_url: str | None
@@ -142,6 +144,8 @@ def _summary(row: Row, neighbours: Counter[str]) -> AuthoritySummary:
         send_end=as_date(row.get("send_end")),
         send_outcome=grade_label(row.get("send_outcome")),
         send_url=row.get("send_report_url"),
+        send_next_due=as_date(row.get("send_next_due")),
+        send_next_kind=row.get("send_next_kind"),
         jtai_end=as_date(row.get("jtai_end")),
         jtai_focus=row.get("jtai_focus"),
         jtai_url=row.get("jtai_report_url"),

@@ -1,23 +1,26 @@
 """`trends`: grade distributions per year or region, the share of concerns per theme per year or
-region, and which themes rise or fall.
+region, which themes rise or fall, and visits counted by the area they focused on.
 
-Rows come from the named queries `select_grade_trends` and `select_theme_trends`; the rise and
-fall of themes is computed here from the yearly shares (`theme_movers`; the rule is in its
-docstring and docs/answers.md).
+Rows come from the named queries `select_grade_trends`, `select_theme_trends` and
+`select_visits_by_focus`; the rise and fall of themes is computed here from the yearly shares
+(`theme_movers`; the rule is in its docstring and docs/answers.md).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
 from ..backend import Backend
 from ..errors import UsageError
-from .common import as_int, grade_label, select
+from ..resolver import resolve_authority
+from .common import as_int, grade_label, parse_date, resolve_region, select
 from .findings import resolve_theme
 
 BY = ("year", "region")
 GRADED_TYPES = ("ilacs_inspection", "sif_inspection", "area_send_inspection")
+VISIT_TYPES = ("focused_visit", "monitoring_visit")  # the visits whose letters state a focus
 # A year counts towards a theme's trend only if inspectors raised at least this many concerns in
 # it nationally: a year of two inspections says little about shares.
 MIN_CONCERNS_PER_YEAR = 20
@@ -56,6 +59,15 @@ class ThemeMove:
     first_share: float
     last_share: float
     concerns: int  # concerns about the theme in the years counted
+
+
+@dataclass(frozen=True)
+class FocusCount:
+    period: str  # a year ("2023"), a region, or "no date" for a letter printing no visit dates
+    type: str  # focused_visit or monitoring_visit
+    focus: str  # okg:VisitFocusScheme notation, e.g. front-door
+    visits: int  # visits of this period and type coded to the area, each once
+    focus_label: str  # the area's skos:prefLabel, e.g. "the front door"
 
 
 def grade_trends(
@@ -100,6 +112,44 @@ def theme_trends(backend: Backend, *, by: str = "year", theme: str | None = None
             share=round(float(row["share_of_concerns"]), 4),
         )
         for row in select(backend, "select_theme_trends", params)
+    ]
+
+
+def visits_by_focus(
+    backend: Backend,
+    *,
+    by: str = "year",
+    authority: str | None = None,
+    region: str | None = None,
+    type: str | None = None,  # noqa: A002
+    since: dt.date | str | None = None,
+    until: dt.date | str | None = None,
+) -> list[FocusCount]:
+    """Focused and monitoring visits per focus area and year (or region), each visit counted once
+    per area its letter's focus is coded to, however many copies of the letter are loaded.
+    `authority` takes any form the resolver does; `region` any case or a unique first word."""
+    params: dict[str, object] = {"by": _by(by)}
+    if authority is not None:
+        params["authority"] = resolve_authority(authority).gss_code
+    if region is not None:
+        params["region"] = resolve_region(region)
+    if type is not None:
+        if type not in VISIT_TYPES:
+            raise UsageError(f"--type: {type!r}: visits by focus are of {' or '.join(VISIT_TYPES)}")
+        params["type"] = type
+    for name, value in (("since", since), ("until", until)):
+        date = parse_date(value, f"--{name}")
+        if date is not None:
+            params[name] = date
+    return [
+        FocusCount(
+            period=str(row["period"]),
+            type=row["type"],
+            focus=row["focus"],
+            visits=as_int(row["visits"]) or 0,
+            focus_label=row["focus_label"],
+        )
+        for row in select(backend, "select_visits_by_focus", params)
     ]
 
 

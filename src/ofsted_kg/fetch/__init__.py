@@ -5,11 +5,13 @@
     for row in result.downloaded: print(row.path, row.sha256)
 
 See docs/fetch.md: the site's shape, the cache layout, the manifest and what was verified how.
+The manifest's format is ofsted_kg.manifest's (the one module ingest reads it with); `rows_in(cache)`
+gives the rows of a cache's manifest.
 """
 
 from __future__ import annotations
 
-from .manifest import COLUMNS, MANIFEST_NAME, ManifestRow, read_manifest
+from ..manifest import COLUMNS, MANIFEST_NAME, ManifestRow, rows_in
 from .plan import Failure, Publication
 from .run import FetchResult, fetch
 from .settings import DEFAULT_CACHE, FetchSettings
@@ -28,5 +30,5 @@ __all__ = [
     "ManifestRow",
     "Publication",
     "fetch",
-    "read_manifest",
+    "rows_in",
 ]

@@ -107,16 +107,6 @@ def replace_atomically(tmp: Path, final: Path) -> None:
     fsync_dir(final.parent)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that a reader (or a crash) sees the old file or the new, never half."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    replace_atomically(tmp, path)
-
-
 @contextmanager
 def locked(cache: Path) -> Iterator[None]:
     """Hold the cache's lock for a fetch: two fetches into one folder would race for its manifest."""

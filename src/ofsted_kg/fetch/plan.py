@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..loaders.authorities import AuthorityInfo, all_authorities
+from ..manifest import ManifestRow
 from . import cache, site
 from .client import HTTPFailure, PoliteClient, RobotsDisallowed
-from .manifest import ManifestRow
 from .progress import progress_bar
 from .settings import FetchSettings
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from ..errors import InputRejected, UsageError
 from ..loaders.authorities import AuthorityInfo
+from ..manifest import ManifestRow, rows_in, write_manifest
 from ..resolver import resolve_authority
 from . import cache, site
 from .client import HTTPFailure, PoliteClient, RobotsDisallowed
-from .manifest import ManifestRow, read_manifest, write_manifest
 from .plan import Failure, Publication, plan
 from .progress import progress_bar
 from .settings import DEFAULT_CACHE, FetchSettings
@@ -61,14 +61,12 @@ def fetch(
     result = FetchResult(dry_run=dry_run)
     with PoliteClient(settings) as client:
         if dry_run:
-            _plan_into(
-                result, client, settings, root, read_manifest(root), chosen, since_date, kinds, progress
-            )
+            _plan_into(result, client, settings, root, rows_in(root), chosen, since_date, kinds, progress)
             return result
         with cache.locked(root):
             for stale in cache.remove_stale_parts(root):
                 log.info("removed %s, left by an interrupted fetch", stale)
-            rows = read_manifest(root)
+            rows = rows_in(root)
             planned = _plan_into(result, client, settings, root, rows, chosen, since_date, kinds, progress)
             _download(planned, client, root, rows, result, progress)
     return result

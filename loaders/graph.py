@@ -100,9 +100,17 @@ class Triples:
         return graph
 
     def ntriples(self) -> bytes:
-        return "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in self._triples).encode(
-            "utf-8"
-        )
+        # Each distinct term is written once (by pyoxigraph, so escaped as N-Triples needs):
+        # subjects, predicates and classes repeat on every line.
+        written: dict[URIRef | Literal, str] = {}
+
+        def term(t: URIRef | Literal) -> str:
+            out = written.get(t)
+            if out is None:
+                out = written[t] = nt_term(t)
+            return out
+
+        return "".join(f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in self._triples).encode("utf-8")
 
 
 @dataclass

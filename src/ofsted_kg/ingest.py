@@ -41,7 +41,7 @@ from .backend import Backend, StoreError
 from .copies import CopyState, NewCopy, StoredCopy
 from .loaders.record import Provenance
 from .provenance import ProvenanceFinder
-from .summary import ThemeTallies, has_legacy_summaries, refresh_summaries
+from .summary import ThemeTallies, fold, has_legacy_summaries, refresh_summaries
 
 log = logging.getLogger(__name__)
 
@@ -309,35 +309,28 @@ def ingest(
     ensure_base_graphs(backend, force=force, refresh_ontology=bool(to_load))
 
     bar = _progress_bar(len(to_load), enabled=progress)
+    writer = _Writer(backend, state, summary, bar)
     try:
-        store_failures = 0
-        for result in _run(builder, to_load, jobs):
-            if isinstance(result, Failed):
-                summary.failed.append((result.path, result.reason))
-            else:
+        for results in _run(builder, to_load, jobs):
+            # Every result ready now goes into one transaction: the writer never waits for a
+            # document while others are done, and pays one commit for all of them.
+            for result in results:
+                if isinstance(result, Failed):
+                    summary.failed.append((result.path, result.reason))
+                    bar.update(1)
+                    continue
                 for message in result.warnings:
                     log.warning("%s: %s", result.path, message)
                     summary.warnings.append((result.path, message))
-                try:
-                    carries = state.add(backend, result.new_copy(), loading[result.sha256].provenance)
-                except StoreError as exc:
-                    # One refused document (a 5xx after retries) fails alone; a store that
-                    # refuses several in a row is down, and the whole run stops (exit 3).
-                    store_failures += 1
-                    if store_failures >= MAX_STORE_FAILURES_IN_A_ROW:
-                        raise
-                    summary.failed.append((result.path, f"the store refused it ({exc})"))
-                else:
-                    store_failures = 0
-                    summary.loaded.append(result.path)
-                    if not carries:
-                        summary.alternates.append(result.path)
-                    log.debug("loaded %s", result.path)
-                    if len(summary.loaded) % FLUSH_EVERY == 0:
-                        backend.flush()
-            bar.update(1)
+                writer.write(result, loading[result.sha256].provenance)
+            writer.commit()
     finally:
         bar.close()
+    state = writer.state
+
+    # The summary rows the batches added, this run's and any an interrupted run left, become
+    # one row per theme again (the counts do not change: queries add rows up either way).
+    fold(backend, state.summaries.known())
 
     if prune:
         available = {
@@ -352,6 +345,67 @@ def ingest(
             summary.pruned.append(str(graph))
     backend.flush()
     return summary
+
+
+class _Writer:
+    """Ingest's single writer: copies whose change only adds join one transaction (a CopyBatch,
+    committed for each set of results the workers hand over); any other change is written alone
+    in order. A refused transaction fails its copies alone; a store that refuses several in a row
+    is down, and the run stops (exit 3)."""
+
+    def __init__(self, backend: Backend, state: CopyState, summary: IngestSummary, bar: Any) -> None:
+        self.backend, self.state, self.summary, self.bar = backend, state, summary, bar
+        self.batch = state.batch(backend)
+        self.pending: list[tuple[str, bool]] = []  # (path, carries its inspection's findings)
+        self.failures = 0
+
+    def write(self, built: Built, provenance: Provenance) -> None:
+        new = built.new_copy()
+        if self.batch.joins(new):
+            self.pending.append((built.path, self.batch.add(new, provenance)))
+            if len(self.pending) >= MAX_BATCH:
+                self.commit()
+            return
+        self.commit()
+        try:
+            carries = self.state.add(self.backend, new, provenance)
+        except StoreError as exc:
+            self._refused([built.path], exc)
+        else:
+            self._written([(built.path, carries)])
+
+    def commit(self) -> None:
+        if not self.pending:
+            return
+        done, self.pending = self.pending, []
+        try:
+            self.batch.commit()
+        except StoreError as exc:
+            self._refused([path for path, _ in done], exc)
+        else:
+            self._written(done)
+
+    def _written(self, done: list[tuple[str, bool]]) -> None:
+        self.failures = 0
+        for path, carries in done:
+            self.summary.loaded.append(path)
+            if not carries:
+                self.summary.alternates.append(path)
+            log.debug("loaded %s", path)
+            if len(self.summary.loaded) % FLUSH_EVERY == 0:
+                self.backend.flush()
+            self.bar.update(1)
+
+    def _refused(self, paths: list[str], exc: StoreError) -> None:
+        self.failures += 1
+        if self.failures >= MAX_STORE_FAILURES_IN_A_ROW:
+            raise exc
+        for path in paths:
+            self.summary.failed.append((path, f"the store refused it ({exc})"))
+            self.bar.update(1)
+        # What the state says was written may not be: read it from the store again.
+        self.state = CopyState.read(self.backend)
+        self.batch = self.state.batch(self.backend)
 
 
 def delete(
@@ -432,38 +486,46 @@ def _resolve_copy(state: CopyState, target: str) -> str | None:
 # RocksDB holds written data in memory until flushed: without this, ingest's memory grew with
 # the number of documents (measured on x10: 836 MB without, 212 MB flushing every 50).
 FLUSH_EVERY = 50
+# Copies written in one transaction at most (a transaction holds its data in memory until done).
+MAX_BATCH = 16
 
 
-def _run(builder: Builder, work: list[_Job], jobs: int | None) -> Iterator[Built | Failed]:
-    """Results as they complete; at most 2 x jobs documents in flight, so memory stays flat."""
+def _run(builder: Builder, work: list[_Job], jobs: int | None) -> Iterator[list[Built | Failed]]:
+    """Results in groups, each what was ready at one moment; at most 2 x jobs + MAX_BATCH
+    documents in flight (finished ones wait for the writer as bytes), so memory stays flat."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     if jobs == 1 or len(work) <= 1:
         for job in work:
-            yield builder(job.path, job.provenance)
+            yield [builder(job.path, job.provenance)]
         return
     pending = iter(work)
     executor = _pool(jobs)
     in_flight: dict[Future, _Job] = {}
     try:
         while True:
-            while len(in_flight) < 2 * jobs and (queued := next(pending, None)) is not None:
+            while len(in_flight) < 2 * jobs + MAX_BATCH and (queued := next(pending, None)) is not None:
                 in_flight[executor.submit(builder, queued.path, queued.provenance)] = queued
             if not in_flight:
                 return
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            ready: list[Built | Failed] = []
             for future in done:
                 job = in_flight.pop(future)
                 try:
-                    yield future.result()
+                    ready.append(future.result())
                 except BrokenProcessPool:
                     # A worker died (e.g. the PDF library crashed): blame this file, start afresh.
-                    yield Failed(job.path, "the extractor crashed on this file")
+                    ready.append(Failed(job.path, "the extractor crashed on this file"))
                     for other in list(in_flight):
                         left = in_flight.pop(other)
                         pending = _chain([left], pending)
                     executor.shutdown(wait=False, cancel_futures=True)
                     executor = _pool(jobs)
                     break
+            # Hand the workers their next documents before the writer starts on these.
+            while len(in_flight) < 2 * jobs + MAX_BATCH and (queued := next(pending, None)) is not None:
+                in_flight[executor.submit(builder, queued.path, queued.provenance)] = queued
+            yield ready
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 

@@ -55,7 +55,7 @@ SELECT ?inspection ?finding ?theme ?polarity WHERE {
 }"""
 _ROWS = """PREFIX okg: <https://w3id.org/ofsted-kg/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?theme ?polarity ?findings ?inspections WHERE {
+SELECT ?row ?theme ?polarity ?findings ?inspections WHERE {
   GRAPH ?graph {
     ?row okg:tallyTheme ?theme ; okg:findingCount ?findings .
     OPTIONAL { ?row okg:tallyPolarity ?polarity }
@@ -123,9 +123,11 @@ def summary_triples(
     themes: Iterable[str] | None = None,
     polarities: Iterable[tuple[str, str]] | None = None,
     node: bool = True,
+    part: str | None = None,
 ) -> list[tuple[URIRef, URIRef, URIRef | Literal]]:
     """The RDF of one authority's summary (empty when it counts nothing); with `themes` and
-    `polarities`, only those rows (and the summary node itself only with `node`)."""
+    `polarities`, only those rows (and the summary node itself only with `node`); with `part`,
+    rows named as one batch's addition (iris.summary_part)."""
     if counts.is_empty():
         return []
     summary = iris.authority_summary(authority)
@@ -136,13 +138,13 @@ def summary_triples(
     for theme in sorted(counts.themes if themes is None else themes):
         if theme in counts.themes:
             findings, inspections = counts.themes[theme]
-            row = iris.theme_tally(authority, theme)
+            row = iris.theme_tally(authority, theme, part)
             out += _row(row, OKG.ThemeTally, summary, authority, theme, findings)
             out.append((row, OKG.inspectionCount, Literal(inspections, datatype=XSD.integer)))
     for key in sorted(counts.polarities if polarities is None else polarities):
         if key in counts.polarities:
             theme, polarity = key
-            row = iris.theme_polarity_tally(authority, theme, polarity)
+            row = iris.theme_polarity_tally(authority, theme, polarity, part)
             out += _row(row, OKG.ThemePolarityTally, summary, authority, theme, counts.polarities[key])
             out.append((row, OKG.tallyPolarity, vocabulary.concept(OKG.PolarityScheme, polarity)))
     return out
@@ -210,7 +212,8 @@ def recount(backend: Backend, authority: URIRef) -> AuthorityCounts:
 
 
 def stored(backend: Backend, authority: URIRef) -> AuthorityCounts:
-    """An authority's summary as its graph holds it."""
+    """An authority's summary as its graph holds it (the rows of each theme, and theme and
+    polarity, added up)."""
     themes: dict[str, tuple[int, int]] = {}
     polarities: dict[tuple[str, str], int] = {}
     # Concepts to notations here: the notations are in the ontology graph, not the summary's.
@@ -220,10 +223,13 @@ def stored(backend: Backend, authority: URIRef) -> AuthorityCounts:
         theme_iri, polarity_iri = row["theme"], row.get("polarity")
         theme = theme_of.get(URIRef(str(theme_iri)), str(theme_iri))
         findings = int(str(row["findings"]))
+        # Rows added by batches (not folded yet) add up with the rest.
         if polarity_iri is not None:
-            polarities[(theme, polarity_of.get(URIRef(str(polarity_iri)), str(polarity_iri)))] = findings
+            key = (theme, polarity_of.get(URIRef(str(polarity_iri)), str(polarity_iri)))
+            polarities[key] = polarities.get(key, 0) + findings
         else:
-            themes[theme] = (findings, int(str(row.get("inspections") or 0)))
+            had_findings, had_inspections = themes.get(theme, (0, 0))
+            themes[theme] = (had_findings + findings, had_inspections + int(str(row.get("inspections") or 0)))
     return AuthorityCounts(themes, polarities)
 
 
@@ -263,24 +269,45 @@ class Summaries:
             return GraphChange(), new
         if new.is_empty():
             return GraphChange(drop=(graph,)), new
-        # Only the rows whose counts changed are rewritten (a summary has a few hundred rows).
-        themes = {t for t in set(old.themes) | set(new.themes) if old.themes.get(t) != new.themes.get(t)}
-        polarities = {
-            k
-            for k in set(old.polarities) | set(new.polarities)
-            if old.polarities.get(k) != new.polarities.get(k)
-        }
-        before = summary_triples(authority, old, themes=themes, polarities=polarities, node=False)
-        after = summary_triples(authority, new, themes=themes, polarities=polarities, node=old.is_empty())
-        kept = set(before) & set(after)
-        gone, added = [t for t in before if t not in kept], [t for t in after if t not in kept]
-        return (
-            GraphChange(
-                delete=((graph, _ntriples(gone)),) if gone else (),
-                insert=((graph, _ntriples(added)),) if added else (),
-            ),
-            new,
-        )
+        # Rewritten whole, folding any rows batches added: a change that leaves findings is
+        # rare (a better copy, a removal), and a summary is a few hundred triples.
+        return GraphChange(drop=(graph,), insert=((graph, _ntriples(summary_triples(authority, new))),)), new
+
+    def addition(
+        self, authority: URIRef, arriving: Iterable[ThemeTallies], part: str
+    ) -> tuple[GraphChange, AuthorityCounts]:
+        """The rows that add the findings of arriving inspections to an authority's summary,
+        named `part` (additions only, so they join a transaction that only adds), and the counts
+        it leaves. `fold` merges them into one row per theme (and polarity) later; until then
+        the rows of a theme add up (readers sum them)."""
+        old = self.counts(authority)
+        delta = AuthorityCounts()
+        for tallies in arriving:
+            delta = delta.plus(tallies, 1)
+        if delta.is_empty():
+            return GraphChange(), old
+        new = old
+        for theme, (findings, inspections) in delta.themes.items():
+            had_findings, had_inspections = new.themes.get(theme, (0, 0))
+            new = AuthorityCounts(
+                {**new.themes, theme: (had_findings + findings, had_inspections + inspections)},
+                new.polarities,
+            )
+        polarities = dict(new.polarities)
+        for key, findings in delta.polarities.items():
+            polarities[key] = polarities.get(key, 0) + findings
+        new = AuthorityCounts(new.themes, polarities)
+        if iris.summary_graph(authority) not in self._existing:
+            # An authority's first rows are its summary as it stands: named as such, no fold.
+            return GraphChange(
+                insert=((iris.summary_graph(authority), _ntriples(summary_triples(authority, new))),)
+            ), new
+        triples = summary_triples(authority, delta, part=part, node=False)
+        return GraphChange(insert=((iris.summary_graph(authority), _ntriples(triples)),)), new
+
+    def known(self) -> dict[URIRef, AuthorityCounts]:
+        """The counts this run holds (as written), by authority."""
+        return dict(self._counts)
 
     def commit(self, authority: URIRef, counts: AuthorityCounts) -> None:
         self._counts[authority] = counts
@@ -364,3 +391,30 @@ def refresh_summaries(backend: Backend, authorities: Iterable[URIRef] | None = N
     if written:
         log.debug("authority summaries recounted: %d", len(written))
     return written
+
+
+_UNFOLDED = """PREFIX okg: <https://w3id.org/ofsted-kg/ontology#>
+SELECT DISTINCT ?authority WHERE {
+  ?row okg:inSummary ?summary . ?summary okg:summaryOf ?authority .
+  FILTER (CONTAINS(STR(?row), ?mark))
+}"""
+
+
+def fold(backend: Backend, known: dict[URIRef, AuthorityCounts] | None = None) -> list[URIRef]:
+    """Merge the rows batches added to authorities' summaries into one row per theme (and theme
+    and polarity), one transaction per authority: every summary holding such rows (this run's,
+    and any an interrupted run left). `known` gives counts a writer already holds (no query for
+    those). The counts do not change, so a fold cut short leaves every summary right. The
+    authorities folded."""
+    known = known or {}
+    rows = backend.select(_UNFOLDED, {"mark": Literal(iris.SUMMARY_PART_MARK)}).rows
+    folded = []
+    for authority in sorted({URIRef(str(r["authority"])) for r in rows if r["authority"] is not None}):
+        counts = known[authority] if authority in known else stored(backend, authority)
+        graph = iris.summary_graph(authority)
+        if counts.is_empty():
+            backend.drop_graph(graph)
+        else:
+            backend.replace_graph(graph, _ntriples(summary_triples(authority, counts)))
+        folded.append(authority)
+    return folded

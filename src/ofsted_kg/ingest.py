@@ -311,9 +311,11 @@ def ingest(
     bar = _progress_bar(len(to_load), enabled=progress)
     writer = _Writer(backend, state, summary, bar)
     try:
-        for results in _run(builder, to_load, jobs):
-            # Every result ready now goes into one transaction: the writer never waits for a
-            # document while others are done, and pays one commit for all of them.
+        handed_out = _HandedOut()
+        all_handed_out = handed_out.__bool__
+        for results in _run(builder, to_load, jobs, handed_out):
+            # Results join the writer's batch as they come; it commits every MAX_BATCH copies
+            # (and at the end), so each load pays its fixed cost for many documents.
             for result in results:
                 if isinstance(result, Failed):
                     summary.failed.append((result.path, result.reason))
@@ -323,7 +325,11 @@ def ingest(
                     log.warning("%s: %s", result.path, message)
                     summary.warnings.append((result.path, message))
                 writer.write(result, loading[result.sha256].provenance)
-            writer.commit()
+            if all_handed_out():
+                # The workers' last documents: each written as it comes, so the run does not end
+                # with the workers idle while one large batch is written.
+                writer.commit()
+        writer.commit()
     finally:
         bar.close()
     state = writer.state
@@ -349,30 +355,27 @@ def ingest(
 
 class _Writer:
     """Ingest's single writer: copies whose change only adds join one transaction (a CopyBatch,
-    committed for each set of results the workers hand over); any other change is written alone
-    in order. A refused transaction fails its copies alone; a store that refuses several in a row
-    is down, and the run stops (exit 3)."""
+    committed every MAX_BATCH copies and at the end); any other change is written alone, in
+    order, after the batch before it. A refused batch is written again copy by copy, so a
+    refused copy fails alone; a store that refuses several transactions in a row is down, and
+    the run stops (exit 3)."""
 
     def __init__(self, backend: Backend, state: CopyState, summary: IngestSummary, bar: Any) -> None:
         self.backend, self.state, self.summary, self.bar = backend, state, summary, bar
         self.batch = state.batch(backend)
-        self.pending: list[tuple[str, bool]] = []  # (path, carries its inspection's findings)
+        # (the worker's result, its provenance, whether it carries its inspection's findings)
+        self.pending: list[tuple[Built, Provenance, bool]] = []
         self.failures = 0
 
     def write(self, built: Built, provenance: Provenance) -> None:
         new = built.new_copy()
         if self.batch.joins(new):
-            self.pending.append((built.path, self.batch.add(new, provenance)))
+            self.pending.append((built, provenance, self.batch.add(new, provenance)))
             if len(self.pending) >= MAX_BATCH:
                 self.commit()
             return
         self.commit()
-        try:
-            carries = self.state.add(self.backend, new, provenance)
-        except StoreError as exc:
-            self._refused([built.path], exc)
-        else:
-            self._written([(built.path, carries)])
+        self._alone(built, provenance)
 
     def commit(self) -> None:
         if not self.pending:
@@ -381,31 +384,41 @@ class _Writer:
         try:
             self.batch.commit()
         except StoreError as exc:
-            self._refused([path for path, _ in done], exc)
+            self._refused(exc)
+            # What the state says was written was not: read it again, then write each alone.
+            self.state = CopyState.read(self.backend)
+            self.batch = self.state.batch(self.backend)
+            for built, provenance, _ in done:
+                self._alone(built, provenance)
         else:
-            self._written(done)
+            self.failures = 0
+            for built, _, carries in done:
+                self._written(built.path, carries)
 
-    def _written(self, done: list[tuple[str, bool]]) -> None:
-        self.failures = 0
-        for path, carries in done:
-            self.summary.loaded.append(path)
-            if not carries:
-                self.summary.alternates.append(path)
-            log.debug("loaded %s", path)
-            if len(self.summary.loaded) % FLUSH_EVERY == 0:
-                self.backend.flush()
+    def _alone(self, built: Built, provenance: Provenance) -> None:
+        try:
+            carries = self.state.add(self.backend, built.new_copy(), provenance)
+        except StoreError as exc:
+            self._refused(exc)
+            self.summary.failed.append((built.path, f"the store refused it ({exc})"))
             self.bar.update(1)
+        else:
+            self.failures = 0
+            self._written(built.path, carries)
 
-    def _refused(self, paths: list[str], exc: StoreError) -> None:
+    def _written(self, path: str, carries: bool) -> None:
+        self.summary.loaded.append(path)
+        if not carries:
+            self.summary.alternates.append(path)
+        log.debug("loaded %s", path)
+        if len(self.summary.loaded) % FLUSH_EVERY == 0:
+            self.backend.flush()
+        self.bar.update(1)
+
+    def _refused(self, exc: StoreError) -> None:
         self.failures += 1
         if self.failures >= MAX_STORE_FAILURES_IN_A_ROW:
             raise exc
-        for path in paths:
-            self.summary.failed.append((path, f"the store refused it ({exc})"))
-            self.bar.update(1)
-        # What the state says was written may not be: read it from the store again.
-        self.state = CopyState.read(self.backend)
-        self.batch = self.state.batch(self.backend)
 
 
 def delete(
@@ -486,17 +499,33 @@ def _resolve_copy(state: CopyState, target: str) -> str | None:
 # RocksDB holds written data in memory until flushed: without this, ingest's memory grew with
 # the number of documents (measured on x10: 836 MB without, 212 MB flushing every 50).
 FLUSH_EVERY = 50
-# Copies written in one transaction at most (a transaction holds its data in memory until done).
-MAX_BATCH = 16
+# Copies written in one transaction: a bulk load costs about 40 ms of CPU whatever its size, on top
+# of its quads; 32 typical documents are 60,000 quads (a few MB held until written).
+MAX_BATCH = 32
 
 
-def _run(builder: Builder, work: list[_Job], jobs: int | None) -> Iterator[list[Built | Failed]]:
+class _HandedOut:
+    """True once every document has been given to a worker (only results are left to come)."""
+
+    def __init__(self) -> None:
+        self.done = False
+
+    def __bool__(self) -> bool:
+        return self.done
+
+
+def _run(
+    builder: Builder, work: list[_Job], jobs: int | None, handed_out: _HandedOut | None = None
+) -> Iterator[list[Built | Failed]]:
     """Results in groups, each what was ready at one moment; at most 2 x jobs + MAX_BATCH
     documents in flight (finished ones wait for the writer as bytes), so memory stays flat."""
+    handed_out = handed_out if handed_out is not None else _HandedOut()
     jobs = max(1, jobs or os.cpu_count() or 1)
     if jobs == 1 or len(work) <= 1:
-        for job in work:
-            yield [builder(job.path, job.provenance)]
+        for index, job in enumerate(work):
+            result = builder(job.path, job.provenance)
+            handed_out.done = index == len(work) - 1
+            yield [result]
         return
     pending = iter(work)
     executor = _pool(jobs)
@@ -525,6 +554,9 @@ def _run(builder: Builder, work: list[_Job], jobs: int | None) -> Iterator[list[
             # Hand the workers their next documents before the writer starts on these.
             while len(in_flight) < 2 * jobs + MAX_BATCH and (queued := next(pending, None)) is not None:
                 in_flight[executor.submit(builder, queued.path, queued.provenance)] = queued
+            # Fewer in flight than the limit means nothing is left to hand out (a document put
+            # back after a crash is handed out again, so this can turn false once more).
+            handed_out.done = len(in_flight) < 2 * jobs + MAX_BATCH
             yield ready
     finally:
         executor.shutdown(wait=True, cancel_futures=True)

@@ -160,6 +160,9 @@ class EmbeddedStore(Backend):
         except OSError as exc:
             raise StoreError(f"{self.path}: write failed ({_first_line(exc)})") from exc
 
+    def graph_ntriples(self, graph: URIRef) -> bytes:
+        return self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(graph))) or b""
+
     def graphs(self) -> list[URIRef]:
         return sorted(URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 

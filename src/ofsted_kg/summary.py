@@ -341,29 +341,32 @@ def summarised_authorities(backend: Backend) -> list[URIRef]:
     return sorted(found)
 
 
+def disagreement(backend: Backend, authority: URIRef) -> str | None:
+    """Why an authority's summary does not count the findings in the store, or None if it does."""
+    held, counted = stored(backend, authority), recount(backend, authority)
+    if held == counted:
+        return None
+    themes = {
+        k for k in set(held.themes) | set(counted.themes) if held.themes.get(k) != counted.themes.get(k)
+    }
+    polarities = {
+        k
+        for k in set(held.polarities) | set(counted.polarities)
+        if held.polarities.get(k) != counted.polarities.get(k)
+    }
+    return (
+        f"does not count the findings in the store ({len(themes)} theme and {len(polarities)} "
+        "theme-and-polarity rows differ); `ofsted-kg ingest` with no paths recounts it"
+    )
+
+
 def disagreements(backend: Backend) -> list[tuple[URIRef, str]]:
     """(summary graph, why) for each summary that does not count the findings in the store."""
     out = []
     for authority in summarised_authorities(backend):
-        held, counted = stored(backend, authority), recount(backend, authority)
-        if held != counted:
-            themes = {
-                k
-                for k in set(held.themes) | set(counted.themes)
-                if held.themes.get(k) != counted.themes.get(k)
-            }
-            polarities = {
-                k
-                for k in set(held.polarities) | set(counted.polarities)
-                if held.polarities.get(k) != counted.polarities.get(k)
-            }
-            out.append(
-                (
-                    iris.summary_graph(authority),
-                    f"does not count the findings in the store ({len(themes)} theme and {len(polarities)} "
-                    "theme-and-polarity rows differ); `ofsted-kg ingest` with no paths recounts it",
-                )
-            )
+        why = disagreement(backend, authority)
+        if why is not None:
+            out.append((iris.summary_graph(authority), why))
     return out
 
 

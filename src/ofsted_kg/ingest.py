@@ -18,6 +18,7 @@ removed except by `prune=True` (copies whose file is not among the paths given) 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.resources
 import logging
@@ -30,18 +31,22 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from . import iris
+from . import __version__, iris
 from .backend import Backend, StoreError
 from .copies import CopyState, NewCopy, StoredCopy
 from .loaders.record import Provenance
 from .provenance import ProvenanceFinder
 from .summary import ThemeTallies, fold, has_legacy_summaries, refresh_summaries
+from .validation_record import ValidationRecord
+
+if TYPE_CHECKING:
+    from .validate import Validator
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +75,10 @@ class Built:
     authority: str | None = None  # the inspected authority's IRI
     counts: ThemeTallies = ThemeTallies()  # findings per theme and polarity (its summary's share)
     warnings: tuple[str, ...] = ()  # e.g. a listed URN that is not the document's authority
+    # SHACL on the copy's report and inspection graphs as built (None: not checked), and the
+    # software that read them: what `validate` would check for an inspection of this one copy.
+    conforms: bool | None = None
+    software: str = ""
 
     def new_copy(self) -> NewCopy:
         return NewCopy(
@@ -191,6 +200,8 @@ def build_document(path: str, provenance: Provenance | None = None) -> Built | F
             record.provenance = provenance
         built = record_to_graph(record)
         report, inspection, shared = built.ntriples()
+        # Checked here, in parallel, so `validate` need not check it again (issue 14).
+        conforms = _validator().run(report + inspection).conforms
     except DocumentError as exc:
         return Failed(path, exc.reason)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
@@ -207,12 +218,22 @@ def build_document(path: str, provenance: Provenance | None = None) -> Built | F
         authority=str(built.authority) if built.authority is not None else None,
         counts=built.counts,
         warnings=tuple(urn_disagreements(record)),
+        conforms=conforms,
+        software=str(iris.software(__version__)),
     )
+
+
+@functools.cache
+def _validator() -> Validator:
+    from .validate import Validator
+
+    return Validator.load()
 
 
 # -- the base graphs -------------------------------------------------------------------------------
 
 
+@functools.cache
 def ontology_ntriples() -> tuple[bytes, str]:
     """The packaged ontology (every .ttl in ofsted_kg.ontology but SHACL shapes) as N-Triples, and
     a digest of its source files that tells whether a store holds this very version."""
@@ -332,6 +353,7 @@ def ingest(
         writer.commit()
     finally:
         bar.close()
+        writer.validated.save()
     state = writer.state
 
     # The summary rows the batches added, this run's and any an interrupted run left, become
@@ -353,6 +375,14 @@ def ingest(
     return summary
 
 
+def _validation_record(backend: Backend) -> ValidationRecord:
+    """The record `validate` keeps beside an embedded store (none for an endpoint)."""
+    from .store import EmbeddedStore
+    from .validate import validation_rules
+
+    return ValidationRecord(backend.path if isinstance(backend, EmbeddedStore) else None, validation_rules())
+
+
 class _Writer:
     """Ingest's single writer: copies whose change only adds join one transaction (a CopyBatch,
     committed every MAX_BATCH copies and at the end); any other change is written alone, in
@@ -366,6 +396,7 @@ class _Writer:
         # (the worker's result, its provenance, whether it carries its inspection's findings)
         self.pending: list[tuple[Built, Provenance, bool]] = []
         self.failures = 0
+        self.validated = _validation_record(backend)
 
     def write(self, built: Built, provenance: Provenance) -> None:
         new = built.new_copy()
@@ -392,8 +423,10 @@ class _Writer:
                 self._alone(built, provenance)
         else:
             self.failures = 0
-            for built, _, carries in done:
+            for built, provenance, carries in done:
                 self._written(built.path, carries)
+                if carries and built.conforms:
+                    self._conforms(built, provenance)
 
     def _alone(self, built: Built, provenance: Provenance) -> None:
         try:
@@ -405,6 +438,20 @@ class _Writer:
         else:
             self.failures = 0
             self._written(built.path, carries)
+
+    def _conforms(self, built: Built, provenance: Provenance) -> None:
+        """Record the new inspection (of this one copy, as written) as conforming."""
+        from .validate import copy_print, inspection_print
+
+        inspection = URIRef(built.inspection)
+        graph = iris.inspection_graph(inspection)
+        print_ = inspection_print(
+            graph,
+            iris.report(built.sha256),
+            [built.software],
+            [copy_print(built.sha256, built.media_type, provenance)],
+        )
+        self.validated.conforms(str(graph), print_)
 
     def _written(self, path: str, carries: bool) -> None:
         self.summary.loaded.append(path)

@@ -197,10 +197,6 @@ def position_selector(inspection_iri: URIRef, position: int) -> URIRef:
     return URIRef(f"{finding(inspection_iri, position)}/evidence/position")
 
 
-def theme_match(inspection_iri: URIRef, position: int, theme: str) -> URIRef:
-    return URIRef(f"{finding(inspection_iri, position)}/theme/{slug(theme)}")
-
-
 def software(version: str) -> URIRef:
     return URIRef(f"{BASE}software/ofsted-kg/{version}")
 

@@ -26,8 +26,11 @@ from . import iris, vocabulary
 from .namespace import OKG
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from .backend import Backend
     from .copies import CopyState
+    from .loaders.record import Provenance
 
 ONTOLOGY_IRI = "https://w3id.org/ofsted-kg/ontology"
 
@@ -72,6 +75,13 @@ def shapes_version() -> str:
     return (
         "sha256:" + hashlib.sha256(vocabulary.read_ontology_file(vocabulary.SHAPES_FILE).encode()).hexdigest()
     )
+
+
+def validation_rules() -> str:
+    """The versions a recorded verdict holds for: the shapes' and the ontology's."""
+    from .ingest import ontology_ntriples
+
+    return f"{shapes_version()} {ontology_ntriples()[1]}"
 
 
 @cache
@@ -191,6 +201,20 @@ class UnitPrints:
     file_names: dict[URIRef, tuple[str, ...]]  # inspection graph -> its copies' file names
 
 
+def copy_print(sha256: str, media_type: str, provenance: Provenance) -> list[object]:
+    """What of a copy goes into its inspection unit's fingerprint (its report graph is made of
+    its bytes and this provenance)."""
+    return [sha256, media_type, [list(values) for values in provenance.fields()]]
+
+
+def inspection_print(
+    graph: URIRef, primary: URIRef | None, software: Iterable[str], copies: list[list[object]]
+) -> str:
+    from .validation_record import fingerprint
+
+    return fingerprint(str(graph), str(primary), sorted(software), copies)
+
+
 _SOFTWARE = """PREFIX okg: <https://w3id.org/ofsted-kg/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 SELECT ?graph ?software WHERE { GRAPH ?graph { ?run a okg:ExtractionRun ; prov:wasAssociatedWith ?software } }"""
@@ -199,8 +223,6 @@ SELECT ?graph ?software WHERE { GRAPH ?graph { ?run a okg:ExtractionRun ; prov:w
 def unit_fingerprints(backend: Backend, layout: StoreLayout) -> UnitPrints:
     """Fingerprints of the layout's inspection units (their copy, the software that read it, each
     copy's hash, media type and provenance), and per summary those of its authority's inspections."""
-    from .validation_record import fingerprint
-
     assert layout.state is not None
     state = layout.state
     software: dict[str, list[str]] = {}
@@ -212,11 +234,11 @@ def unit_fingerprints(backend: Backend, layout: StoreLayout) -> UnitPrints:
     for unit in layout.units:
         inspection = iris.inspection_of_graph(unit.inspection_graph)
         copies = state.copies_of(inspection)
-        inspections[unit.inspection_graph] = print_ = fingerprint(
-            str(unit.inspection_graph),
-            str(state.primary.get(inspection)),
-            sorted(software.get(str(unit.inspection_graph), [])),
-            [[c.sha256, c.media_type, repr(c.provenance)] for c in copies],
+        inspections[unit.inspection_graph] = print_ = inspection_print(
+            unit.inspection_graph,
+            state.primary.get(inspection),
+            software.get(str(unit.inspection_graph), []),
+            [copy_print(c.sha256, c.media_type, c.provenance) for c in copies],
         )
         gss = str(inspection).removeprefix(iris.INSPECTION_PREFIX).split("/", 1)[0]
         summaries.setdefault(iris.summary_graph(iris.authority(gss)), []).append(print_)

@@ -199,8 +199,8 @@ def _check_store(args: argparse.Namespace, checker: _Checker, progress: bool) ->
     from ofsted_kg.connect import open_backend
     from ofsted_kg.ingest import ontology_ntriples
     from ofsted_kg.store import EmbeddedStore
-    from ofsted_kg.summary import disagreement
-    from ofsted_kg.validate import shapes_version, store_layout, unit_fingerprints
+    from ofsted_kg.summary import counts_of_graph, disagreement
+    from ofsted_kg.validate import store_layout, unit_fingerprints, validation_rules
     from ofsted_kg.validation_record import ValidationRecord, fingerprint
 
     with open_backend(args, read_only=True) as backend:
@@ -209,7 +209,7 @@ def _check_store(args: argparse.Namespace, checker: _Checker, progress: bool) ->
         problems = [*layout.orphans, *layout.dangling]
         folder = backend.path if isinstance(backend, EmbeddedStore) else None
         ontology_version = ontology_ntriples()[1]
-        record = ValidationRecord(folder, f"{shapes_version()} {ontology_version}")
+        record = ValidationRecord(folder, validation_rules())
         prints = unit_fingerprints(backend, layout)
         summaries: list[URIRef] = []
         if args.graph:
@@ -244,7 +244,7 @@ def _check_store(args: argparse.Namespace, checker: _Checker, progress: bool) ->
             if not args.all and record.holds(str(graph), print_):
                 checker.skip(graph)
                 continue
-            why = disagreement(backend, iris.authority(graph.rsplit("/", 1)[-1]))
+            why = disagreement(backend, iris.authority(graph.rsplit("/", 1)[-1]), counts_of_graph(data))
             if not data and why is None:
                 continue  # an authority whose findings have no theme: no summary, rightly
             conforms = checker.check(graph, data) if data else True

@@ -35,6 +35,7 @@ from . import authorities
 from .record import Finding, Provenance, Record
 
 QUOTE_CONTEXT = 32  # characters of oa:prefix / oa:suffix around a quote
+TERM_SEPARATOR = " | "  # between the terms of okg:themeTerms and the cues of okg:polarityCues
 
 # Superclasses materialised on every instance: ofsted-kg's own and PROV-O's (the model is built on
 # PROV, so "every activity", "every entity" are natural questions). Not ORG, SKOS or schema.org.
@@ -100,9 +101,17 @@ class Triples:
         return graph
 
     def ntriples(self) -> bytes:
-        return "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in self._triples).encode(
-            "utf-8"
-        )
+        # Each distinct term is written once (by pyoxigraph, so escaped as N-Triples needs):
+        # subjects, predicates and classes repeat on every line.
+        written: dict[URIRef | Literal, str] = {}
+
+        def term(t: URIRef | Literal) -> str:
+            out = written.get(t)
+            if out is None:
+                out = written[t] = nt_term(t)
+            return out
+
+        return "".join(f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in self._triples).encode("utf-8")
 
 
 @dataclass
@@ -498,17 +507,15 @@ class _Builder:
         g.add((f, PROV.wasGeneratedBy, self.extraction))
         for theme in finding.themes:
             g.add((f, OKG.theme, _concept(OKG.ThemeScheme, theme, "theme")))
+        # Why each theme and the polarity were given, one literal each: a node per theme match
+        # with its type, theme and terms was a third of all triples (issue 14).
         for theme, terms in finding.theme_terms.items():
-            match = iris.theme_match(i, position, theme)
-            g.add((f, OKG.themeMatch, match))
-            g.add((match, RDF.type, OKG.ThemeMatch))
-            g.add((match, OKG.matchedTheme, _concept(OKG.ThemeScheme, theme, "theme")))
-            for term in terms:
-                g.add((match, OKG.matchedTerm, Literal(term)))
+            _concept(OKG.ThemeScheme, theme, "theme")
+            g.add((f, OKG.themeTerms, Literal(f"{theme}: {TERM_SEPARATOR.join(terms)}")))
         if finding.polarity:
             g.add((f, OKG.polarity, _concept(OKG.PolarityScheme, finding.polarity, "polarity")))
-        for cue in finding.polarity_cues:
-            g.add((f, OKG.polarityCue, Literal(cue)))
+        if finding.polarity_cues:
+            g.add((f, OKG.polarityCues, Literal(TERM_SEPARATOR.join(finding.polarity_cues))))
         if finding.responsible_body:
             g.add((f, OKG.responsibleBody, Literal(finding.responsible_body)))
         self._evidence(position, finding)

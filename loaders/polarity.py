@@ -361,6 +361,7 @@ _STRENGTH = _PhraseIndex(STRENGTH_CUES)
 _CONCERN = _PhraseIndex(CONCERN_CUES)
 _NEGATORS = _PhraseIndex(NEGATORS)
 _REDUCERS = _PhraseIndex(REDUCERS)
+_PHRASE_STARTS = frozenset().union(*(index.lengths for index in (_STRENGTH, _CONCERN, _NEGATORS, _REDUCERS)))
 
 
 def _longest(words: list[str], i: int, index: _PhraseIndex) -> int:
@@ -391,6 +392,9 @@ def _sentence_cues(sentence: str) -> tuple[list[str], list[str]]:
         if token in _CLAUSE_BREAKS or token in _CONTRAST_SET:
             negation = None
             i += 1
+            continue
+        if token not in _PHRASE_STARTS:
+            i += 1  # most words start no phrase of any kind
             continue
         n_s = _longest(tokens, i, _STRENGTH)
         n_c = _longest(tokens, i, _CONCERN)

@@ -265,7 +265,9 @@ class Lexicon:
             position = start.start()
             if position < end:
                 continue  # inside the previous match: overlapping labels resolve to the longest
-            regex = self._bucket(_bucket_key(text, position))
+            head = text[position : position + 2]
+            # Two letters or digits: their own key (what _bucket_key would find), without its scan.
+            regex = self._bucket(head.lower() if head.isalnum() else _bucket_key(text, position))
             m = regex.match(text, position) if regex else None
             if m and m.lastgroup:  # each alternative is one named group "t<term index>_..."
                 term = self.terms[int(m.lastgroup[1:].split("_")[0])]

@@ -21,7 +21,7 @@ from ofsted_kg.loaders.extract import extract_path
 from ofsted_kg.loaders.graph import inspection_of
 from rdflib import Graph
 
-from ofsted_kg import iris
+from ofsted_kg import iris, rejections, validation_record
 from ofsted_kg.ingest import file_sha256
 from ofsted_kg.rdf_io import PREFIXES
 
@@ -310,4 +310,6 @@ def test_ingest_says_rejected_before_and_unchanged(tmp_path: Path) -> None:
     (folder / "broken.pdf").write_bytes(b"%PDF-1.4\nstill not a pdf, but changed\n")
     changed = ofsted_kg("ingest", str(folder), store=store)
     assert changed.returncode == 1 and f"ofsted-kg: {folder / 'broken.pdf'}: " in changed.stderr
-    assert not any(p.name.endswith(".json") for p in store.iterdir() if p.name != "rejected-files.json")
+    # Only the store's own records beside the database: no stray or half-written JSON.
+    records = {rejections.RECORD_NAME, validation_record.RECORD_NAME}
+    assert not any(p.name.endswith(".json") for p in store.iterdir() if p.name not in records)

@@ -200,16 +200,17 @@ def test_kill_minus_9_mid_ingest_then_resume(tmp_path: Path) -> None:
         str(db),
         "ingest",
         "--jobs",
-        "1",
+        "2",  # one process would write these few documents in one batch: nothing to cut in two
         str(folder),
     ]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
-        # Kill hard right after the first document is committed, while the next is being written.
+        # Kill hard right after the first documents are committed, while the next are being read
+        # and written (with every document handed out, each is written as it comes).
         for line in process.stderr:
             if "DEBUG: loaded " in line:
                 break
-        os.kill(process.pid, signal.SIGKILL)
+        os.killpg(process.pid, signal.SIGKILL)  # the pool's workers too (they share the store's lock)
     finally:
         process.wait(timeout=30)
         process.stderr.close()

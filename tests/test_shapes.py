@@ -445,3 +445,22 @@ def test_framework_outside_its_dates_is_a_warning(validator: Validator, example:
         f"the inspection's start date falls outside the dates of validity of its framework {OKG.Framework_sif_2013}"
     ]
     assert results(validator.run(document(example)), SH.Warning) == []
+
+
+@pytest.mark.skipif(importlib.util.find_spec("pyshacl_turbo") is None, reason="pyshacl-turbo not installed")
+def test_the_two_engines_reach_the_same_results(example: Record) -> None:
+    """pyshacl-turbo (the default where it installs) and pySHACL report the same results, with
+    the same focus nodes, constraint components and messages, on a conforming graph and on one
+    broken in several ways at once (a quote off its text, a page zero, an end before its start)."""
+    broken = document(example)
+    inspection = inspection_of(example)
+    broken.set((iris.quote_selector(inspection, 1), OA.exact, Literal("Not the text.")))
+    broken.set((iris.evidence(inspection, 2), OKG.page, Literal(0)))
+    broken.set((iris.position_selector(inspection, 3), OA.start, Literal(10**6)))
+    turbo, pyshacl = Validator.load("pyshacl-turbo"), Validator.load("pyshacl")
+    for graph in (document(example), broken):
+        fast, slow = turbo.run(graph), pyshacl.run(graph)
+        assert fast.conforms == slow.conforms
+        assert results(fast) == results(slow)
+        assert results(fast, SH.Warning) == results(slow, SH.Warning)
+    assert results(turbo.run(broken))  # the broken graph did break

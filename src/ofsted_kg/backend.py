@@ -104,6 +104,19 @@ class Backend(ABC):
     @abstractmethod
     def graphs(self) -> list[URIRef]: ...
 
+    def graph_ntriples(self, graph: URIRef) -> bytes:
+        """One named graph's triples as N-Triples (empty when it does not exist). This default
+        asks a CONSTRUCT; a backend may answer faster from its own storage."""
+        from .rdf_io import nt_term
+
+        lines = (
+            f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n"
+            for s, p, o in self.construct(
+                "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph}
+            )
+        )
+        return "".join(lines).encode("utf-8")
+
     @abstractmethod
     def select(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> SelectResult: ...
 

@@ -18,6 +18,7 @@ removed except by `prune=True` (copies whose file is not among the paths given) 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.resources
 import logging
@@ -30,18 +31,22 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from . import iris
+from . import __version__, iris
 from .backend import Backend, StoreError
 from .copies import CopyState, NewCopy, StoredCopy
 from .loaders.record import Provenance
 from .provenance import ProvenanceFinder
-from .summary import ThemeTallies, has_legacy_summaries, refresh_summaries
+from .summary import ThemeTallies, fold, has_legacy_summaries, refresh_summaries
+from .validation_record import ValidationRecord
+
+if TYPE_CHECKING:
+    from .validate import Validator
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +75,10 @@ class Built:
     authority: str | None = None  # the inspected authority's IRI
     counts: ThemeTallies = ThemeTallies()  # findings per theme and polarity (its summary's share)
     warnings: tuple[str, ...] = ()  # e.g. a listed URN that is not the document's authority
+    # SHACL on the copy's report and inspection graphs as built (None: not checked), and the
+    # software that read them: what `validate` would check for an inspection of this one copy.
+    conforms: bool | None = None
+    software: str = ""
 
     def new_copy(self) -> NewCopy:
         return NewCopy(
@@ -191,6 +200,8 @@ def build_document(path: str, provenance: Provenance | None = None) -> Built | F
             record.provenance = provenance
         built = record_to_graph(record)
         report, inspection, shared = built.ntriples()
+        # Checked here, in parallel, so `validate` need not check it again (issue 14).
+        conforms = _validator().run(report + inspection).conforms
     except DocumentError as exc:
         return Failed(path, exc.reason)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
@@ -207,12 +218,22 @@ def build_document(path: str, provenance: Provenance | None = None) -> Built | F
         authority=str(built.authority) if built.authority is not None else None,
         counts=built.counts,
         warnings=tuple(urn_disagreements(record)),
+        conforms=conforms,
+        software=str(iris.software(__version__)),
     )
+
+
+@functools.cache
+def _validator() -> Validator:
+    from .validate import Validator
+
+    return Validator.load()
 
 
 # -- the base graphs -------------------------------------------------------------------------------
 
 
+@functools.cache
 def ontology_ntriples() -> tuple[bytes, str]:
     """The packaged ontology (every .ttl in ofsted_kg.ontology but SHACL shapes) as N-Triples, and
     a digest of its source files that tells whether a store holds this very version."""
@@ -309,35 +330,35 @@ def ingest(
     ensure_base_graphs(backend, force=force, refresh_ontology=bool(to_load))
 
     bar = _progress_bar(len(to_load), enabled=progress)
+    writer = _Writer(backend, state, summary, bar)
     try:
-        store_failures = 0
-        for result in _run(builder, to_load, jobs):
-            if isinstance(result, Failed):
-                summary.failed.append((result.path, result.reason))
-            else:
+        handed_out = _HandedOut()
+        all_handed_out = handed_out.__bool__
+        for results in _run(builder, to_load, jobs, handed_out):
+            # Results join the writer's batch as they come; it commits every MAX_BATCH copies
+            # (and at the end), so each load pays its fixed cost for many documents.
+            for result in results:
+                if isinstance(result, Failed):
+                    summary.failed.append((result.path, result.reason))
+                    bar.update(1)
+                    continue
                 for message in result.warnings:
                     log.warning("%s: %s", result.path, message)
                     summary.warnings.append((result.path, message))
-                try:
-                    carries = state.add(backend, result.new_copy(), loading[result.sha256].provenance)
-                except StoreError as exc:
-                    # One refused document (a 5xx after retries) fails alone; a store that
-                    # refuses several in a row is down, and the whole run stops (exit 3).
-                    store_failures += 1
-                    if store_failures >= MAX_STORE_FAILURES_IN_A_ROW:
-                        raise
-                    summary.failed.append((result.path, f"the store refused it ({exc})"))
-                else:
-                    store_failures = 0
-                    summary.loaded.append(result.path)
-                    if not carries:
-                        summary.alternates.append(result.path)
-                    log.debug("loaded %s", result.path)
-                    if len(summary.loaded) % FLUSH_EVERY == 0:
-                        backend.flush()
-            bar.update(1)
+                writer.write(result, loading[result.sha256].provenance)
+            if all_handed_out():
+                # The workers' last documents: each written as it comes, so the run does not end
+                # with the workers idle while one large batch is written.
+                writer.commit()
+        writer.commit()
     finally:
         bar.close()
+        writer.validated.save()
+    state = writer.state
+
+    # The summary rows the batches added, this run's and any an interrupted run left, become
+    # one row per theme again (the counts do not change: queries add rows up either way).
+    fold(backend, state.summaries.known())
 
     if prune:
         available = {
@@ -352,6 +373,99 @@ def ingest(
             summary.pruned.append(str(graph))
     backend.flush()
     return summary
+
+
+def _validation_record(backend: Backend) -> ValidationRecord:
+    """The record `validate` keeps beside an embedded store (none for an endpoint)."""
+    from .store import EmbeddedStore
+    from .validate import validation_rules
+
+    return ValidationRecord(backend.path if isinstance(backend, EmbeddedStore) else None, validation_rules())
+
+
+class _Writer:
+    """Ingest's single writer: copies whose change only adds join one transaction (a CopyBatch,
+    committed every MAX_BATCH copies and at the end); any other change is written alone, in
+    order, after the batch before it. A refused batch is written again copy by copy, so a
+    refused copy fails alone; a store that refuses several transactions in a row is down, and
+    the run stops (exit 3)."""
+
+    def __init__(self, backend: Backend, state: CopyState, summary: IngestSummary, bar: Any) -> None:
+        self.backend, self.state, self.summary, self.bar = backend, state, summary, bar
+        self.batch = state.batch(backend)
+        # (the worker's result, its provenance, whether it carries its inspection's findings)
+        self.pending: list[tuple[Built, Provenance, bool]] = []
+        self.failures = 0
+        self.validated = _validation_record(backend)
+
+    def write(self, built: Built, provenance: Provenance) -> None:
+        new = built.new_copy()
+        if self.batch.joins(new):
+            self.pending.append((built, provenance, self.batch.add(new, provenance)))
+            if len(self.pending) >= MAX_BATCH:
+                self.commit()
+            return
+        self.commit()
+        self._alone(built, provenance)
+
+    def commit(self) -> None:
+        if not self.pending:
+            return
+        done, self.pending = self.pending, []
+        try:
+            self.batch.commit()
+        except StoreError as exc:
+            self._refused(exc)
+            # What the state says was written was not: read it again, then write each alone.
+            self.state = CopyState.read(self.backend)
+            self.batch = self.state.batch(self.backend)
+            for built, provenance, _ in done:
+                self._alone(built, provenance)
+        else:
+            self.failures = 0
+            for built, provenance, carries in done:
+                self._written(built.path, carries)
+                if carries and built.conforms:
+                    self._conforms(built, provenance)
+
+    def _alone(self, built: Built, provenance: Provenance) -> None:
+        try:
+            carries = self.state.add(self.backend, built.new_copy(), provenance)
+        except StoreError as exc:
+            self._refused(exc)
+            self.summary.failed.append((built.path, f"the store refused it ({exc})"))
+            self.bar.update(1)
+        else:
+            self.failures = 0
+            self._written(built.path, carries)
+
+    def _conforms(self, built: Built, provenance: Provenance) -> None:
+        """Record the new inspection (of this one copy, as written) as conforming."""
+        from .validate import copy_print, inspection_print
+
+        inspection = URIRef(built.inspection)
+        graph = iris.inspection_graph(inspection)
+        print_ = inspection_print(
+            graph,
+            iris.report(built.sha256),
+            [built.software],
+            [copy_print(built.sha256, built.media_type, provenance)],
+        )
+        self.validated.conforms(str(graph), print_)
+
+    def _written(self, path: str, carries: bool) -> None:
+        self.summary.loaded.append(path)
+        if not carries:
+            self.summary.alternates.append(path)
+        log.debug("loaded %s", path)
+        if len(self.summary.loaded) % FLUSH_EVERY == 0:
+            self.backend.flush()
+        self.bar.update(1)
+
+    def _refused(self, exc: StoreError) -> None:
+        self.failures += 1
+        if self.failures >= MAX_STORE_FAILURES_IN_A_ROW:
+            raise exc
 
 
 def delete(
@@ -432,38 +546,65 @@ def _resolve_copy(state: CopyState, target: str) -> str | None:
 # RocksDB holds written data in memory until flushed: without this, ingest's memory grew with
 # the number of documents (measured on x10: 836 MB without, 212 MB flushing every 50).
 FLUSH_EVERY = 50
+# Copies written in one transaction: a bulk load costs about 40 ms of CPU whatever its size, on top
+# of its quads; 32 typical documents are 60,000 quads (a few MB held until written).
+MAX_BATCH = 32
 
 
-def _run(builder: Builder, work: list[_Job], jobs: int | None) -> Iterator[Built | Failed]:
-    """Results as they complete; at most 2 x jobs documents in flight, so memory stays flat."""
+class _HandedOut:
+    """True once every document has been given to a worker (only results are left to come)."""
+
+    def __init__(self) -> None:
+        self.done = False
+
+    def __bool__(self) -> bool:
+        return self.done
+
+
+def _run(
+    builder: Builder, work: list[_Job], jobs: int | None, handed_out: _HandedOut | None = None
+) -> Iterator[list[Built | Failed]]:
+    """Results in groups, each what was ready at one moment; at most 2 x jobs + MAX_BATCH
+    documents in flight (finished ones wait for the writer as bytes), so memory stays flat."""
+    handed_out = handed_out if handed_out is not None else _HandedOut()
     jobs = max(1, jobs or os.cpu_count() or 1)
     if jobs == 1 or len(work) <= 1:
-        for job in work:
-            yield builder(job.path, job.provenance)
+        for index, job in enumerate(work):
+            result = builder(job.path, job.provenance)
+            handed_out.done = index == len(work) - 1
+            yield [result]
         return
     pending = iter(work)
     executor = _pool(jobs)
     in_flight: dict[Future, _Job] = {}
     try:
         while True:
-            while len(in_flight) < 2 * jobs and (queued := next(pending, None)) is not None:
+            while len(in_flight) < 2 * jobs + MAX_BATCH and (queued := next(pending, None)) is not None:
                 in_flight[executor.submit(builder, queued.path, queued.provenance)] = queued
             if not in_flight:
                 return
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            ready: list[Built | Failed] = []
             for future in done:
                 job = in_flight.pop(future)
                 try:
-                    yield future.result()
+                    ready.append(future.result())
                 except BrokenProcessPool:
                     # A worker died (e.g. the PDF library crashed): blame this file, start afresh.
-                    yield Failed(job.path, "the extractor crashed on this file")
+                    ready.append(Failed(job.path, "the extractor crashed on this file"))
                     for other in list(in_flight):
                         left = in_flight.pop(other)
                         pending = _chain([left], pending)
                     executor.shutdown(wait=False, cancel_futures=True)
                     executor = _pool(jobs)
                     break
+            # Hand the workers their next documents before the writer starts on these.
+            while len(in_flight) < 2 * jobs + MAX_BATCH and (queued := next(pending, None)) is not None:
+                in_flight[executor.submit(builder, queued.path, queued.provenance)] = queued
+            # Fewer in flight than the limit means nothing is left to hand out (a document put
+            # back after a crash is handed out again, so this can turn false once more).
+            handed_out.done = len(in_flight) < 2 * jobs + MAX_BATCH
+            yield ready
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from rdflib import URIRef
 
@@ -196,10 +197,6 @@ def position_selector(inspection_iri: URIRef, position: int) -> URIRef:
     return URIRef(f"{finding(inspection_iri, position)}/evidence/position")
 
 
-def theme_match(inspection_iri: URIRef, position: int, theme: str) -> URIRef:
-    return URIRef(f"{finding(inspection_iri, position)}/theme/{slug(theme)}")
-
-
 def software(version: str) -> URIRef:
     return URIRef(f"{BASE}software/ofsted-kg/{version}")
 
@@ -222,10 +219,21 @@ def authority_summary(authority_iri: URIRef) -> URIRef:
     return URIRef(f"{authority_iri}/summary")
 
 
-def theme_tally(authority_iri: URIRef, theme: str) -> URIRef:
-    """An authority's findings (and inspections) on one theme, by its notation."""
-    return URIRef(f"{authority_summary(authority_iri)}/theme/{slug(theme)}")
+def theme_tally(authority_iri: URIRef, theme: str, part: str | None = None) -> URIRef:
+    """An authority's findings (and inspections) on one theme, by its notation; with `part`, the
+    row a batch of ingest added (`summary_part`), folded into the first form when the run ends."""
+    where = authority_summary(authority_iri) + (f"/part/{slug(part)}" if part else "")
+    return URIRef(f"{where}/theme/{slug(theme)}")
 
 
-def theme_polarity_tally(authority_iri: URIRef, theme: str, polarity: str) -> URIRef:
-    return URIRef(f"{theme_tally(authority_iri, theme)}/{slug(polarity)}")
+def theme_polarity_tally(authority_iri: URIRef, theme: str, polarity: str, part: str | None = None) -> URIRef:
+    return URIRef(f"{theme_tally(authority_iri, theme, part)}/{slug(polarity)}")
+
+
+def summary_part(copies: Iterable[str]) -> str:
+    """The name of the summary rows one ingest transaction adds: a digest of the SHA-256s of the
+    copies it writes, so the same batch always mints the same rows."""
+    return hashlib.sha256(" ".join(sorted(copies)).encode()).hexdigest()[:16]
+
+
+SUMMARY_PART_MARK = "/summary/part/"  # in the IRI of every row a batch added and no fold has merged

@@ -175,7 +175,6 @@ class OKG(DefinedNamespace):
     SendAndEhcPlans: URIRef  # SEND and EHC plans
     Software: URIRef  # software
     SupervisionAndManagementOversight: URIRef  # supervision and management oversight
-    ThemeMatch: URIRef  # theme match
     ThemePolarityTally: URIRef  # theme and polarity tally
     ThemeScheme: URIRef  # finding themes
     ThemeTally: URIRef  # theme tally
@@ -227,8 +226,6 @@ class OKG(DefinedNamespace):
     listedDate: URIRef  # listed publication date
     listedPublicationType: URIRef  # listed publication type
     listedURN: URIRef  # listed under URN
-    matchedTerm: URIRef  # matched term
-    matchedTheme: URIRef  # matched theme
     mediaType: URIRef  # media type
     nextInspection: URIRef  # next inspection
     ofstedURN: URIRef  # Ofsted URN
@@ -236,7 +233,7 @@ class OKG(DefinedNamespace):
     pageCount: URIRef  # page count
     paragraphNumber: URIRef  # paragraph number
     polarity: URIRef  # polarity
-    polarityCue: URIRef  # polarity cue
+    polarityCues: URIRef  # polarity cues
     primaryReport: URIRef  # primary report
     recipient: URIRef  # recipient
     region: URIRef  # region
@@ -263,7 +260,7 @@ class OKG(DefinedNamespace):
     tallyTheme: URIRef  # tally theme
     text: URIRef  # text
     theme: URIRef  # theme
-    themeMatch: URIRef  # theme match
+    themeTerms: URIRef  # theme terms
     validFrom: URIRef  # valid from
     validUntil: URIRef  # valid until
     visitFocus: URIRef  # visit focus

@@ -53,15 +53,6 @@ SELECT ?inspection ?finding ?theme ?polarity WHERE {
   ?theme_concept skos:notation ?theme .
   OPTIONAL { ?finding okg:polarity ?polarity_concept . ?polarity_concept skos:notation ?polarity }
 }"""
-_ROWS = """PREFIX okg: <https://w3id.org/ofsted-kg/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?theme ?polarity ?findings ?inspections WHERE {
-  GRAPH ?graph {
-    ?row okg:tallyTheme ?theme ; okg:findingCount ?findings .
-    OPTIONAL { ?row okg:tallyPolarity ?polarity }
-    OPTIONAL { ?row okg:inspectionCount ?inspections }
-  }
-}"""
 _LEGACY = "ASK { GRAPH ?g { ?s <https://w3id.org/ofsted-kg/ontology#summarises> ?o } }"
 
 
@@ -123,9 +114,11 @@ def summary_triples(
     themes: Iterable[str] | None = None,
     polarities: Iterable[tuple[str, str]] | None = None,
     node: bool = True,
+    part: str | None = None,
 ) -> list[tuple[URIRef, URIRef, URIRef | Literal]]:
     """The RDF of one authority's summary (empty when it counts nothing); with `themes` and
-    `polarities`, only those rows (and the summary node itself only with `node`)."""
+    `polarities`, only those rows (and the summary node itself only with `node`); with `part`,
+    rows named as one batch's addition (iris.summary_part)."""
     if counts.is_empty():
         return []
     summary = iris.authority_summary(authority)
@@ -136,13 +129,13 @@ def summary_triples(
     for theme in sorted(counts.themes if themes is None else themes):
         if theme in counts.themes:
             findings, inspections = counts.themes[theme]
-            row = iris.theme_tally(authority, theme)
+            row = iris.theme_tally(authority, theme, part)
             out += _row(row, OKG.ThemeTally, summary, authority, theme, findings)
             out.append((row, OKG.inspectionCount, Literal(inspections, datatype=XSD.integer)))
     for key in sorted(counts.polarities if polarities is None else polarities):
         if key in counts.polarities:
             theme, polarity = key
-            row = iris.theme_polarity_tally(authority, theme, polarity)
+            row = iris.theme_polarity_tally(authority, theme, polarity, part)
             out += _row(row, OKG.ThemePolarityTally, summary, authority, theme, counts.polarities[key])
             out.append((row, OKG.tallyPolarity, vocabulary.concept(OKG.PolarityScheme, polarity)))
     return out
@@ -210,20 +203,44 @@ def recount(backend: Backend, authority: URIRef) -> AuthorityCounts:
 
 
 def stored(backend: Backend, authority: URIRef) -> AuthorityCounts:
-    """An authority's summary as its graph holds it."""
+    """An authority's summary as its graph holds it (the rows of each theme, and theme and
+    polarity, added up)."""
+    return counts_of_graph(backend.graph_ntriples(iris.summary_graph(authority)))
+
+
+def counts_of_graph(ntriples: bytes) -> AuthorityCounts:
+    """The counts a summary graph's triples hold (read in Python: a query naming the graph
+    through a bound variable cost 140 ms a summary on the example store)."""
+    import pyoxigraph as ox
+
+    # Concepts to notations here: the notations are in the ontology graph, not the summary's.
+    theme_of = {str(iri): notation for notation, iri in vocabulary.notations(OKG.ThemeScheme).items()}
+    polarity_of = {str(iri): notation for notation, iri in vocabulary.notations(OKG.PolarityScheme).items()}
+    rows: dict[str, dict[str, str]] = defaultdict(dict)
+    wanted = {
+        str(OKG.tallyTheme): "theme",
+        str(OKG.tallyPolarity): "polarity",
+        str(OKG.findingCount): "findings",
+        str(OKG.inspectionCount): "inspections",
+    }
+    for triple in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
+        key = wanted.get(triple.predicate.value)
+        if key is not None:
+            rows[triple.subject.value][key] = triple.object.value
     themes: dict[str, tuple[int, int]] = {}
     polarities: dict[tuple[str, str], int] = {}
-    # Concepts to notations here: the notations are in the ontology graph, not the summary's.
-    theme_of = {iri: notation for notation, iri in vocabulary.notations(OKG.ThemeScheme).items()}
-    polarity_of = {iri: notation for notation, iri in vocabulary.notations(OKG.PolarityScheme).items()}
-    for row in backend.select(_ROWS, {"graph": iris.summary_graph(authority)}).rows:
-        theme_iri, polarity_iri = row["theme"], row.get("polarity")
-        theme = theme_of.get(URIRef(str(theme_iri)), str(theme_iri))
-        findings = int(str(row["findings"]))
-        if polarity_iri is not None:
-            polarities[(theme, polarity_of.get(URIRef(str(polarity_iri)), str(polarity_iri)))] = findings
+    for row in rows.values():
+        if "theme" not in row or "findings" not in row:
+            continue
+        theme = theme_of.get(row["theme"], row["theme"])
+        findings = int(row["findings"])
+        # Rows added by batches (not folded yet) add up with the rest.
+        if "polarity" in row:
+            pair = (theme, polarity_of.get(row["polarity"], row["polarity"]))
+            polarities[pair] = polarities.get(pair, 0) + findings
         else:
-            themes[theme] = (findings, int(str(row.get("inspections") or 0)))
+            had_findings, had_inspections = themes.get(theme, (0, 0))
+            themes[theme] = (had_findings + findings, had_inspections + int(row.get("inspections", 0)))
     return AuthorityCounts(themes, polarities)
 
 
@@ -263,24 +280,45 @@ class Summaries:
             return GraphChange(), new
         if new.is_empty():
             return GraphChange(drop=(graph,)), new
-        # Only the rows whose counts changed are rewritten (a summary has a few hundred rows).
-        themes = {t for t in set(old.themes) | set(new.themes) if old.themes.get(t) != new.themes.get(t)}
-        polarities = {
-            k
-            for k in set(old.polarities) | set(new.polarities)
-            if old.polarities.get(k) != new.polarities.get(k)
-        }
-        before = summary_triples(authority, old, themes=themes, polarities=polarities, node=False)
-        after = summary_triples(authority, new, themes=themes, polarities=polarities, node=old.is_empty())
-        kept = set(before) & set(after)
-        gone, added = [t for t in before if t not in kept], [t for t in after if t not in kept]
-        return (
-            GraphChange(
-                delete=((graph, _ntriples(gone)),) if gone else (),
-                insert=((graph, _ntriples(added)),) if added else (),
-            ),
-            new,
-        )
+        # Rewritten whole, folding any rows batches added: a change that leaves findings is
+        # rare (a better copy, a removal), and a summary is a few hundred triples.
+        return GraphChange(drop=(graph,), insert=((graph, _ntriples(summary_triples(authority, new))),)), new
+
+    def addition(
+        self, authority: URIRef, arriving: Iterable[ThemeTallies], part: str
+    ) -> tuple[GraphChange, AuthorityCounts]:
+        """The rows that add the findings of arriving inspections to an authority's summary,
+        named `part` (additions only, so they join a transaction that only adds), and the counts
+        it leaves. `fold` merges them into one row per theme (and polarity) later; until then
+        the rows of a theme add up (readers sum them)."""
+        old = self.counts(authority)
+        delta = AuthorityCounts()
+        for tallies in arriving:
+            delta = delta.plus(tallies, 1)
+        if delta.is_empty():
+            return GraphChange(), old
+        new = old
+        for theme, (findings, inspections) in delta.themes.items():
+            had_findings, had_inspections = new.themes.get(theme, (0, 0))
+            new = AuthorityCounts(
+                {**new.themes, theme: (had_findings + findings, had_inspections + inspections)},
+                new.polarities,
+            )
+        polarities = dict(new.polarities)
+        for key, findings in delta.polarities.items():
+            polarities[key] = polarities.get(key, 0) + findings
+        new = AuthorityCounts(new.themes, polarities)
+        if iris.summary_graph(authority) not in self._existing:
+            # An authority's first rows are its summary as it stands: named as such, no fold.
+            return GraphChange(
+                insert=((iris.summary_graph(authority), _ntriples(summary_triples(authority, new))),)
+            ), new
+        triples = summary_triples(authority, delta, part=part, node=False)
+        return GraphChange(insert=((iris.summary_graph(authority), _ntriples(triples)),)), new
+
+    def known(self) -> dict[URIRef, AuthorityCounts]:
+        """The counts this run holds (as written), by authority."""
+        return dict(self._counts)
 
     def commit(self, authority: URIRef, counts: AuthorityCounts) -> None:
         self._counts[authority] = counts
@@ -314,29 +352,34 @@ def summarised_authorities(backend: Backend) -> list[URIRef]:
     return sorted(found)
 
 
+def disagreement(backend: Backend, authority: URIRef, held: AuthorityCounts | None = None) -> str | None:
+    """Why an authority's summary (`held`, if already read) does not count the findings in the
+    store, or None if it does."""
+    held = stored(backend, authority) if held is None else held
+    counted = recount(backend, authority)
+    if held == counted:
+        return None
+    themes = {
+        k for k in set(held.themes) | set(counted.themes) if held.themes.get(k) != counted.themes.get(k)
+    }
+    polarities = {
+        k
+        for k in set(held.polarities) | set(counted.polarities)
+        if held.polarities.get(k) != counted.polarities.get(k)
+    }
+    return (
+        f"does not count the findings in the store ({len(themes)} theme and {len(polarities)} "
+        "theme-and-polarity rows differ); `ofsted-kg ingest` with no paths recounts it"
+    )
+
+
 def disagreements(backend: Backend) -> list[tuple[URIRef, str]]:
     """(summary graph, why) for each summary that does not count the findings in the store."""
     out = []
     for authority in summarised_authorities(backend):
-        held, counted = stored(backend, authority), recount(backend, authority)
-        if held != counted:
-            themes = {
-                k
-                for k in set(held.themes) | set(counted.themes)
-                if held.themes.get(k) != counted.themes.get(k)
-            }
-            polarities = {
-                k
-                for k in set(held.polarities) | set(counted.polarities)
-                if held.polarities.get(k) != counted.polarities.get(k)
-            }
-            out.append(
-                (
-                    iris.summary_graph(authority),
-                    f"does not count the findings in the store ({len(themes)} theme and {len(polarities)} "
-                    "theme-and-polarity rows differ); `ofsted-kg ingest` with no paths recounts it",
-                )
-            )
+        why = disagreement(backend, authority)
+        if why is not None:
+            out.append((iris.summary_graph(authority), why))
     return out
 
 
@@ -364,3 +407,30 @@ def refresh_summaries(backend: Backend, authorities: Iterable[URIRef] | None = N
     if written:
         log.debug("authority summaries recounted: %d", len(written))
     return written
+
+
+_UNFOLDED = """PREFIX okg: <https://w3id.org/ofsted-kg/ontology#>
+SELECT DISTINCT ?authority WHERE {
+  ?row okg:inSummary ?summary . ?summary okg:summaryOf ?authority .
+  FILTER (CONTAINS(STR(?row), ?mark))
+}"""
+
+
+def fold(backend: Backend, known: dict[URIRef, AuthorityCounts] | None = None) -> list[URIRef]:
+    """Merge the rows batches added to authorities' summaries into one row per theme (and theme
+    and polarity), one transaction per authority: every summary holding such rows (this run's,
+    and any an interrupted run left). `known` gives counts a writer already holds (no query for
+    those). The counts do not change, so a fold cut short leaves every summary right. The
+    authorities folded."""
+    known = known or {}
+    rows = backend.select(_UNFOLDED, {"mark": Literal(iris.SUMMARY_PART_MARK)}).rows
+    folded = []
+    for authority in sorted({URIRef(str(r["authority"])) for r in rows if r["authority"] is not None}):
+        counts = known[authority] if authority in known else stored(backend, authority)
+        graph = iris.summary_graph(authority)
+        if counts.is_empty():
+            backend.drop_graph(graph)
+        else:
+            backend.replace_graph(graph, _ntriples(summary_triples(authority, counts)))
+        folded.append(authority)
+    return folded

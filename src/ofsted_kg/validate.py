@@ -12,18 +12,25 @@ instance data, is consistent.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import re
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, SH, XSD
+from rdflib.namespace import PROV, RDF, RDFS, SH, XSD
 
 from . import iris, vocabulary
 from .namespace import OKG
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from .backend import Backend
+    from .copies import CopyState
+    from .loaders.record import Provenance
 
 ONTOLOGY_IRI = "https://w3id.org/ofsted-kg/ontology"
 
@@ -35,7 +42,7 @@ class ReasonerError(RuntimeError):
 @dataclass(frozen=True)
 class ShaclOutcome:
     conforms: bool
-    text: str  # pySHACL's human-readable report
+    text: str  # the engine's human-readable report
     results: Graph  # the sh:ValidationReport as RDF, for callers that inspect individual results
 
     def violations(self) -> list[tuple[str, str]]:
@@ -48,40 +55,114 @@ class ShaclOutcome:
         return sorted(found)
 
 
-@dataclass(frozen=True)
-class Validator:
-    """The shapes and ontology graphs, parsed once and reused for every document graph."""
+# What SHACL needs of the ontology beside the data: the ontology's triples whose predicate the
+# shapes name (a path, or inside a SPARQL constraint: scheme membership, notations, a framework's
+# dates), and the class hierarchy (sh:class; instances carry their superclasses as well). The
+# concepts' labels, most of the ontology (the theme lexicon), are left out: half the time a unit.
+_NAME = re.compile(r"\b([a-z]+):([A-Za-z_][\w-]*)")
+_PREFIX = re.compile(r"@prefix\s+([a-z]+):\s*<([^>]+)>")
 
-    shapes: Graph
-    ontology: Graph
+
+def _shapes_predicates() -> set[str]:
+    text = vocabulary.read_ontology_file(vocabulary.SHAPES_FILE)
+    prefixes = dict(_PREFIX.findall(text))
+    return {prefixes[p] + local for p, local in _NAME.findall(text) if p in prefixes} | {str(RDFS.subClassOf)}
+
+
+@cache
+def shapes_version() -> str:
+    """A digest of the shapes file: a recorded verdict holds only for the shapes it was reached with."""
+    return (
+        "sha256:" + hashlib.sha256(vocabulary.read_ontology_file(vocabulary.SHAPES_FILE).encode()).hexdigest()
+    )
+
+
+def validation_rules() -> str:
+    """The versions a recorded verdict holds for: the shapes' and the ontology's."""
+    from .ingest import ontology_ntriples
+
+    return f"{shapes_version()} {ontology_ntriples()[1]}"
+
+
+@cache
+def _context_ntriples() -> bytes:
+    import pyoxigraph as ox
+
+    from .ingest import ontology_ntriples
+
+    data, _version = ontology_ntriples()
+    wanted = _shapes_predicates()
+    kept = [t for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES) if t.predicate.value in wanted]
+    return ox.serialize(kept, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+ENGINES = ("pyshacl-turbo", "pyshacl")
+
+
+def default_engine() -> str:
+    """pyshacl-turbo where it installs (Python 3.11 and later), else pySHACL."""
+    import importlib.util
+
+    return "pyshacl-turbo" if importlib.util.find_spec("pyshacl_turbo") is not None else "pyshacl"
+
+
+class Validator:
+    """SHACL on one unit at a time, with the shapes parsed (and compiled) once.
+
+    The engine is pyshacl-turbo (a Rust engine with pySHACL's interface) where it installs: the
+    same verdicts and results as pySHACL on every shape test and every real document, at about a
+    twentieth of the time (pySHACL evaluates the shapes' SPARQL constraints with rdflib's query
+    engine; benchmarks/validate.py, docs/performance.md). pySHACL remains the engine on Python
+    3.10, for which pyshacl-turbo has no build. Each unit is handed over as an in-memory
+    pyoxigraph store (turbo) or rdflib graph (pySHACL), with the part of the ontology the shapes
+    read (`_context_ntriples`).
+    """
+
+    def __init__(self, shapes: Graph, engine: str | None = None) -> None:
+        self.shapes = shapes
+        self.engine = engine or default_engine()
+        if self.engine not in ENGINES:
+            raise ValueError(f"unknown SHACL engine {self.engine!r} (choose from {', '.join(ENGINES)})")
+        self._compiled = None
+        if self.engine == "pyshacl-turbo":
+            import pyshacl_turbo
+
+            self._compiled = pyshacl_turbo.CompiledShapes(shapes)
 
     @classmethod
-    def load(cls) -> Validator:
-        return cls(vocabulary.shapes_graph(), vocabulary.ontology_graph())
+    def load(cls, engine: str | None = None) -> Validator:
+        return cls(vocabulary.shapes_graph(), engine)
 
-    def run(self, data: Graph) -> ShaclOutcome:
-        """Validate one document graph. Warnings are reported but do not break conformance."""
-        from pyshacl import validate
+    def run(self, data: Graph | bytes) -> ShaclOutcome:
+        """Validate one unit: an rdflib graph, or N-Triples / N-Quads bytes (named graphs are
+        read as one). Warnings are reported but do not break conformance."""
+        import pyoxigraph as ox
 
-        # pySHACL's ont_graph mix-in copies class and property axioms only, not the SKOS concepts
-        # that scheme-membership shapes look up, so the whole ontology joins a copy of the data.
-        combined = Graph()
-        for source in (data, self.ontology):
-            for triple in source:
-                combined.add(triple)
-        conforms, results, text = validate(
-            combined,
-            shacl_graph=self.shapes,
-            # No RDFS inference: the ontology's subclass axioms are in the data, which is all
-            # targets and sh:class need; inference would only add types guessed from
-            # domains/ranges (weakening sh:class) and triple the time per report.
-            inference="none",
-            allow_warnings=True,
-        )
+        if isinstance(data, Graph):
+            data = data.serialize(format="nt", encoding="utf-8")
+        store = ox.Store()  # N-Triples are N-Quads of the default graph
+        store.load(data + b"\n" + _context_ntriples(), format=ox.RdfFormat.N_QUADS)
+        if any(True for _ in store.named_graphs()):  # named graphs are read as one
+            merged = ox.Store()
+            merged.extend(ox.Quad(q.subject, q.predicate, q.object) for q in store)
+            store = merged
+        if self._compiled is not None:
+            conforms, results, text = self._compiled.validate(store, allow_warnings=True)
+        else:
+            from pyshacl import validate
+
+            combined = Graph().parse(
+                data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()), format="nt"
+            )
+            # No RDFS inference: instances carry their superclasses, which is all targets and
+            # sh:class need; inference would only add types guessed from domains and ranges.
+            conforms, results, text = validate(
+                combined, shacl_graph=self.shapes, inference="none", allow_warnings=True
+            )
         return ShaclOutcome(bool(conforms), str(text), results)
 
-    def validate(self, data: Graph) -> tuple[bool, str]:
-        """(conforms, pySHACL's text report)."""
+    def validate(self, data: Graph | bytes) -> tuple[bool, str]:
+        """(conforms, the engine's text report)."""
         outcome = self.run(data)
         return outcome.conforms, outcome.text
 
@@ -108,6 +189,61 @@ class StoreLayout:
     orphans: tuple[tuple[URIRef, str], ...]
     # Inspection graph -> why: its primary report is not in the store.
     dangling: tuple[tuple[URIRef, str], ...]
+    state: CopyState | None = None  # the copies, as read to find the units
+
+
+@dataclass(frozen=True)
+class UnitPrints:
+    """What each unit's content is made of, as a fingerprint (ofsted_kg.validation_record)."""
+
+    inspections: dict[URIRef, str]  # inspection graph -> fingerprint
+    summaries: dict[URIRef, list[str]]  # summary graph -> its authority's inspections' fingerprints
+    file_names: dict[URIRef, tuple[str, ...]]  # inspection graph -> its copies' file names
+
+
+def copy_print(sha256: str, media_type: str, provenance: Provenance) -> list[object]:
+    """What of a copy goes into its inspection unit's fingerprint (its report graph is made of
+    its bytes and this provenance)."""
+    return [sha256, media_type, [list(values) for values in provenance.fields()]]
+
+
+def inspection_print(
+    graph: URIRef, primary: URIRef | None, software: Iterable[str], copies: list[list[object]]
+) -> str:
+    from .validation_record import fingerprint
+
+    return fingerprint(str(graph), str(primary), sorted(software), copies)
+
+
+_SOFTWARE = """PREFIX okg: <https://w3id.org/ofsted-kg/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?graph ?software WHERE { GRAPH ?graph { ?run a okg:ExtractionRun ; prov:wasAssociatedWith ?software } }"""
+
+
+def unit_fingerprints(backend: Backend, layout: StoreLayout) -> UnitPrints:
+    """Fingerprints of the layout's inspection units (their copy, the software that read it, each
+    copy's hash, media type and provenance), and per summary those of its authority's inspections."""
+    assert layout.state is not None
+    state = layout.state
+    software: dict[str, list[str]] = {}
+    for row in backend.select(_SOFTWARE).rows:
+        software.setdefault(str(row["graph"]), []).append(str(row["software"]))
+    inspections: dict[URIRef, str] = {}
+    summaries: dict[URIRef, list[str]] = {}
+    names: dict[URIRef, tuple[str, ...]] = {}
+    for unit in layout.units:
+        inspection = iris.inspection_of_graph(unit.inspection_graph)
+        copies = state.copies_of(inspection)
+        inspections[unit.inspection_graph] = print_ = inspection_print(
+            unit.inspection_graph,
+            state.primary.get(inspection),
+            software.get(str(unit.inspection_graph), []),
+            [copy_print(c.sha256, c.media_type, c.provenance) for c in copies],
+        )
+        gss = str(inspection).removeprefix(iris.INSPECTION_PREFIX).split("/", 1)[0]
+        summaries.setdefault(iris.summary_graph(iris.authority(gss)), []).append(print_)
+        names[unit.inspection_graph] = tuple(n for c in copies for n in c.provenance.file_names)
+    return UnitPrints(inspections, {g: sorted(p) for g, p in summaries.items()}, names)
 
 
 def store_layout(backend: Backend) -> StoreLayout:
@@ -142,7 +278,7 @@ def store_layout(backend: Backend) -> StoreLayout:
             orphans.append(
                 (iris.report_graph(copy.sha256), f"{reason}; ingest this file ({names}) again to read it")
             )
-    return StoreLayout(tuple(units), tuple(orphans), tuple(dangling))
+    return StoreLayout(tuple(units), tuple(orphans), tuple(dangling), state)
 
 
 def split_inspections(graph: Graph) -> tuple[dict[URIRef, Graph], Graph]:

@@ -15,9 +15,10 @@ cannot be reached. A progress bar (inspections done / total) is drawn on stderr 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import logging
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -58,48 +59,78 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--no-reasoner", action="store_true", help="skip the HermiT consistency check")
     parser.add_argument(
+        "--all",
+        action="store_true",
+        help="check every unit, even those recorded as conforming and unchanged since (the record is "
+        "validated.json in the store's folder)",
+    )
+    parser.add_argument(
         "--show", type=int, default=3, metavar="N", help="print the SHACL report of at most N failing graphs"
     )
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    from ofsted_kg.validate import Validator
+class _Checker:
+    """SHACL on units, one at a time, counting what conforms and saying what does not."""
 
-    validator = Validator.load()
-    failed: list[URIRef] = []
-    seen: set[URIRef] = set()
-    checked = 0
+    def __init__(self, show: int) -> None:
+        from ofsted_kg.validate import Validator
 
-    def check(graph: URIRef, data: Graph | str) -> None:
-        """SHACL on one graph's triples; a string instead is a failure found another way. A graph
-        checked again (a summary that conforms to its shapes but not to the findings) counts once."""
-        nonlocal checked
-        if graph not in seen:
-            checked += 1
-            seen.add(graph)
+        self.validator = Validator.load()
+        self.show = show
+        self.failed: list[URIRef] = []
+        self.seen: set[URIRef] = set()
+        self.unchanged = 0  # units the record says conform, not checked again
+
+    @property
+    def checked(self) -> int:
+        return len(self.seen)
+
+    def skip(self, unit: URIRef) -> None:
+        """A unit recorded as conforming and unchanged: counted, not checked."""
+        self.seen.add(unit)
+        self.unchanged += 1
+
+    def check(self, unit: URIRef, data: Graph | bytes | str, names: Iterable[str] = ()) -> bool:
+        """SHACL on one unit's triples; a string instead is a failure found another way. A unit
+        checked again (a summary that conforms to its shapes but not to the findings) counts once.
+        True when it conforms."""
+        self.seen.add(unit)
         if isinstance(data, str) or not len(data):
-            _say(f"{graph}: {data or 'no such graph (or empty)'}")
-            if graph not in failed:
-                failed.append(graph)
-            return
-        outcome = validator.run(data)
+            _say(f"{unit}: {data if isinstance(data, str) and data else 'no such graph (or empty)'}")
+            if unit not in self.failed:
+                self.failed.append(unit)
+            return False
+        outcome = self.validator.run(data)
         if outcome.conforms:
-            return
-        failed.append(graph)
-        name = f"{graph} ({', '.join(sorted(_file_names(data)))})"
-        detail = f"\n{outcome.text}" if len(failed) <= args.show else ""
+            return True
+        self.failed.append(unit)
+        shown = sorted(names)
+        if not shown and isinstance(data, Graph):
+            shown = sorted(_file_names(data))
+        name = f"{unit} ({', '.join(shown) or 'no file name'})"
+        detail = f"\n{outcome.text}" if len(self.failed) <= self.show else ""
         _say(f"{name}: does not conform{detail}")
+        return False
 
+
+def run(args: argparse.Namespace) -> int:
+    checker = _Checker(args.show)
     progress = not args.quiet
     if args.file:
-        shared = _check_file(Path(args.file), check, progress)
+        shared = _check_file(Path(args.file), checker.check, progress)
+
+        def reason() -> bool:
+            return True if args.no_reasoner else _reason(shared)
+
     else:
-        shared = _check_store(args, check, progress)
+        reason = _check_store(args, checker, progress)
+    checked, failed = checker.checked, checker.failed
     if not checked:
         log.warning("validate: no inspections to check (nothing ingested yet?)")
-    print(f"SHACL: {checked - len(failed)} of {checked} inspections, copies and summaries conform")
-    consistent = True if args.no_reasoner else _reason(shared)
+    unchanged = f" ({checker.unchanged} unchanged since they were last checked)" if checker.unchanged else ""
+    print(f"SHACL: {checked - len(failed)} of {checked} inspections, copies and summaries conform{unchanged}")
+    consistent = reason()
     problems = []
     if failed:
         problems.append(f"{len(failed)} of {checked} do not conform")
@@ -160,17 +191,27 @@ def wanted_graphs(given: Sequence[str], known: dict[URIRef, URIRef]) -> set[URIR
     return out
 
 
-def _check_store(
-    args: argparse.Namespace, check: Callable[[URIRef, Graph | str], None], progress: bool
-) -> Graph:
-    """Validate the store's inspections (or those asked for); the shared graph for the reasoner."""
+def _check_store(args: argparse.Namespace, checker: _Checker, progress: bool) -> Callable[[], bool]:
+    """Validate the store's inspections and summaries (or the units asked for), each only if it
+    changed since it was last found to conform (unless --all). Returns what runs HermiT on the
+    shared graph likewise (True when the ontology with it is consistent, or was not checked)
+    and then saves the record."""
     from ofsted_kg.connect import open_backend
-    from ofsted_kg.validate import store_layout
+    from ofsted_kg.ingest import ontology_ntriples
+    from ofsted_kg.store import EmbeddedStore
+    from ofsted_kg.summary import counts_of_graph, disagreement
+    from ofsted_kg.validate import store_layout, unit_fingerprints, validation_rules
+    from ofsted_kg.validation_record import ValidationRecord, fingerprint
 
     with open_backend(args, read_only=True) as backend:
         layout = store_layout(backend)
         units = list(layout.units)
         problems = [*layout.orphans, *layout.dangling]
+        folder = backend.path if isinstance(backend, EmbeddedStore) else None
+        ontology_version = ontology_ntriples()[1]
+        record = ValidationRecord(folder, validation_rules())
+        prints = unit_fingerprints(backend, layout)
+        summaries: list[URIRef] = []
         if args.graph:
             known: dict[URIRef, URIRef] = {}
             for unit in units:
@@ -185,26 +226,67 @@ def _check_store(
             units = [u for u in units if u.inspection_graph in wanted]
             problems = [(g, why) for g, why in problems if g in wanted]
         else:
-            from ofsted_kg.summary import disagreements
-
-            for graph in summary_graphs(backend):
-                check(graph, graph_triples(backend, graph))
-            problems += disagreements(backend)
+            summaries = sorted(set(summary_graphs(backend)) | set(prints.summaries))
         for unit in _progress(units, progress, "validate"):
-            data = Graph()
-            for graph in (unit.inspection_graph, *unit.report_graphs):
-                data += graph_triples(backend, graph)
-            check(unit.inspection_graph, data)
+            graph, print_ = unit.inspection_graph, prints.inspections[unit.inspection_graph]
+            if not args.all and record.holds(str(graph), print_):
+                checker.skip(graph)
+                continue
+            data = b"".join(backend.graph_ntriples(g) for g in (graph, *unit.report_graphs))
+            if checker.check(graph, data, prints.file_names.get(graph, ())):
+                record.conforms(str(graph), print_)
+            else:
+                record.forget([str(graph)])
+        for graph in summaries:
+            data = backend.graph_ntriples(graph)
+            # The summary's own bytes and its authority's inspections: a recount compares them.
+            print_ = fingerprint(hashlib.sha256(data).hexdigest(), prints.summaries.get(graph, []))
+            if not args.all and record.holds(str(graph), print_):
+                checker.skip(graph)
+                continue
+            why = disagreement(backend, iris.authority(graph.rsplit("/", 1)[-1]), counts_of_graph(data))
+            if not data and why is None:
+                continue  # an authority whose findings have no theme: no summary, rightly
+            conforms = checker.check(graph, data) if data else True
+            if why is not None:
+                conforms = checker.check(graph, why)
+            if conforms:
+                record.conforms(str(graph), print_)
+            else:
+                record.forget([str(graph)])
         for graph, why in problems:
-            check(graph, why)
-        return Graph() if args.no_reasoner else graph_triples(backend, iris.SHARED_GRAPH)
+            checker.check(graph, why)
+        if not args.graph:
+            record.keep_only([*(str(u.inspection_graph) for u in units), *map(str, summaries), "hermit"])
+        shared = b"" if args.no_reasoner else backend.graph_ntriples(iris.SHARED_GRAPH)
+
+    def reason() -> bool:
+        """HermiT on the ontology with the shared graph, unless recorded consistent unchanged."""
+        consistent = True
+        if not args.no_reasoner:
+            print_ = fingerprint(ontology_version, hashlib.sha256(shared).hexdigest())
+            if not args.all and record.holds("hermit", print_):
+                print(
+                    "HermiT: the ontology with the shared graph is consistent (unchanged since it was last checked)"
+                )
+            else:
+                shared_graph = Graph()
+                if shared:
+                    shared_graph.parse(data=shared.decode("utf-8"), format="nt")
+                consistent = _reason(shared_graph)
+                if consistent:
+                    record.conforms("hermit", print_)
+        record.save()
+        return consistent
+
+    return reason
 
 
 def summary_graphs(backend: Backend) -> list[URIRef]:
     return sorted(g for g in backend.graphs() if str(g).startswith(iris.SUMMARY_GRAPH_PREFIX))
 
 
-def _check_file(path: Path, check: Callable[[URIRef, Graph | str], None], progress: bool) -> Graph:
+def _check_file(path: Path, check: Callable[[URIRef, Graph | str], bool], progress: bool) -> Graph:
     """Validate the inspections of an exported file, split per inspection; the rest for the reasoner."""
     from ofsted_kg.validate import split_inspections
 

@@ -5,12 +5,14 @@ test skips saying so). RocksDB meets ENOSPC writing a table, its log or its mani
 say so in one line naming the store, exit 3 with no traceback (the failed write, not a second
 error from closing the store), and leave a store that opens and validates at once, on the full
 disk itself. Given more space (the tmpfs remounted larger), re-running the same batch gives
-exactly the store one clean run gives.
+exactly the store one clean run gives. On a disk already full, the writer is refused in one
+line while readers (read-only opens) still answer, and freeing space is all it takes.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -100,3 +102,34 @@ def test_a_full_disk_is_one_line_and_the_store_survives(small_disk: Path, clean:
     assert resumed.returncode == 0, resumed.stderr
     assert f"skipped {len(copies)} (unchanged)" in resumed.stderr
     assert contents(store) == clean
+
+
+@pytest.mark.parametrize("small_disk", ["16m"], indirect=True)
+def test_a_disk_already_full_refuses_the_writer_and_serves_readers(small_disk: Path, tmp_path: Path) -> None:
+    made = tmp_path / "made.db"
+    assert run("--store", str(made), "ingest", str(FILES[0])).returncode == 0
+    store = small_disk / "kg.db"
+    shutil.copytree(made, store)
+    filler = small_disk / "filler"
+    with filler.open("wb") as out:  # every block of the filesystem taken
+        try:
+            while True:
+                out.write(b"\0" * (1 << 20))
+                out.flush()
+        except OSError:
+            pass
+
+    writer = run("--store", str(store), "ingest", str(FILES[1]))
+    assert writer.returncode == 3, writer.stderr
+    assert "Traceback" not in writer.stderr
+    lines = writer.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"ofsted-kg: {store}: ")
+    assert "No space left on device" in lines[0]
+    # Readers open the store read-only: a full disk does not stop them.
+    query = run("--store", str(store), "query", "select_inspections", "-f", "csv")
+    assert query.returncode == 0 and len(query.stdout.splitlines()) == 2, query.stderr
+
+    filler.unlink()
+    again = run("--store", str(store), "ingest", str(FILES[1]))
+    assert again.returncode == 0, again.stderr
+    assert contents(store).keys() > contents(made).keys()

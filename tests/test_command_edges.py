@@ -307,6 +307,12 @@ def test_ingest_says_rejected_before_and_unchanged(tmp_path: Path) -> None:
     assert again.stderr.strip().splitlines()[-1] == (
         "ofsted-kg: loaded 0, skipped 1 (unchanged), failed 0, 1 file rejected before and unchanged (-vv lists them)"
     )
+    listed = ofsted_kg("-vv", "ingest", str(folder), store=store)
+    assert listed.returncode == 1
+    assert (
+        f"DEBUG: {folder / 'broken.pdf'}: " in listed.stderr
+        and "(rejected before, unchanged)" in listed.stderr
+    )
     (folder / "broken.pdf").write_bytes(b"%PDF-1.4\nstill not a pdf, but changed\n")
     changed = ofsted_kg("ingest", str(folder), store=store)
     assert changed.returncode == 1 and f"ofsted-kg: {folder / 'broken.pdf'}: " in changed.stderr

@@ -27,6 +27,7 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "letters"
+PETERBOROUGH = "E06000031"  # GSS code: inspection graphs are named by it
 PROGRESS = re.compile(rb"(\d+)/(\d+) \[")
 CHECKS = """
 PREFIX okg: <https://w3id.org/ofsted-kg/ontology#>
@@ -141,7 +142,10 @@ def test_kill_minus_nine_then_resume(tmp_path: Path) -> None:
         for graph, facts in partial.items():
             has_text, findings, evidenced, sources, _ = facts
             assert has_text and findings > 0 and evidenced == findings and sources == 1, graph
-            if "peterborough" not in graph.lower():
+            # Peterborough's inspection has two copies (its PDF and its text): until both are in,
+            # it is read from whichever came first, so only the others equal the clean run yet.
+            # Graphs are named by GSS code: matching the name "peterborough" never excluded it.
+            if f"/{PETERBOROUGH}/" not in graph:
                 assert facts == expected[graph], graph
         assert store.has_graph(iris.ONTOLOGY_GRAPH) and store.has_graph(iris.SHARED_GRAPH)
 

@@ -125,6 +125,7 @@ def test_other_hosts_only_when_asked_and_with_a_warning(
     main(["--store", str(store_dir), "serve"])
     assert (planned[-1].host, planned[-1].port, planned[-1].allow_update) == ("127.0.0.1", 7878, False)
     assert (planned[-1].timeout, planned[-1].allow_service) == (30.0, False)
+    assert planned[-1].max_bytes == 64 * 1024 * 1024  # README: "refuses an answer over 64 MB"
     assert "warning" not in capsys.readouterr().err
     main(["--store", str(store_dir), "serve", "--bind", "0.0.0.0:8000", "--allow-update"])
     assert (planned[-1].host, planned[-1].allow_update) == ("0.0.0.0", True)

@@ -229,6 +229,66 @@ def measure(files: list[Path], jobs_settings: list[int], work: Path, log) -> dic
     return figures
 
 
+def phases(files: list[Path]) -> dict:
+    """CPU seconds of each step a worker takes, summed over the files, in this one process: what
+    ingest does per document, beside pypdfium2's plain text of the same files (no store)."""
+    import pypdfium2 as pdfium
+    from ofsted_kg.loaders import themes
+    from ofsted_kg.loaders.document import load
+    from ofsted_kg.loaders.errors import DocumentError
+    from ofsted_kg.loaders.extract import extract_loaded
+    from ofsted_kg.loaders.graph import record_to_graph
+
+    from ofsted_kg.ingest import _validator
+
+    validator = _validator()  # shapes compiled once, as each worker does
+    spent: dict[str, float] = defaultdict(float)
+    classify = themes.classify
+
+    def timed_classify(record):
+        start = time.process_time()
+        try:
+            return classify(record)
+        finally:
+            spent["classification (themes, polarity)"] += time.process_time() - start
+
+    for path in files:
+        start = time.process_time()
+        pdf = pdfium.PdfDocument(str(path))
+        for index in range(len(pdf)):
+            page = pdf[index]
+            text = page.get_textpage()
+            text.get_text_range()
+            text.close()
+            page.close()
+        pdf.close()
+        spent["baseline: pypdfium2 plain text"] += time.process_time() - start
+    themes.classify = timed_classify
+    try:
+        for path in files:
+            start = time.process_time()
+            try:
+                doc = load(path)
+                mark = time.process_time()
+                spent["reading the PDF (text with line geometry)"] += mark - start
+                record = extract_loaded(doc)
+            except DocumentError:
+                continue
+            parsed = time.process_time()
+            spent["detection and parsing"] += parsed - mark
+            built = record_to_graph(record)
+            report, inspection, _shared = built.ntriples()
+            graphed = time.process_time()
+            spent["graph and N-Triples"] += graphed - parsed
+            validator.run(report + inspection)
+            spent["SHACL (pyshacl-turbo)"] += time.process_time() - graphed
+    finally:
+        themes.classify = classify
+    # Classification runs inside extract_loaded: keep detection and parsing net of it.
+    spent["detection and parsing"] -= spent["classification (themes, polarity)"]
+    return dict(spent)
+
+
 def _graph_counts(store: Path) -> dict:
     from ofsted_kg import iris
     from ofsted_kg.store import EmbeddedStore
@@ -330,6 +390,16 @@ def table(result: dict) -> str:
             f"{label:<24} {stage['wall_s']:>7.2f} s wall {stage['cpu_s']:>7.2f} s CPU  "
             f"RSS {stage['max_process_rss_mb']:.0f}/{stage['tree_rss_mb']:.0f} MB  exit {stage['returncode']}"
         )
+    if "phases_cpu_s" in result:
+        spent = result["phases_cpu_s"]
+        base = spent.get("baseline: pypdfium2 plain text", 0.0)
+        lines += ["", "worker steps, CPU seconds in one process (x the baseline)"]
+        for name, seconds in spent.items():
+            lines.append(f"{name:<45} {seconds:>7.2f} s  {seconds / base if base else float('nan'):>5.2f}x")
+        worker = sum(v for k, v in spent.items() if not k.startswith("baseline"))
+        lines.append(
+            f"{'a worker in all':<45} {worker:>7.2f} s  {worker / base if base else float('nan'):>5.2f}x"
+        )
     return "\n".join(lines)
 
 
@@ -342,6 +412,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--out", type=Path, help="also write the JSON here")
     parser.add_argument("--work", type=Path, help="keep the stores in this folder (default: a temporary one)")
+    parser.add_argument(
+        "--phases", action="store_true", help="also time each worker step in this process (CPU seconds)"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no stage lines on stderr")
     args = parser.parse_args(argv)
     folders = args.folders or [f for f in DEFAULT_FOLDERS if f.exists()]
@@ -365,6 +438,9 @@ def main(argv: list[str] | None = None) -> int:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         figures = measure(files, jobs, work, log)
+    if args.phases:
+        log("worker steps, one process")
+        figures["phases_cpu_s"] = phases(files)
     result = {
         "folders": [str(f) for f in folders],
         "documents": len(files),

@@ -293,9 +293,12 @@ def _graph_counts(store: Path) -> dict:
     from ofsted_kg import iris
     from ofsted_kg.store import EmbeddedStore
 
-    with EmbeddedStore(store, read_only=True) as backend:
+    backend = EmbeddedStore(store, read_only=True)
+    try:
         graphs = [str(g) for g in backend.graphs()]
         quads = backend.triple_count()
+    finally:
+        backend.close()
     inspections = sum(g.startswith(iris.INSPECTION_GRAPH_PREFIX) for g in graphs)
     return {"graphs": len(graphs), "inspection_graphs": inspections, "quads": quads}
 

@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
     load = os.getloadavg()[0]
     figures: dict = {"units": len(data), "triples": sum(d.count(b"\n") for d in data), "load": load}
-    verdicts = {}
+    verdicts: dict[str, list[bool]] = {}
     for engine in ENGINES:
         validator = Validator.load(engine)
         seconds, verdicts[engine] = [], []

@@ -54,7 +54,7 @@ docs: setup
 	$(BIN)/python -m tools.devtools all
 
 bench: setup-test
-	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/real_pdfs.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info $(STORE) ofsted-kg.ttl

@@ -112,7 +112,7 @@ class Validator:
     The engine is pyshacl-turbo (a Rust engine with pySHACL's interface) where it installs: the
     same verdicts and results as pySHACL on every shape test and every real document, at about a
     twentieth of the time (pySHACL evaluates the shapes' SPARQL constraints with rdflib's query
-    engine; benchmarks/validate.py, docs/performance.md). pySHACL remains the engine on Python
+    engine; benchmarks/shacl_engines.py, docs/performance.md). pySHACL remains the engine on Python
     3.10, for which pyshacl-turbo has no build. Each unit is handed over as an in-memory
     pyoxigraph store (turbo) or rdflib graph (pySHACL), with the part of the ontology the shapes
     read (`_context_ntriples`).

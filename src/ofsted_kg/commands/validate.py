@@ -10,6 +10,8 @@ With --file, an exported RDF file is checked instead, split into one unit per in
 when everything conforms and the ontology is consistent; 1 otherwise (or when the file cannot be
 read); 2 for a --graph that names no inspection, report or graph; 3 when the store or endpoint
 cannot be reached. A progress bar (inspections done / total) is drawn on stderr when it is a terminal.
+When many inspections are to be checked, SHACL runs in --jobs worker processes (ofsted_kg.shacl_pool)
+while this process reads the next ones from the store.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from rdflib.util import guess_format
 
 from ofsted_kg import iris
 from ofsted_kg.backend import Backend
+from ofsted_kg.commands.ingest import _positive
 from ofsted_kg.errors import InputRejected, UsageError, ValidationFailed
 from ofsted_kg.namespace import OKG
 
@@ -67,6 +70,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--show", type=int, default=3, metavar="N", help="print the SHACL report of at most N failing graphs"
     )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive,
+        default=None,
+        help="worker processes for SHACL when many inspections are checked (default: all cores)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -91,25 +101,31 @@ class _Checker:
         self.seen.add(unit)
         self.unchanged += 1
 
-    def check(self, unit: URIRef, data: Graph | bytes | str, names: Iterable[str] = ()) -> bool:
-        """SHACL on one unit's triples; a string instead is a failure found another way. A unit
-        checked again (a summary that conforms to its shapes but not to the findings) counts once.
-        True when it conforms."""
+    def check(
+        self,
+        unit: URIRef,
+        data: Graph | bytes | str,
+        names: Iterable[str] = (),
+        verdict: tuple[bool, str] | None = None,
+    ) -> bool:
+        """SHACL on one unit's triples (or its `verdict`, when a worker process has checked them);
+        a string instead is a failure found another way. A unit checked again (a summary that
+        conforms to its shapes but not to the findings) counts once. True when it conforms."""
         self.seen.add(unit)
         if isinstance(data, str) or not len(data):
             _say(f"{unit}: {data if isinstance(data, str) and data else 'no such graph (or empty)'}")
             if unit not in self.failed:
                 self.failed.append(unit)
             return False
-        outcome = self.validator.run(data)
-        if outcome.conforms:
+        conforms, text = verdict if verdict is not None else self.validator.validate(data)
+        if conforms:
             return True
         self.failed.append(unit)
         shown = sorted(names)
         if not shown and isinstance(data, Graph):
             shown = sorted(_file_names(data))
         name = f"{unit} ({', '.join(shown) or 'no file name'})"
-        detail = f"\n{outcome.text}" if len(self.failed) <= self.show else ""
+        detail = f"\n{text}" if len(self.failed) <= self.show else ""
         _say(f"{name}: does not conform{detail}")
         return False
 
@@ -198,6 +214,7 @@ def _check_store(args: argparse.Namespace, checker: _Checker, progress: bool) ->
     and then saves the record."""
     from ofsted_kg.connect import open_backend
     from ofsted_kg.ingest import ontology_ntriples
+    from ofsted_kg.shacl_pool import verdicts
     from ofsted_kg.store import EmbeddedStore
     from ofsted_kg.summary import counts_of_graph, disagreement
     from ofsted_kg.validate import store_layout, unit_fingerprints, validation_rules
@@ -227,14 +244,19 @@ def _check_store(args: argparse.Namespace, checker: _Checker, progress: bool) ->
             problems = [(g, why) for g, why in problems if g in wanted]
         else:
             summaries = sorted(set(summary_graphs(backend)) | set(prints.summaries))
-        for unit in _progress(units, progress, "validate"):
-            graph, print_ = unit.inspection_graph, prints.inspections[unit.inspection_graph]
-            if not args.all and record.holds(str(graph), print_):
-                checker.skip(graph)
-                continue
-            data = b"".join(backend.graph_ntriples(g) for g in (graph, *unit.report_graphs))
-            if checker.check(graph, data, prints.file_names.get(graph, ())):
-                record.conforms(str(graph), print_)
+
+        def to_check() -> Iterator[tuple[URIRef, bytes]]:
+            for unit in _progress(units, progress, "validate"):
+                graph = unit.inspection_graph
+                if not args.all and record.holds(str(graph), prints.inspections[graph]):
+                    checker.skip(graph)
+                    continue
+                yield graph, b"".join(backend.graph_ntriples(g) for g in (graph, *unit.report_graphs))
+
+        # SHACL in worker processes while this one reads the next units from the store.
+        for graph, data, verdict in verdicts(to_check(), args.jobs):
+            if checker.check(graph, data, prints.file_names.get(graph, ()), verdict):
+                record.conforms(str(graph), prints.inspections[graph])
             else:
                 record.forget([str(graph)])
         for graph in summaries:

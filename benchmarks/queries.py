@@ -10,11 +10,12 @@ findings), so that parameters co-occur and each query has something to find.
 from __future__ import annotations
 
 import argparse
+import itertools
 import signal
 import statistics
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ from rdflib.term import Identifier
 from ofsted_kg.backend import Backend
 from ofsted_kg.named_queries import NamedQuery, named_queries
 from ofsted_kg.query_samples import anchor_inspection, sample_values
+from ofsted_kg.tables import write_triples
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,8 @@ class Latency:
     rows: int
     p50_ms: float
     p95_ms: float
+    # The first page (`query NAME --limit PAGE`), where the answer is longer than a page.
+    page_p50_ms: float | None = None
 
 
 def sample_parameters(backend: Backend) -> dict[str, dict[str, Identifier]]:
@@ -43,10 +47,31 @@ def sample_parameters(backend: Backend) -> dict[str, dict[str, Identifier]]:
     }
 
 
-def run_once(backend: Backend, query: NamedQuery, bindings: Mapping[str, Identifier]) -> int:
+def run_once(
+    backend: Backend, query: NamedQuery, bindings: Mapping[str, Identifier], limit: int | None = None
+) -> int:
+    """What `ofsted-kg query NAME [--limit N]` does short of printing: every row read as Python
+    values (a CONSTRUCT's triples serialised as N-Triples), or the first `limit` rows."""
     if query.form == "CONSTRUCT":
-        return sum(1 for _ in backend.construct(query.text, bindings))
-    return len(backend.select(query.text, bindings).rows)
+        out = _Counter()
+        write_triples(backend, query.text, bindings, out, "nt")  # type: ignore[arg-type]
+        return out.lines
+    rows = backend.select_values(query.text, bindings).rows
+    return sum(1 for _ in itertools.islice(rows, limit))
+
+
+class _Counter:
+    """A binary sink counting lines (the triples of an N-Triples stream)."""
+
+    def __init__(self) -> None:
+        self.lines = 0
+
+    def write(self, data: bytes) -> int:
+        self.lines += data.count(b"\n")
+        return len(data)
+
+    def flush(self) -> None:
+        pass
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -56,27 +81,42 @@ def percentile(values: list[float], fraction: float) -> float:
     return statistics.quantiles(ordered, n=100, method="inclusive")[round(fraction * 100) - 1]
 
 
+PAGE = 100
+
+
 def measure(
     backend: Backend,
     runs: int = 20,
     warmup: int = 1,
     params: Mapping[str, Mapping[str, Identifier]] | None = None,
+    only: list[str] | None = None,
 ) -> list[Latency]:
-    """p50/p95 of every named query with the sample parameters (computed here unless given, e.g.
-    the same ones for the server as for the embedded store)."""
+    """p50/p95 of every named query (or those in `only`) with the sample parameters (computed here
+    unless given, e.g. the same ones for the server as for the embedded store); for an answer
+    longer than PAGE rows, the p50 of its first page too."""
     params = params if params is not None else sample_parameters(backend)
     results = []
     for name, query in named_queries().items():
+        if only and name not in only:
+            continue
         rows = 0
         for _ in range(warmup):
             rows = run_once(backend, query, params[name])
-        times = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            rows = run_once(backend, query, params[name])
-            times.append((time.perf_counter() - start) * 1000)
-        results.append(Latency(name, runs, rows, percentile(times, 0.5), percentile(times, 0.95)))
+        times = _times(lambda: run_once(backend, query, params[name]), runs)  # noqa: B023
+        page_p50 = None
+        if query.form == "SELECT" and rows > PAGE:
+            page_p50 = percentile(_times(lambda: run_once(backend, query, params[name], PAGE), runs), 0.5)  # noqa: B023
+        results.append(Latency(name, runs, rows, percentile(times, 0.5), percentile(times, 0.95), page_p50))
     return results
+
+
+def _times(call: Callable[[], object], runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
 
 
 class Timeout(Exception):
@@ -131,10 +171,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", default="ofsted-kg.db")
     parser.add_argument("--endpoint", default=None)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--only", action="append", metavar="NAME", help="measure only this query (repeatable)")
     args = parser.parse_args(argv)
     with open_backend(StoreSettings(store=args.store, endpoint=args.endpoint)) as backend:
-        for lat in measure(backend, runs=args.runs):
-            print(f"{lat.query:40s} rows={lat.rows:6d} p50={lat.p50_ms:9.1f} ms p95={lat.p95_ms:9.1f} ms")
+        for lat in measure(backend, runs=args.runs, only=args.only):
+            page = f" first {PAGE}: {lat.page_p50_ms:7.1f} ms" if lat.page_p50_ms is not None else ""
+            print(f"{lat.query:40s} rows={lat.rows:6d} p50={lat.p50_ms:9.1f} ms p95={lat.p95_ms:9.1f} ms{page}")
     return 0
 
 

@@ -171,12 +171,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", default="ofsted-kg.db")
     parser.add_argument("--endpoint", default=None)
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--only", action="append", metavar="NAME", help="measure only this query (repeatable)")
+    parser.add_argument(
+        "--only", action="append", metavar="NAME", help="measure only this query (repeatable)"
+    )
     args = parser.parse_args(argv)
     with open_backend(StoreSettings(store=args.store, endpoint=args.endpoint)) as backend:
         for lat in measure(backend, runs=args.runs, only=args.only):
             page = f" first {PAGE}: {lat.page_p50_ms:7.1f} ms" if lat.page_p50_ms is not None else ""
-            print(f"{lat.query:40s} rows={lat.rows:6d} p50={lat.p50_ms:9.1f} ms p95={lat.p95_ms:9.1f} ms{page}")
+            print(
+                f"{lat.query:40s} rows={lat.rows:6d} p50={lat.p50_ms:9.1f} ms p95={lat.p95_ms:9.1f} ms{page}"
+            )
     return 0
 
 

@@ -34,7 +34,7 @@ from ofsted_kg import iris
 from ofsted_kg.analysis.data import fetch_findings, find_authority, query_text
 from ofsted_kg.analysis.inspectors import inspector_graph, inspector_summaries
 from ofsted_kg.analysis.network import export_network
-from ofsted_kg.analysis.recurring import recurring_weaknesses
+from ofsted_kg.analysis.recurring import recurrences_from_findings, recurring_weaknesses
 from ofsted_kg.analysis.related import compute_related, recompute_related, related_from_store
 from ofsted_kg.analysis.similar import similar_authorities
 from ofsted_kg.analysis.tfidf import TfidfModel, tokens
@@ -210,6 +210,17 @@ def test_recurring_named_query_binds_theme(real) -> None:
     assert recs and all(r.themes == ("supervision-and-management-oversight",) for r in recs)
     assert {r.authority_name for r in recs} >= {"Peterborough", "Kent"}
     assert len(findings) > 0
+
+
+def test_recurrences_from_the_findings_equal_the_named_query(real) -> None:
+    """The page computes the recurrences from every finding it has read; on the example corpus
+    that gives exactly what the named query gives (every recurrence, in the same order)."""
+    expected = recurring_weaknesses(real)
+    assert len(expected) > 20
+    assert recurrences_from_findings(fetch_findings(real)) == expected
+    assert recurrences_from_findings(fetch_findings(real), min_similarity=0.3) == recurring_weaknesses(
+        real, min_similarity=0.3
+    )
 
 
 # -- similar authorities, inspectors, themes ------------------------------------------------------

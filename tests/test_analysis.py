@@ -212,6 +212,17 @@ def test_recurring_named_query_binds_theme(real) -> None:
     assert len(findings) > 0
 
 
+def test_every_finding_text_gives_the_rows_of_finding_texts(real) -> None:
+    """The whole-store form of select_finding_texts (each property read once) gives the same rows,
+    in the same order, as the bound form with no parameter."""
+    every = real.select_values(query_text("select_every_finding_text"))
+    bound = real.select_values(query_text("select_finding_texts"))
+    assert every.variables == bound.variables
+    rows = list(every.rows)
+    assert len(rows) > 500
+    assert rows == list(bound.rows)
+
+
 def test_recurrences_from_the_findings_equal_the_named_query(real) -> None:
     """The page computes the recurrences from every finding it has read; on the example corpus
     that gives exactly what the named query gives (every recurrence, in the same order)."""

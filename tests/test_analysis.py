@@ -35,7 +35,7 @@ from ofsted_kg.analysis.data import fetch_findings, find_authority, query_text
 from ofsted_kg.analysis.inspectors import inspector_graph, inspector_summaries
 from ofsted_kg.analysis.network import export_network
 from ofsted_kg.analysis.recurring import recurrences_from_findings, recurring_weaknesses
-from ofsted_kg.analysis.related import compute_related, recompute_related, related_from_store
+from ofsted_kg.analysis.related import compute_related, recompute_related, related_from_store, stored_links
 from ofsted_kg.analysis.similar import similar_authorities
 from ofsted_kg.analysis.tfidf import TfidfModel, tokens
 from ofsted_kg.analysis.themes import theme_cooccurrence
@@ -221,6 +221,23 @@ def test_every_finding_text_gives_the_rows_of_finding_texts(real) -> None:
     rows = list(every.rows)
     assert len(rows) > 500
     assert rows == list(bound.rows)
+
+
+def test_stored_links_are_the_links_of_select_related_links(real) -> None:
+    """stored_links joins the link facts itself: every link of select_related_links, once, in its
+    order (most similar first), with its shared themes."""
+    expected = [
+        (
+            str(r["finding"]),
+            str(r["other"]),
+            float(r["similarity"]),
+            tuple(sorted(str(r["sharedThemes"] or "").split())),
+        )
+        for r in real.select(query_text("select_related_links")).rows
+    ]
+    links = stored_links(real)
+    assert len(expected) > 100
+    assert [(x.finding_a, x.finding_b, x.similarity, x.shared_themes) for x in links] == expected
 
 
 def test_recurrences_from_the_findings_equal_the_named_query(real) -> None:

@@ -34,8 +34,8 @@ from ofsted_kg import iris
 from ofsted_kg.analysis.data import fetch_findings, find_authority, query_text
 from ofsted_kg.analysis.inspectors import inspector_graph, inspector_summaries
 from ofsted_kg.analysis.network import export_network
-from ofsted_kg.analysis.recurring import recurring_weaknesses
-from ofsted_kg.analysis.related import compute_related, recompute_related, related_from_store
+from ofsted_kg.analysis.recurring import recurrences_from_findings, recurring_weaknesses
+from ofsted_kg.analysis.related import compute_related, recompute_related, related_from_store, stored_links
 from ofsted_kg.analysis.similar import similar_authorities
 from ofsted_kg.analysis.tfidf import TfidfModel, tokens
 from ofsted_kg.analysis.themes import theme_cooccurrence
@@ -210,6 +210,45 @@ def test_recurring_named_query_binds_theme(real) -> None:
     assert recs and all(r.themes == ("supervision-and-management-oversight",) for r in recs)
     assert {r.authority_name for r in recs} >= {"Peterborough", "Kent"}
     assert len(findings) > 0
+
+
+def test_every_finding_text_gives_the_rows_of_finding_texts(real) -> None:
+    """The whole-store form of select_finding_texts (each property read once) gives the same rows,
+    in the same order, as the bound form with no parameter."""
+    every = real.select_values(query_text("select_every_finding_text"))
+    bound = real.select_values(query_text("select_finding_texts"))
+    assert every.variables == bound.variables
+    rows = list(every.rows)
+    assert len(rows) > 500
+    assert rows == list(bound.rows)
+
+
+def test_stored_links_are_the_links_of_select_related_links(real) -> None:
+    """stored_links joins the link facts itself: every link of select_related_links, once, in its
+    order (most similar first), with its shared themes."""
+    expected = [
+        (
+            str(r["finding"]),
+            str(r["other"]),
+            float(r["similarity"]),
+            tuple(sorted(str(r["sharedThemes"] or "").split())),
+        )
+        for r in real.select(query_text("select_related_links")).rows
+    ]
+    links = stored_links(real)
+    assert len(expected) > 100
+    assert [(x.finding_a, x.finding_b, x.similarity, x.shared_themes) for x in links] == expected
+
+
+def test_recurrences_from_the_findings_equal_the_named_query(real) -> None:
+    """The page computes the recurrences from every finding it has read; on the example corpus
+    that gives exactly what the named query gives (every recurrence, in the same order)."""
+    expected = recurring_weaknesses(real)
+    assert len(expected) > 20
+    assert recurrences_from_findings(fetch_findings(real)) == expected
+    assert recurrences_from_findings(fetch_findings(real), min_similarity=0.3) == recurring_weaknesses(
+        real, min_similarity=0.3
+    )
 
 
 # -- similar authorities, inspectors, themes ------------------------------------------------------

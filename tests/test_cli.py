@@ -103,6 +103,31 @@ def test_query_params_csv_tsv_and_table(loaded: tuple[Path, Path]) -> None:
     assert table.stdout.rstrip().endswith(f"({len(rows)} rows)")
 
 
+def test_query_pages_rows_with_limit_and_offset(loaded: tuple[Path, Path]) -> None:
+    """--limit/--offset print a window of the same rows, in every text format; a window past
+    the end is an empty answer (header only, `[]`); paging a CONSTRUCT is a usage error."""
+    store, _ = loaded
+    query = ("query", "select_findings_for_authority", "-p", "authority=Peterborough")
+    whole = list(csv.DictReader(io.StringIO(ofsted_kg(*query, "-f", "csv", store=store).stdout)))
+    assert len(whole) > 12
+    window = ofsted_kg(*query, "-f", "csv", "--limit", "5", "--offset", "7", store=store)
+    assert window.returncode == 0, window.stderr
+    assert list(csv.DictReader(io.StringIO(window.stdout))) == whole[7:12]
+    as_json = json.loads(ofsted_kg(*query, "-f", "json", "--limit", "3", store=store).stdout)
+    assert [r["finding"] for r in as_json] == [r["finding"] for r in whole[:3]]
+    table = ofsted_kg(*query, "--limit", "4", "--offset", str(len(whole) - 2), store=store)
+    assert table.stdout.rstrip().endswith("(2 rows)")
+    past = ofsted_kg(*query, "-f", "json", "--offset", str(len(whole)), store=store)
+    assert past.returncode == 0 and json.loads(past.stdout) == []
+    negative = ofsted_kg(*query, "--limit", "-1", store=store)
+    assert negative.returncode == 2 and "--limit" in negative.stderr
+    inspection = whole[0]["report"]
+    construct = ofsted_kg(
+        "query", "construct_inspection", "-p", f"inspection={inspection}", "--limit", "2", store=store
+    )
+    assert construct.returncode == 2 and "--limit and --offset page the rows of a SELECT" in construct.stderr
+
+
 def test_query_sparql_text_and_rq_file(loaded: tuple[Path, Path], tmp_path: Path) -> None:
     store, _ = loaded
     text = "SELECT ?name ?gss WHERE { ?a <http://www.w3.org/2004/02/skos/core#prefLabel> ?name ; <https://w3id.org/ofsted-kg/ontology#gssCode> ?gss }"

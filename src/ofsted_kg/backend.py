@@ -15,7 +15,7 @@ import logging
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 import pyoxigraph as ox
 from rdflib.term import Identifier, URIRef
@@ -25,7 +25,15 @@ from .rdf_io import RDF_FORMATS
 
 log = logging.getLogger(__name__)
 
-__all__ = ["EXPORT_FORMATS", "Backend", "GraphChange", "SelectResult", "StoreError", "change_update"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "Backend",
+    "GraphChange",
+    "RowStream",
+    "SelectResult",
+    "StoreError",
+    "change_update",
+]
 
 # Export formats: the names of ofsted_kg.rdf_io.RDF_FORMATS.
 EXPORT_FORMATS = tuple(RDF_FORMATS)
@@ -35,6 +43,16 @@ EXPORT_FORMATS = tuple(RDF_FORMATS)
 class SelectResult:
     variables: list[str]
     rows: list[dict[str, Identifier | None]]  # missing (unbound) values are None
+
+
+@dataclass(frozen=True)
+class RowStream:
+    """A SELECT's rows as plain Python values (`ofsted_kg.row_values`), one tuple per solution in
+    the order of `variables`, produced as they are read: a caller printing a page of a long
+    listing never converts, or waits for, the rows it does not print."""
+
+    variables: list[str]
+    rows: Iterator[tuple[Any, ...]]
 
 
 @dataclass(frozen=True)
@@ -119,6 +137,16 @@ class Backend(ABC):
 
     @abstractmethod
     def select(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> SelectResult: ...
+
+    def select_values(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> RowStream:
+        """A SELECT's rows as Python values, streamed where the backend can (this default reads
+        the whole answer through `select`)."""
+        from .row_values import to_python
+
+        result = self.select(sparql, bindings)
+        variables = list(result.variables)
+        rows = (tuple(to_python(row.get(v)) for v in variables) for row in result.rows)
+        return RowStream(variables=variables, rows=rows)
 
     @abstractmethod
     def construct(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Iterator[tuple]:

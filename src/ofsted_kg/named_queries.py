@@ -33,6 +33,7 @@ from rdflib.term import Identifier
 
 from .backend import Backend
 from .errors import UsageError
+from .row_values import to_python
 
 PARAM_TYPES = ("string", "iri", "date", "integer", "boolean", "authority", "authority_name")
 _HEADER_RE = re.compile(r"^#\s*(title|description|table)\s*:\s*(.+?)\s*$")
@@ -196,52 +197,6 @@ def get_query(name_or_file: str) -> NamedQuery:
 
 
 # -- typed rows -----------------------------------------------------------------------------------
-
-_INTEGER_TYPES = {
-    str(XSD[t])
-    for t in (
-        "integer",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "negativeInteger",
-        "nonPositiveInteger",
-        "unsignedInt",
-        "unsignedLong",
-        "unsignedShort",
-        "unsignedByte",
-    )
-}
-_FLOAT_TYPES = {str(XSD.double), str(XSD.float)}
-
-
-def to_python(term: Identifier | None) -> Any:
-    """A result term as a plain Python value: IRIs as str, typed literals as date/int/float/bool."""
-    if term is None:
-        return None
-    if not isinstance(term, Literal):
-        return str(term)
-    datatype = str(term.datatype) if term.datatype else None
-    lexical = str(term)
-    try:
-        if datatype in _INTEGER_TYPES:
-            return int(lexical)
-        if datatype == str(XSD.date):
-            return dt.date.fromisoformat(lexical[:10])
-        if datatype == str(XSD.dateTime):
-            return dt.datetime.fromisoformat(lexical.replace("Z", "+00:00"))
-        if datatype == str(XSD.boolean):
-            return lexical in ("true", "1")
-        if datatype == str(XSD.decimal):
-            return Decimal(lexical)
-        if datatype in _FLOAT_TYPES:
-            return float(lexical)
-    except ValueError:
-        return lexical  # an ill-typed literal keeps its text rather than failing the whole query
-    return lexical
 
 
 def as_bool(term: Identifier | None) -> bool | None:

@@ -33,11 +33,12 @@ from SPARQLWrapper import CONSTRUCT, JSON, POST, SELECT, TURTLE, URLENCODED, SPA
 
 from . import credentials as creds_mod
 from . import iris
-from .backend import EXPORT_FORMATS, Backend, GraphChange, SelectResult, StoreError, change_update
+from .backend import EXPORT_FORMATS, Backend, GraphChange, RowStream, SelectResult, StoreError, change_update
 from .named_queries import as_bool, as_int
 from .profiles import Endpoints, ProfileError, get_profile, resolve
 from .rdf_io import RDF_FORMATS, nt_term, prefixes_for, to_rdflib
 from .remote_http import HttpClient, HttpStatusError, Response, readable_text
+from .row_values import to_python
 from .sparql_bindings import BindingError, bind
 
 log = logging.getLogger(__name__)
@@ -169,6 +170,19 @@ class RemoteStore(Backend):
             for row in bindings_list
         ]
         return SelectResult(variables=variables, rows=rows)
+
+    def select_values(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> RowStream:
+        """The answer arrives whole (one JSON document); each row is converted only when read."""
+        response = self._query(sparql, bindings, JSON)
+        data = self._results(response)
+        variables = list(data.get("head", {}).get("vars", []))
+        bindings_list = data.get("results", {}).get("bindings", [])
+        self._check_not_cut(response, len(bindings_list))
+        rows = (
+            tuple(to_python(json_term(row[name])) if name in row else None for name in variables)
+            for row in bindings_list
+        )
+        return RowStream(variables=variables, rows=rows)
 
     def ask(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> bool:
         response = self._query(sparql, bindings, JSON)

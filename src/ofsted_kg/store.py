@@ -11,14 +11,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.term import Identifier
 
-from .backend import Backend, GraphChange, SelectResult, StoreError, change_update
+from .backend import Backend, GraphChange, RowStream, SelectResult, StoreError, change_update
 from .rdf_io import RDF_FORMATS, TermConverter, prefixes_for
+from .row_values import ox_to_python
 from .store_lock import Holder, StoreLock, command_line, rocksdb_lock_holder
 
 
@@ -226,6 +227,22 @@ class EmbeddedStore(Backend):
         except (OSError, RuntimeError) as exc:
             raise self._query_failed(exc) from None
         return SelectResult(variables=variables, rows=rows)
+
+    def select_values(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> RowStream:
+        """Rows straight from oxigraph's solutions, converted as they are read: a query without
+        ORDER BY or aggregates stops computing when the caller stops reading."""
+        result = self._query(sparql, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise ValueError("not a SELECT query")
+        variables = [v.value for v in result.variables]
+        return RowStream(variables=variables, rows=self._solution_values(result))
+
+    def _solution_values(self, result: ox.QuerySolutions) -> Iterator[tuple[Any, ...]]:
+        try:
+            for solution in result:
+                yield tuple(map(ox_to_python, solution))
+        except (OSError, RuntimeError) as exc:
+            raise self._query_failed(exc) from None
 
     def construct(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Iterator[tuple]:
         result = self._query(sparql, bindings)

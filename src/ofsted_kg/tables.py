@@ -12,11 +12,12 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import itertools
 import json
 import shutil
 import sys
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import IO, Any
 
@@ -66,6 +67,24 @@ def add_table_options(parser: argparse.ArgumentParser, formats: Sequence[str] = 
     )
 
 
+def add_paging_options(parser: argparse.ArgumentParser) -> None:
+    """--limit and --offset, for a command that prints a listing (rows in the command's order)."""
+    parser.add_argument("--limit", type=_count, metavar="N", help="print at most N rows")
+    parser.add_argument("--offset", type=_count, default=0, metavar="N", help="skip the first N rows")
+
+
+def page(rows: Iterable[Sequence[Any]], limit: int | None, offset: int = 0) -> Iterator[Sequence[Any]]:
+    """Rows `offset` to `offset + limit` of `rows`, read no further than the last one printed."""
+    return itertools.islice(rows, offset, None if limit is None else offset + limit)
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
 def _width(text: str) -> int:
     value = int(text)
     if value < 20:
@@ -87,15 +106,15 @@ def write_rows(
     out: IO[str],
     fmt: str,
     variables: Sequence[str],
-    rows: Sequence[Sequence[Any]],
+    rows: Iterable[Sequence[Any]],
     width: int | None = None,
 ) -> None:
-    """Write rows (one value per variable, Python values) in one of FORMATS. A table is wrapped to
-    `width` (or the terminal's when `out` is one); written elsewhere it keeps every value whole."""
+    """Write rows (one value per variable, Python values) in one of FORMATS. CSV, TSV and JSON are
+    written row by row as `rows` yields them (a streamed listing is never held whole); a table
+    needs every row to size its columns. A table is wrapped to `width` (or the terminal's when
+    `out` is one); written elsewhere it keeps every value whole."""
     if fmt == "json":
-        objects = [{v: json_value(x) for v, x in zip(variables, row, strict=True)} for row in rows]
-        json.dump(objects, out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        _write_json(out, variables, rows)
     elif fmt in ("csv", "tsv"):
         writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         writer.writerow(variables)
@@ -108,6 +127,18 @@ def write_rows(
         out.write(render_table(variables, texts, table_width(out, width)))
     else:
         raise UsageError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+
+
+def _write_json(out: IO[str], variables: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """A JSON list of objects, one object written per row: the text `json.dump(objects,
+    indent=2)` gives, without the list in memory."""
+    first = True
+    for row in rows:
+        obj = {v: json_value(x) for v, x in zip(variables, row, strict=True)}
+        text = json.dumps(obj, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        out.write(("[\n  " if first else ",\n  ") + text)
+        first = False
+    out.write("[]\n" if first else "\n]\n")
 
 
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int | None = None) -> str:
@@ -163,7 +194,7 @@ def _wrap(text: str, width: int) -> list[str]:
 def write_table(
     fmt: str | None,
     variables: Sequence[str],
-    rows: Sequence[Sequence[Any]],
+    rows: Iterable[Sequence[Any]],
     *,
     output: str | None = None,
     table_columns: Sequence[str] = (),
@@ -192,7 +223,7 @@ def write_table(
     if fmt == "table" and table_columns:
         keep = [variables.index(c) for c in table_columns if c in variables]
         variables = [variables[i] for i in keep]
-        rows = [[row[i] for i in keep] for row in rows]
+        rows = ([row[i] for i in keep] for row in rows)
     if output is None:
         write_rows(sys.stdout, fmt, variables, rows, width)
         return
@@ -205,7 +236,7 @@ _XLSX_ILLEGAL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)])  # control
 
 
 def write_xlsx(
-    out: IO[bytes], variables: Sequence[str], rows: Sequence[Sequence[Any]], *, sheet: str = "results"
+    out: IO[bytes], variables: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str = "results"
 ) -> None:
     """One worksheet: a bold, frozen, filterable header row; dates as Excel dates; every cell whose
     value is an http(s) URL a hyperlink to it; column widths from the content (at most 60)."""
@@ -233,7 +264,7 @@ def write_xlsx(
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = min(width, _XLSX_MAX_WIDTH) + 2
     ws.freeze_panes = "A2"
-    if rows:
+    if ws.max_row > 1:
         ws.auto_filter.ref = ws.dimensions
     book.save(out)
 

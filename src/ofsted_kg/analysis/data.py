@@ -27,11 +27,12 @@ def select_rows(
     return backend.select(query_text(name), bindings).rows
 
 
-def text(value: Identifier | None, default: str = "") -> str:
+def text(value: object, default: str = "") -> str:
+    """A value as text: an rdflib term's lexical form, or a Python value's (dates in ISO form)."""
     return default if value is None else str(value)
 
 
-def integer(value: Identifier | None) -> int | None:
+def integer(value: object) -> int | None:
     if value is None:
         return None
     try:
@@ -63,29 +64,53 @@ class FindingRow:
 
 
 def fetch_findings(backend: Backend, authority: URIRef | None = None) -> list[FindingRow]:
-    """Every finding (or one authority's), one row each: the query yields one row per evidence."""
-    bindings = {"authority": authority} if authority is not None else None
+    """Every finding (or one authority's), one row each: the query yields one row per evidence.
+    Every finding comes from select_every_finding_text (the whole-store form: each property read
+    once), one authority's from select_finding_texts; the values are read as Python values, never
+    as rdflib terms."""
+    if authority is None:
+        result = backend.select_values(query_text("select_every_finding_text"))
+    else:
+        result = backend.select_values(query_text("select_finding_texts"), {"authority": authority})
+    columns = {name: i for i, name in enumerate(result.variables)}
+    finding, text_, kind, polarity, themes, authority_, authority_name, report, report_title = (
+        columns[n]
+        for n in (
+            "finding",
+            "text",
+            "kind",
+            "polarity",
+            "themes",
+            "authority",
+            "authorityName",
+            "report",
+            "reportTitle",
+        )
+    )
+    inspection, date, document_type, page, quote, sequence = (
+        columns[n] for n in ("inspection", "date", "documentType", "page", "quote", "sequence")
+    )
     seen: dict[str, FindingRow] = {}
-    for row in select_rows(backend, "select_finding_texts", bindings):
-        iri = text(row["finding"])
+    for row in result.rows:
+        iri = text(row[finding])
         if iri in seen:
             continue
         seen[iri] = FindingRow(
             iri=iri,
-            text=text(row["text"]),
-            kind=text(row["kind"]),
-            polarity=text(row["polarity"]),
-            themes=tuple(sorted(set(text(row["themes"]).split()))),
-            authority=text(row["authority"]),
-            authority_name=text(row["authorityName"]),
-            report=text(row["report"]),
-            report_title=text(row["reportTitle"]),
-            inspection=text(row["inspection"]),
-            date=text(row["date"])[:10],
-            document_type=text(row["documentType"]),
-            page=integer(row["page"]),
-            quote=text(row["quote"]) or text(row["text"]),
-            sequence=integer(row["sequence"]),
+            text=text(row[text_]),
+            kind=text(row[kind]),
+            polarity=text(row[polarity]),
+            themes=tuple(sorted(set(text(row[themes]).split()))),
+            authority=text(row[authority_]),
+            authority_name=text(row[authority_name]),
+            report=text(row[report]),
+            report_title=text(row[report_title]),
+            inspection=text(row[inspection]),
+            date=text(row[date])[:10],
+            document_type=text(row[document_type]),
+            page=integer(row[page]),
+            quote=text(row[quote]) or text(row[text_]),
+            sequence=integer(row[sequence]),
         )
     return list(seen.values())
 

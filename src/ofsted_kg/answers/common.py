@@ -16,7 +16,7 @@ from typing import Any
 from ..backend import Backend
 from ..errors import UsageError
 from ..loaders.authorities import REGIONS
-from ..named_queries import get_query, to_python
+from ..named_queries import get_query
 
 Row = dict[str, Any]
 
@@ -44,14 +44,13 @@ def select(
     """A named query's rows as dicts of Python values ("" -> None). `every`: run it with every
     parameter unbound, required ones too (one run for all authorities instead of one each)."""
     query = get_query(query_name)
-    result = backend.select(query.text, {} if every else query.bindings(params or {}))
+    result = backend.select_values(query.text, {} if every else query.bindings(params or {}))
+    variables = result.variables
     rows = []
-    for solution in result.rows:
-        row: Row = {}
-        for name in result.variables:
-            value = to_python(solution.get(name))
-            row[name] = None if value == "" else value
-        rows.append(row)
+    for values in result.rows:
+        rows.append(
+            {name: None if value == "" else value for name, value in zip(variables, values, strict=True)}
+        )
     return rows
 
 

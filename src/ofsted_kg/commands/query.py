@@ -11,8 +11,15 @@ from rdflib.term import Identifier
 from ofsted_kg.connect import open_backend
 from ofsted_kg.errors import UsageError
 from ofsted_kg.federation import ALLOW_FLAG, check_service
-from ofsted_kg.named_queries import NamedQuery, QueryUsageError, get_query, parse_query, to_python
-from ofsted_kg.tables import TABULAR_FORMATS, add_table_options, write_table, write_triples
+from ofsted_kg.named_queries import NamedQuery, QueryUsageError, get_query, parse_query
+from ofsted_kg.tables import (
+    TABULAR_FORMATS,
+    add_paging_options,
+    add_table_options,
+    page,
+    write_table,
+    write_triples,
+)
 
 # CONSTRUCT and DESCRIBE give triples: these formats (with the project's prefixes where they have them).
 TRIPLE_FORMATS = ("turtle", "nt", "jsonld")
@@ -39,6 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="bind a query parameter (repeatable)",
     )
     add_table_options(parser, (*TABULAR_FORMATS, *TRIPLE_FORMATS))
+    add_paging_options(parser)
     parser.add_argument(
         ALLOW_FLAG,
         action="store_true",
@@ -103,19 +111,23 @@ def run(args: argparse.Namespace) -> int:
         raise QueryUsageError(f"{query.name}: not a SPARQL query (no SELECT, CONSTRUCT, DESCRIBE or ASK)")
     check_service(query.text, args.allow_service, f"query {query.name}")  # ServiceRefused: exit 2
     fmt = output_format(form, args.format, query.name)
+    if form != "SELECT" and (args.limit is not None or args.offset):
+        raise UsageError(f"{query.name}: --limit and --offset page the rows of a SELECT, not a {form}")
     with open_backend(args, read_only=True) as backend:
         try:
             if form == "SELECT":
-                result = backend.select(query.text, bindings)
-                variables = list(result.variables)
-                rows = [[to_python(row.get(v)) for v in variables] for row in result.rows]
+                result = backend.select_values(query.text, bindings)
                 write_table(
                     fmt,
-                    variables,
-                    rows,
+                    result.variables,
+                    page(result.rows, args.limit, args.offset),
                     output=args.output,
                     table_columns=query.table_columns,
                     width=args.width,
+                )
+            elif args.limit is not None or args.offset:
+                raise UsageError(
+                    f"{query.name}: --limit and --offset page the rows of a SELECT, not a {form}"
                 )
             elif form == "ASK":
                 answer = backend.ask(query.text, bindings)

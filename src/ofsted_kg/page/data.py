@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from .. import iris
 from ..analysis.data import FindingRow, fetch_findings, fetch_theme_labels
-from ..analysis.recurring import Recurrence, recurring_weaknesses
+from ..analysis.recurring import Recurrence, recurrences_from_findings
 from ..analysis.related import RelatedLink, stored_or_computed_links
 from ..answers.common import GRADE_LABELS
 from ..answers.history import HistoryEntry, all_histories
@@ -92,7 +92,8 @@ def page_data(
             histories[gss] = kept
     inspections = {e.inspection for entries in histories.values() for e in entries}
     step(STEPS[2])
-    findings = [f for f in fetch_findings(backend) if f.inspection in inspections]
+    every_finding = fetch_findings(backend)
+    findings = [f for f in every_finding if f.inspection in inspections]
     kept_iris = {f.iri for f in findings}
     step(STEPS[3])
     links = [
@@ -101,9 +102,11 @@ def page_data(
         if link.finding_a in kept_iris and link.finding_b in kept_iris
     ]
     step(STEPS[4])
+    # From the findings already read: the same recurrences as recurring_weaknesses(backend), which
+    # reads every candidate pair's texts and evidence again (a minute at x10).
     recurrences = [
         r
-        for r in recurring_weaknesses(backend)
+        for r in recurrences_from_findings(every_finding)
         if r.earlier.finding in kept_iris and r.later.finding in kept_iris
     ]
     ends = [e.end or e.start for entries in histories.values() for e in entries]

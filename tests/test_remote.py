@@ -21,7 +21,7 @@ from servers import Server, free_port, oxigraph_server
 from ofsted_kg import credentials
 from ofsted_kg.backend import StoreError
 from ofsted_kg.profiles import PROFILES, Endpoints, ProfileError, get_profile, resolve
-from ofsted_kg.remote import RemoteStore
+from ofsted_kg.remote import RemoteStore, protocol_request
 
 pytestmark = pytest.mark.server
 
@@ -315,3 +315,26 @@ _FORMATS = {
     "nq": ox.RdfFormat.N_QUADS,
     "jsonld": ox.RdfFormat.JSON_LD,
 }
+
+
+@pytest.mark.parametrize(
+    ("fmt", "accepts"), [("json", "application/sparql-results+json"), ("turtle", "text/turtle")]
+)
+def test_the_query_request_is_the_sparql_protocols_form_encoded_post(fmt: str, accepts: str) -> None:
+    """The one request SPARQLWrapper builds for us (remote.protocol_request): if an upgrade of
+    SPARQLWrapper changes what its internal builder returns, this fails before any server does."""
+    from urllib.parse import parse_qs
+
+    # A header comment saying "copies" once made SPARQLWrapper take a query for a COPY update.
+    text = "# copies loaded\nSELECT ?s WHERE { ?s ?p ?o }"
+    request = protocol_request("http://127.0.0.1:9/sparql", text, fmt, {"timeout": "0"})
+    assert request.get_method() == "POST"
+    assert request.full_url == "http://127.0.0.1:9/sparql"
+    assert request.get_header("Content-type") == "application/x-www-form-urlencoded"
+    assert accepts in request.get_header("Accept")
+    assert isinstance(request.data, bytes)
+    form = parse_qs(request.data.decode("ascii"))
+    # SPARQLWrapper also names the format in "format", "output" and "results" (servers that
+    # ignore Accept read one of them); the query and the profile's parameters go as given.
+    assert form["query"] == [text] and form["timeout"] == ["0"]
+    assert set(form) <= {"query", "timeout", "format", "output", "results"}

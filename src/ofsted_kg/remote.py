@@ -67,6 +67,29 @@ def json_term(value: Mapping[str, str]) -> Identifier:
     return Literal(value["value"])
 
 
+def protocol_request(url: str, text: str, fmt: str, params: Mapping[str, str]) -> urllib.request.Request:
+    """The SPARQL 1.1 Protocol request for a query (POST, form-encoded; `fmt` JSON for SELECT/ASK,
+    TURTLE for CONSTRUCT), as SPARQLWrapper builds it, not sent: `http.open` sends it.
+
+    SPARQLWrapper has no public method that returns the request unsent — `query()` sends it
+    through urllib's process-wide opener, which would bypass our client's auth, deadline and
+    retries — so this is the one call into its internals (`_createRequest`, in 1.x and 2.0 alike).
+    tests/test_remote.py checks the request it builds, so an upgrade that changes it fails
+    there rather than against a server.
+    """
+    wrapper = SPARQLWrapper(url, returnFormat=fmt)
+    wrapper.setMethod(POST)
+    wrapper.setRequestMethod(URLENCODED)
+    for name, value in params.items():
+        wrapper.addParameter(name, value)
+    wrapper.setQuery(text)
+    # SPARQLWrapper guesses the form from the first keyword it finds outside the comments it
+    # strips, and it strips only every other line of a comment block: a query whose header
+    # says "loaded" or "copies" was taken for a LOAD or COPY update. The form is known here.
+    wrapper.queryType = SELECT if fmt == JSON else CONSTRUCT
+    return wrapper._createRequest()
+
+
 class RemoteStore(Backend):
     """A SPARQL 1.1 store reached over HTTP."""
 
@@ -117,18 +140,9 @@ class RemoteStore(Backend):
             text = bind(sparql, bindings)
         except BindingError as exc:
             raise StoreError(f"query parameters: {exc}") from None
-        wrapper = SPARQLWrapper(self.endpoints.query_url, returnFormat=fmt)
-        wrapper.setMethod(POST)
-        wrapper.setRequestMethod(URLENCODED)
-        for name, value in self.profile.query_params.items():
-            wrapper.addParameter(name, value)
-        wrapper.setQuery(text)
-        # SPARQLWrapper guesses the form from the first keyword it finds outside the comments it
-        # strips, and it strips only every other line of a comment block: a query whose header
-        # says "loaded" or "copies" was taken for a LOAD or COPY update. The form is known here.
-        wrapper.queryType = SELECT if fmt == JSON else CONSTRUCT
-        # SPARQLWrapper builds the protocol request; our client sends it (auth, deadline, retries).
-        return self.http.open(wrapper._createRequest())
+        return self.http.open(
+            protocol_request(self.endpoints.query_url, text, fmt, self.profile.query_params)
+        )
 
     def _results(self, response: Response) -> dict:
         """The JSON results, or StoreError: not results at all (a login or proxy page), broken

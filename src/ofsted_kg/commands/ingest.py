@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 
+from ofsted_kg.commands import add_jobs_option
 from ofsted_kg.connect import open_backend
 from ofsted_kg.errors import InputRejected, UsageError
 from ofsted_kg.ingest import ingest
@@ -28,9 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "summaries change with the findings; with no PATH, ingest recounts any that differ from them.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (*.pdf, *.txt)")
-    parser.add_argument(
-        "--jobs", "-j", type=_positive, default=None, help="worker processes (default: all cores)"
-    )
+    add_jobs_option(parser, "worker processes (default: all cores)")
     parser.add_argument(
         "--prune",
         action="store_true",
@@ -38,13 +37,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--force", action="store_true", help="re-load documents even when unchanged")
     parser.set_defaults(func=run)
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

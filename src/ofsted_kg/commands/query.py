@@ -125,10 +125,6 @@ def run(args: argparse.Namespace) -> int:
                     table_columns=query.table_columns,
                     width=args.width,
                 )
-            elif args.limit is not None or args.offset:
-                raise UsageError(
-                    f"{query.name}: --limit and --offset page the rows of a SELECT, not a {form}"
-                )
             elif form == "ASK":
                 answer = backend.ask(query.text, bindings)
                 write_table(fmt, ["answer"], [[answer]], output=args.output, width=args.width)

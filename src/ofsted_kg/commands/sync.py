@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ofsted_kg.commands import add_jobs_option
 from ofsted_kg.commands.fetch import (
     add_fetch_options,
     print_publications,
@@ -27,17 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "and leaves the cache and the store alone.",
     )
     add_fetch_options(parser)
-    parser.add_argument(
-        "--jobs", "-j", type=_positive, default=None, help="ingest worker processes (default: all cores)"
-    )
+    add_jobs_option(parser, "ingest worker processes (default: all cores)")
     parser.set_defaults(func=run)
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

@@ -29,7 +29,7 @@ from rdflib.util import guess_format
 
 from ofsted_kg import iris
 from ofsted_kg.backend import Backend
-from ofsted_kg.commands.ingest import _positive
+from ofsted_kg.commands import add_jobs_option
 from ofsted_kg.errors import InputRejected, UsageError, ValidationFailed
 from ofsted_kg.namespace import OKG
 
@@ -70,12 +70,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--show", type=int, default=3, metavar="N", help="print the SHACL report of at most N failing graphs"
     )
-    parser.add_argument(
-        "--jobs",
-        "-j",
-        type=_positive,
-        default=None,
-        help="worker processes for SHACL when many inspections are checked (default: all cores)",
+    add_jobs_option(
+        parser, "worker processes for SHACL when many inspections are checked (default: all cores)"
     )
     parser.set_defaults(func=run)
 

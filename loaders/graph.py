@@ -217,11 +217,11 @@ def superclasses(cls: URIRef) -> tuple[URIRef, ...]:
 
 @cache
 def _class_hierarchy() -> dict[URIRef, tuple[URIRef, ...]]:
-    graph = vocabulary.ontology_graph()
+    sub_class_of = str(RDFS.subClassOf)
     parents: dict[URIRef, set[URIRef]] = {}
-    for child, parent in graph.subject_objects(RDFS.subClassOf):
-        if isinstance(child, URIRef) and isinstance(parent, URIRef):
-            parents.setdefault(child, set()).add(parent)
+    for child, predicate, parent, is_iri in vocabulary.ontology_triples():
+        if predicate == sub_class_of and is_iri:
+            parents.setdefault(URIRef(child), set()).add(URIRef(parent))
     return {child: tuple(sorted(ps)) for child, ps in parents.items()}
 
 

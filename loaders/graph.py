@@ -228,11 +228,12 @@ def _class_hierarchy() -> dict[URIRef, tuple[URIRef, ...]]:
 def with_superclasses(triples: Triples) -> Triples:
     """The triples plus, for every instance of an ofsted-kg or PROV class, its superclass types."""
     out = Triples()
+    rdf_type = RDF.type  # once: rdflib makes a new URIRef on each RDF.type
     for s, p, o in triples:
         out.add((s, p, o))
-        if p == RDF.type and isinstance(o, URIRef):
+        if p == rdf_type and isinstance(o, URIRef):
             for parent in superclasses(o):
-                out.add((s, RDF.type, parent))
+                out.add((s, rdf_type, parent))
     return out
 
 

@@ -152,10 +152,14 @@ class LoadedDocument:
     report: ReportText
 
 
+_LINE_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f]")
+_SPACES = re.compile(r"\s+")
+
+
 def normalise_line(text: str) -> str:
     text = text.replace("\ufffe", "-").replace("\u00ad", "-").replace("\u00a0", " ").replace("\t", " ")
-    text = re.sub(r"[\x00-\x08\x0b-\x1f]", "", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = _LINE_CONTROLS.sub("", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -297,9 +297,10 @@ def _page_rules(page) -> list[float]:
 
     import pypdfium2.raw as pdfium_raw
 
-    object_type, bounds = pdfium_raw.FPDFPageObj_GetType, pdfium_raw.FPDFPageObj_GetBounds
+    object_type, bounds = _pdfium_object_calls()
     path_type, form_type = pdfium_raw.FPDF_PAGEOBJ_PATH, pdfium_raw.FPDF_PAGEOBJ_FORM
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    out = [ctypes.byref(value) for value in (left, bottom, right, top)]
     ys: set[float] = set()
     # (container, its object count, getter, depth): the page first, then any nested forms.
     pending = [(page.raw, pdfium_raw.FPDFPage_CountObjects(page.raw), pdfium_raw.FPDFPage_GetObject, 0)]
@@ -311,7 +312,7 @@ def _page_rules(page) -> list[float]:
             if kind == form_type and depth < _FORM_MAX_DEPTH:
                 nested = pdfium_raw.FPDFFormObj_CountObjects(obj)
                 pending.append((obj, nested, pdfium_raw.FPDFFormObj_GetObject, depth + 1))
-            if kind != path_type or not bounds(obj, left, bottom, right, top):
+            if kind != path_type or not bounds(obj, *out):
                 continue
             if top.value - bottom.value <= _RULE_MAX_HEIGHT and right.value - left.value >= _RULE_MIN_WIDTH:
                 ys.add(round((top.value + bottom.value) / 2, 1))
@@ -346,6 +347,20 @@ class _Glyphs:
 
 
 @functools.cache
+def _pdfium_object_calls():  # noqa: ANN202 - two ctypes function pointers
+    """FPDFPageObj_GetType and FPDFPageObj_GetBounds as bare function pointers (see
+    `_pdfium_glyph_calls`): called with the typed object pointer pdfium handed out."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_raw
+
+    return (
+        _bare_call(pdfium_raw.FPDFPageObj_GetType, ctypes.c_int),
+        _bare_call(pdfium_raw.FPDFPageObj_GetBounds, ctypes.c_int),
+    )
+
+
+@functools.cache
 def _pdfium_glyph_calls():  # noqa: ANN202 - two ctypes function pointers
     """pdfium's FPDFText_GetCharBox and FPDFText_GetFontSize as bare C function pointers: no
     argument types for ctypes to check and convert on each call (the handle a void pointer, the
@@ -355,16 +370,20 @@ def _pdfium_glyph_calls():  # noqa: ANN202 - two ctypes function pointers
 
     import pypdfium2.raw as pdfium_raw
 
-    def bare(function, restype):  # noqa: ANN001, ANN202
-        address = ctypes.cast(function, ctypes.c_void_p).value
-        if not address:
-            raise ImportError(f"pdfium has no {function.__name__}")
-        return ctypes.CFUNCTYPE(restype)(address)
-
     return (
-        bare(pdfium_raw.FPDFText_GetCharBox, ctypes.c_int),
-        bare(pdfium_raw.FPDFText_GetFontSize, ctypes.c_double),
+        _bare_call(pdfium_raw.FPDFText_GetCharBox, ctypes.c_int),
+        _bare_call(pdfium_raw.FPDFText_GetFontSize, ctypes.c_double),
     )
+
+
+def _bare_call(function, restype):  # noqa: ANN001, ANN202
+    """A ctypes function pointer to the same C function with only its return type declared."""
+    import ctypes
+
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    if not address:
+        raise ImportError(f"pdfium has no {function.__name__}")
+    return ctypes.CFUNCTYPE(restype)(address)
 
 
 def _line_geometry(

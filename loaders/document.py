@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import functools
 import hashlib
 import os
 import re
@@ -152,10 +153,14 @@ class LoadedDocument:
     report: ReportText
 
 
+_LINE_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f]")
+_SPACES = re.compile(r"\s+")
+
+
 def normalise_line(text: str) -> str:
     text = text.replace("\ufffe", "-").replace("\u00ad", "-").replace("\u00a0", " ").replace("\t", " ")
-    text = re.sub(r"[\x00-\x08\x0b-\x1f]", "", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = _LINE_CONTROLS.sub("", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -292,9 +297,10 @@ def _page_rules(page) -> list[float]:
 
     import pypdfium2.raw as pdfium_raw
 
-    object_type, bounds = pdfium_raw.FPDFPageObj_GetType, pdfium_raw.FPDFPageObj_GetBounds
+    object_type, bounds = _pdfium_object_calls()
     path_type, form_type = pdfium_raw.FPDF_PAGEOBJ_PATH, pdfium_raw.FPDF_PAGEOBJ_FORM
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    out = [ctypes.byref(value) for value in (left, bottom, right, top)]
     ys: set[float] = set()
     # (container, its object count, getter, depth): the page first, then any nested forms.
     pending = [(page.raw, pdfium_raw.FPDFPage_CountObjects(page.raw), pdfium_raw.FPDFPage_GetObject, 0)]
@@ -306,7 +312,7 @@ def _page_rules(page) -> list[float]:
             if kind == form_type and depth < _FORM_MAX_DEPTH:
                 nested = pdfium_raw.FPDFFormObj_CountObjects(obj)
                 pending.append((obj, nested, pdfium_raw.FPDFFormObj_GetObject, depth + 1))
-            if kind != path_type or not bounds(obj, left, bottom, right, top):
+            if kind != path_type or not bounds(obj, *out):
                 continue
             if top.value - bottom.value <= _RULE_MAX_HEIGHT and right.value - left.value >= _RULE_MIN_WIDTH:
                 ys.add(round((top.value + bottom.value) / 2, 1))
@@ -317,28 +323,67 @@ class _Glyphs:
     """Glyph boxes and font sizes of one pdfium text page, read through the raw API.
 
     The wrapper's get_charbox allocates four ctypes doubles and raises on generated characters;
-    a load asks for ~30 boxes a line, so this reuses one set and answers None instead.
+    a load asks for ~25 boxes and sizes a line, so this reuses one set and answers None instead,
+    and calls pdfium through bare function pointers (`_pdfium_glyph_calls`).
     """
 
     def __init__(self, textpage) -> None:
         import ctypes
 
-        import pypdfium2.raw as pdfium_raw
-
-        self._handle = textpage.raw
-        self._charbox = pdfium_raw.FPDFText_GetCharBox
-        self._fontsize = pdfium_raw.FPDFText_GetFontSize
-        self._box = [ctypes.c_double() for _ in range(4)]
+        self._charbox, self._fontsize = _pdfium_glyph_calls()
+        self._handle = ctypes.c_void_p(ctypes.cast(textpage.raw, ctypes.c_void_p).value)
+        self._box = [ctypes.c_double() for _ in range(4)]  # pdfium's order: l, r, b, t
+        self._out = [ctypes.byref(value) for value in self._box]
 
     def box(self, index: int) -> tuple[float, float, float] | None:
         """(left, bottom, top) of the glyph at `index`, or None for a generated character."""
-        left, right, bottom, top = self._box
-        if not self._charbox(self._handle, index, left, right, bottom, top):  # pdfium's order: l, r, b, t
+        left, _right, bottom, top = self._box
+        if not self._charbox(self._handle, index, *self._out):
             return None
         return left.value, bottom.value, top.value
 
     def size(self, index: int) -> float:
         return self._fontsize(self._handle, index)
+
+
+@functools.cache
+def _pdfium_object_calls():  # noqa: ANN202 - two ctypes function pointers
+    """FPDFPageObj_GetType and FPDFPageObj_GetBounds as bare function pointers (see
+    `_pdfium_glyph_calls`): called with the typed object pointer pdfium handed out."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_raw
+
+    return (
+        _bare_call(pdfium_raw.FPDFPageObj_GetType, ctypes.c_int),
+        _bare_call(pdfium_raw.FPDFPageObj_GetBounds, ctypes.c_int),
+    )
+
+
+@functools.cache
+def _pdfium_glyph_calls():  # noqa: ANN202 - two ctypes function pointers
+    """pdfium's FPDFText_GetCharBox and FPDFText_GetFontSize as bare C function pointers: no
+    argument types for ctypes to check and convert on each call (the handle a void pointer, the
+    index an int, the box doubles by reference), half the cost of pypdfium2's typed bindings
+    for the same call into pdfium."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_raw
+
+    return (
+        _bare_call(pdfium_raw.FPDFText_GetCharBox, ctypes.c_int),
+        _bare_call(pdfium_raw.FPDFText_GetFontSize, ctypes.c_double),
+    )
+
+
+def _bare_call(function, restype):  # noqa: ANN001, ANN202
+    """A ctypes function pointer to the same C function with only its return type declared."""
+    import ctypes
+
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    if not address:
+        raise ImportError(f"pdfium has no {function.__name__}")
+    return ctypes.CFUNCTYPE(restype)(address)
 
 
 def _line_geometry(
@@ -349,11 +394,12 @@ def _line_geometry(
     # the tallest of them gives the line's baseline and size; the first inked one its left edge.
     # The glyph boxes through pdfium's raw call, bound once here (a line asks for up to twelve).
     charbox, handle = glyphs._charbox, glyphs._handle
-    left, right, bottom, top = glyphs._box  # pdfium's order: l, r, b, t
+    left, _right, bottom, top = glyphs._box  # pdfium's order: l, r, b, t
+    out_left, out_right, out_bottom, out_top = glyphs._out
     best: tuple[float, float] | None = None
     x: float | None = None
     for i in range(offset, offset + min(length, 6)):
-        if not charbox(handle, i, left, right, bottom, top):
+        if not charbox(handle, i, out_left, out_right, out_bottom, out_top):
             continue  # a generated character has no box
         h = top.value - bottom.value
         if h > 0 and x is None:
@@ -364,7 +410,7 @@ def _line_geometry(
     # "alongs"); the last glyphs' baseline tells where the joined line really ends.
     last: tuple[float, float] | None = None
     for i in range(offset + length - 1, max(offset, offset + length - 6) - 1, -1):
-        if not charbox(handle, i, left, right, bottom, top):
+        if not charbox(handle, i, out_left, out_right, out_bottom, out_top):
             continue
         h = top.value - bottom.value
         if h > 0 and (last is None or h > last[1]):

@@ -217,22 +217,23 @@ def superclasses(cls: URIRef) -> tuple[URIRef, ...]:
 
 @cache
 def _class_hierarchy() -> dict[URIRef, tuple[URIRef, ...]]:
-    graph = vocabulary.ontology_graph()
+    sub_class_of = str(RDFS.subClassOf)
     parents: dict[URIRef, set[URIRef]] = {}
-    for child, parent in graph.subject_objects(RDFS.subClassOf):
-        if isinstance(child, URIRef) and isinstance(parent, URIRef):
-            parents.setdefault(child, set()).add(parent)
+    for child, predicate, parent, is_iri in vocabulary.ontology_triples():
+        if predicate == sub_class_of and is_iri:
+            parents.setdefault(URIRef(child), set()).add(URIRef(parent))
     return {child: tuple(sorted(ps)) for child, ps in parents.items()}
 
 
 def with_superclasses(triples: Triples) -> Triples:
     """The triples plus, for every instance of an ofsted-kg or PROV class, its superclass types."""
     out = Triples()
+    rdf_type = RDF.type  # once: rdflib makes a new URIRef on each RDF.type
     for s, p, o in triples:
         out.add((s, p, o))
-        if p == RDF.type and isinstance(o, URIRef):
+        if p == rdf_type and isinstance(o, URIRef):
             for parent in superclasses(o):
-                out.add((s, RDF.type, parent))
+                out.add((s, rdf_type, parent))
     return out
 
 

@@ -330,6 +330,28 @@ _CONTEXT = re.compile(
     r"|how well",
     re.IGNORECASE,
 )
+# The same pattern without IGNORECASE, for lower-cased ASCII text: Python's re cannot skip ahead
+# to a candidate first letter in a case-insensitive alternation, so it tries every branch at every
+# character; on ASCII text lower-casing keeps every position, and (the pattern being all lower
+# case) both find the same spans. A quarter of the time of classifying a finding's polarity.
+_CONTEXT_LOWER = re.compile(_CONTEXT.pattern)
+
+
+def _blank_context(text: str) -> str:
+    """`_CONTEXT.sub(" ", text)`, faster for ASCII text (nearly every finding once quotes are plain)."""
+    if not text.isascii():
+        return _CONTEXT.sub(" ", text)
+    out: list[str] = []
+    last = 0
+    for match in _CONTEXT_LOWER.finditer(text.lower()):
+        out += (text[last : match.start()], " ")
+        last = match.end()
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+(?=[A-Z‘'“\"(\d])")
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*|n't")
 _TOKEN = re.compile(r"[a-z]+(?:-[a-z]+)*|n't|[,;:()]")
@@ -459,7 +481,7 @@ def decide(text: str, kind: FindingKind | None = None) -> PolarityResult:
     if kind in CONCERN_KINDS:
         return PolarityResult("concern", (f"kind:{kind}",))
     text = text.replace("\u2019", "'").replace("\u2018", "'")
-    text = _CONTEXT.sub(" ", text)
+    text = _blank_context(text)
     text = _DESPITE.sub(" ", text)
     cues: list[str] = []
     positive = negative = 0

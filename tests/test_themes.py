@@ -284,3 +284,18 @@ def test_a_gap_label_gives_way_to_a_label_of_another_theme_inside_it() -> None:
     assert "disabled-children" in found and "placement-sufficiency" not in found
     # A gap never spans punctuation.
     assert "placement-sufficiency" not in lexicon.themes("Sufficiency of staff. Placements are good.")
+
+
+def test_context_phrases_are_blanked_as_the_case_insensitive_pattern_blanks_them() -> None:
+    # The fast path matches a lower-case copy of ASCII text with the pattern minus IGNORECASE:
+    # the same spans only while the pattern is all lower case.
+    assert polarity._CONTEXT.pattern == polarity._CONTEXT.pattern.lower()
+    samples = [
+        "Children were JUDGED TO BE GOOD, as well as Well-being and How well.",
+        "Areas for Priority Action: no longer in need of help; not only progress and experiences.",
+        "Nothing to blank here.",
+        "İn need of help, wellſbeing, ſtrengths and weaknesses – K",  # non-ASCII: the pattern itself
+        "",
+    ]
+    for text in samples:
+        assert polarity._blank_context(text) == polarity._CONTEXT.sub(" ", text)

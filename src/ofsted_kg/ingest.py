@@ -201,7 +201,7 @@ def build_document(path: str, provenance: Provenance | None = None) -> Built | F
         built = record_to_graph(record)
         report, inspection, shared = built.ntriples()
         # Checked here, in parallel, so `validate` need not check it again (issue 14).
-        conforms = _validator().run(report + inspection).conforms
+        conforms = _validator().run(report + inspection, ntriples=True).conforms
     except DocumentError as exc:
         return Failed(path, exc.reason)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch

@@ -10,6 +10,7 @@ a position or name below it. docs/design.md ("Identity") gives the scheme and wh
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -30,10 +31,14 @@ INSPECTION_GRAPH_PREFIX = BASE + "graph/inspection/"
 SUMMARY_GRAPH_PREFIX = BASE + "graph/summary/"
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@functools.lru_cache(maxsize=4096)  # the same themes, polarities and parts make every summary row
 def slug(text: str) -> str:
     """Lower-case ASCII words joined by hyphens: 'Siân O'Neill' -> 'sian-o-neill'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
 
 
 def report_key(sha256: str) -> str:

@@ -284,3 +284,15 @@ class OA(DefinedNamespace):
     prefix: URIRef  # prefix
     start: URIRef  # start
     suffix: URIRef  # suffix
+
+
+# Each term as a plain class attribute (the same URIRef): rdflib otherwise resolves OKG.Finding
+# through its metaclass's __getattr__, a new URIRef on every use (about a microsecond; building
+# one report's graph takes tens of thousands).
+def _terms_as_attributes(namespace: type[DefinedNamespace]) -> None:
+    for name in vars(namespace).get("__annotations__", {}):  # its own terms only
+        type.__setattr__(namespace, name, namespace[name])
+
+
+_terms_as_attributes(OKG)
+_terms_as_attributes(OA)

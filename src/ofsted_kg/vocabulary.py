@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.resources
 from functools import cache
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 ONTOLOGY_PACKAGE = "ofsted_kg.ontology"
@@ -43,14 +43,39 @@ def shapes_graph() -> Graph:
 
 
 @cache
+def ontology_triples() -> tuple[tuple[str, str, str, bool], ...]:
+    """The ontology's triples as (subject, predicate, object, object is an IRI) strings, IRIs and
+    literal values only (blank nodes left out), parsed once per process by pyoxigraph: the
+    lookups below need no rdflib graph (rdflib's Turtle parser takes about a fifth of a second
+    for the ontology, in every worker and in the writer)."""
+    import pyoxigraph as ox
+
+    out: list[tuple[str, str, str, bool]] = []
+    for name in ontology_files():
+        data = (importlib.resources.files(ONTOLOGY_PACKAGE) / name).read_bytes()
+        for triple in ox.parse(data, format=ox.RdfFormat.TURTLE):
+            subject, obj = triple.subject, triple.object
+            if isinstance(subject, ox.NamedNode) and isinstance(obj, (ox.NamedNode, ox.Literal)):
+                out.append((subject.value, triple.predicate.value, obj.value, isinstance(obj, ox.NamedNode)))
+    return tuple(out)
+
+
+@cache
 def _concepts_by_scheme() -> dict[URIRef, dict[str, URIRef]]:
     # Cached: package data cannot change while the process runs, and the loader asks per finding.
-    graph = ontology_graph()
+    in_scheme, notation = str(SKOS.inScheme), str(SKOS.notation)
+    schemes: dict[str, list[str]] = {}
+    notations: dict[str, list[str]] = {}
+    for subject, predicate, obj, is_iri in ontology_triples():
+        if predicate == in_scheme and is_iri:
+            schemes.setdefault(subject, []).append(obj)
+        elif predicate == notation and not is_iri:
+            notations.setdefault(subject, []).append(obj)
     index: dict[URIRef, dict[str, URIRef]] = {}
-    for concept, scheme in graph.subject_objects(SKOS.inScheme):
-        for notation in graph.objects(concept, SKOS.notation):
-            if isinstance(notation, Literal) and isinstance(concept, URIRef) and isinstance(scheme, URIRef):
-                index.setdefault(scheme, {})[str(notation)] = concept
+    for concept, in_schemes in schemes.items():
+        for scheme in in_schemes:
+            for value in notations.get(concept, ()):
+                index.setdefault(URIRef(scheme), {})[value] = URIRef(concept)
     return index
 
 

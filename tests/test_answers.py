@@ -17,7 +17,14 @@ from ofsted_kg.loaders.authorities import REGIONS, all_authorities
 from openpyxl import load_workbook
 
 from ofsted_kg import api, cli
-from ofsted_kg.answers.common import GRADE_LABELS, GRADE_RANK, parse_date, resolve_region
+from ofsted_kg.answers.common import (
+    GRADE_LABELS,
+    GRADE_RANK,
+    parse_date,
+    resolve_region,
+    select,
+    select_side_by_side,
+)
 from ofsted_kg.answers.history import grade_changes
 from ofsted_kg.errors import UsageError
 
@@ -83,6 +90,23 @@ def test_summary_grades_equal_the_gold_file(store: Path) -> None:
             assert row.previous_overall == GRADE_LABELS[expected["earlier_overall"]]
         else:
             assert row.previous_overall is None and row.direction is None
+
+
+def test_side_by_side_queries_give_what_one_after_the_other_gives(store: Path) -> None:
+    """`summary` and `findings` run independent queries in threads on the embedded store: the
+    same rows, in the same order, as running them in turn; a failure in a thread reaches the caller."""
+    calls = (
+        ("select_latest_grades", {}),
+        ("select_latest_visits", {"as_of": dt.date(2022, 3, 31)}),
+        ("select_findings_by_words", {"words": "sufficiency"}),
+    )
+    with api.open(store, read_only=True) as kg:
+        assert kg.backend.concurrent_reads
+        together = select_side_by_side(kg.backend, *calls)
+        assert together == [select(kg.backend, name, params) for name, params in calls]
+        assert [len(rows) for rows in together][:2] == [153, 153] and together[2]
+        with pytest.raises(UsageError, match="select_nothing_such"):
+            select_side_by_side(kg.backend, calls[0], ("select_nothing_such", {}))
 
 
 def test_summary_has_every_authority_even_uninspected(store: Path) -> None:

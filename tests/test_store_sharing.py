@@ -33,9 +33,9 @@ def cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "ofsted_kg", *args]
 
 
-def run(*args: str, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+def run(*args: str, prefix: tuple[str, ...] = (), timeout: float = 300) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OFSTED_KG_")}
-    return subprocess.run([*prefix, *cli(*args)], capture_output=True, text=True, timeout=300, env=env)
+    return subprocess.run([*prefix, *cli(*args)], capture_output=True, text=True, timeout=timeout, env=env)
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +78,18 @@ def test_readers_do_not_block_readers(store: Path, endless_reader: subprocess.Po
     query = run("--store", str(store), "query", "select_inspections", "-f", "csv")
     assert query.returncode == 0 and len(query.stdout.splitlines()) == 3
     assert run("--store", str(store), "export", "-f", "nt").returncode == 0
+    # The analysts' commands only read: none of them waits for the reader (a writer would wait
+    # for as long as the reader runs, here for ever).
+    answers = {
+        ("summary",): 153,
+        ("history", "--authority", "Peterborough"): 1,
+        ("findings", "--authority", "Kent"): 10,
+        ("trends", "themes"): 1,
+    }
+    for command, at_least in answers.items():
+        done = run("--store", str(store), *command, "-f", "csv", timeout=60)
+        assert done.returncode == 0, (command, done.stderr)
+        assert len(done.stdout.splitlines()) - 1 >= at_least, (command, done.stdout)
 
 
 def test_a_writer_waits_for_a_reader_and_says_who(store: Path, endless_reader: subprocess.Popen) -> None:

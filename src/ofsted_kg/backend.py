@@ -101,6 +101,11 @@ def _canonical_ntriples(graph: URIRef, data: bytes) -> str:
 class Backend(ABC):
     """A quad store holding one named graph per document plus shared and analysis graphs."""
 
+    # Whether two threads may read through this backend at once (a command with independent
+    # queries then runs them side by side, one per core). Off unless a backend says so: the HTTP
+    # client's digest-auth handler keeps per-connection state.
+    concurrent_reads: bool = False
+
     @abstractmethod
     def has_graph(self, graph: URIRef) -> bool: ...
 

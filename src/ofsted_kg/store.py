@@ -50,6 +50,9 @@ class EmbeddedStore(Backend):
     first takes the folder's advisory lock (ofsted_kg.store_lock), shared or exclusive.
     """
 
+    # pyoxigraph releases the GIL while it evaluates, and a Store is safe to read from threads.
+    concurrent_reads = True
+
     def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
         self.path = Path(path)
         self.read_only = read_only

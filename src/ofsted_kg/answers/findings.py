@@ -24,7 +24,7 @@ from typing import Any
 from ..backend import Backend
 from ..errors import UsageError
 from ..resolver import resolve_authority
-from .common import Row, as_date, parse_date, select
+from .common import Row, as_date, parse_date, select, select_side_by_side
 
 KINDS = ("headline", "strength", "area_for_improvement", "area_for_priority_action", "main_finding")
 POLARITIES = ("strength", "concern", "mixed", "neutral")
@@ -99,14 +99,17 @@ def filter_findings(
         params["authority"] = resolve_authority(authority).gss_code
         rows = _run(backend, "select_findings_filtered", params, theme_notation, include_unthemed)
     elif theme_notation is not None:
-        rows = select(backend, "select_findings_by_theme", _given({**params, "theme": theme_notation}))
-        if include_unthemed:
-            if params["words"]:
-                rows += select(backend, "select_findings_by_words", _given({**params, "unthemed": True}))
-            else:
-                rows += _run(
-                    backend, "select_findings_filtered", params, theme_notation, True, unthemed_only=True
-                )
+        themed = ("select_findings_by_theme", _given({**params, "theme": theme_notation}))
+        if not include_unthemed:
+            rows = select(backend, *themed)
+        elif params["words"]:
+            # Independent of each other: side by side where the backend allows.
+            unthemed = ("select_findings_by_words", _given({**params, "unthemed": True}))
+            rows = [row for part in select_side_by_side(backend, themed, unthemed) for row in part]
+        else:
+            rows = select(backend, *themed) + _run(
+                backend, "select_findings_filtered", params, theme_notation, True, unthemed_only=True
+            )
     elif params["words"]:
         rows = select(backend, "select_findings_by_words", _given(params))
     else:

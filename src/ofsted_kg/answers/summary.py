@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..backend import Backend
 from ..loaders import authorities
-from .common import Row, as_date, as_int, grade_label, parse_date, resolve_region, select
+from .common import Row, as_date, as_int, grade_label, parse_date, resolve_region, select_side_by_side
 
 QUERY = "select_latest_grades"
 VISITS_QUERY = "select_latest_visits"
@@ -93,8 +93,9 @@ def latest_summary(
     # Every authority's row is needed for the neighbour counts, so the region is applied here.
     params = {"as_of": date} if date else {}
     # Two queries (Virtuoso refuses one with this many aggregates), joined by authority here.
-    visits = {row["authority"]: row for row in select(backend, VISITS_QUERY, params)}
-    rows = [{**visits.get(row["authority"], {}), **row} for row in select(backend, QUERY, params)]
+    grade_rows, visit_rows = select_side_by_side(backend, (QUERY, params), (VISITS_QUERY, params))
+    visits = {row["authority"]: row for row in visit_rows}
+    rows = [{**visits.get(row["authority"], {}), **row} for row in grade_rows]
     overall_by_gss = {row["gss_code"]: row.get("overall") for row in rows}
     out = []
     for row in rows:

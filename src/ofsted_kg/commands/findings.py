@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         resolve_authority(args.authority)
     parse_date(args.since, "--since")
     parse_date(args.until, "--until")
-    with open_backend(args, must_exist=True) as backend:
+    with open_backend(args, read_only=True) as backend:
         rows = filter_findings(
             backend,
             authority=args.authority,

@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from ofsted_kg.tables import write_table
 
     resolve_authority(args.authority)  # an unknown name is a usage error before the store is opened
-    with open_backend(args, must_exist=True) as backend:
+    with open_backend(args, read_only=True) as backend:
         rows = authority_history(backend, args.authority)
     columns, values = table(rows, HistoryEntry, short=args.format == "table")
     write_table(

@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     # Bad options are usage errors (exit 2) before the store is opened.
     as_of = parse_date(args.as_of, "--as-of")
     region = resolve_region(args.region) if args.region is not None else None
-    with open_backend(args, must_exist=True) as backend:
+    with open_backend(args, read_only=True) as backend:
         rows = latest_summary(backend, as_of=as_of, region=region)
     columns, values = table(rows, AuthoritySummary, short=args.format == "table")
     write_table(

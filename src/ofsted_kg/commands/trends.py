@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
 
         if args.authority is not None:  # an unknown name is a usage error before the store is opened
             resolve_authority(args.authority)
-    with open_backend(args, must_exist=True) as backend:
+    with open_backend(args, read_only=True) as backend:
         if view == "grades":
             rows: list = trends.grade_trends(backend, by=args.by, type=args.type or "ilacs_inspection")
             row_class: type = trends.GradeTrend

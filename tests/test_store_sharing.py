@@ -92,6 +92,36 @@ def test_readers_do_not_block_readers(store: Path, endless_reader: subprocess.Po
         assert len(done.stdout.splitlines()) - 1 >= at_least, (command, done.stdout)
 
 
+def test_a_command_run_with_interpreter_options_is_known_as_ofsted_kg(store: Path) -> None:
+    """A writer waits for an ofsted-kg command but refuses other holders at once, so a command
+    started as `python -X ... -m ofsted_kg` must be recognised as one."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-X",
+            "utf8",
+            "-W",
+            "ignore",
+            "-m",
+            "ofsted_kg",
+            "--store",
+            str(store),
+            "query",
+            "--sparql",
+            ENDLESS,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_until_held(store, process)
+        (holder,) = [h for h in lock_holders(store) if h.pid == process.pid]
+        assert holder.command.startswith("ofsted_kg --store"), holder.command
+        assert holder.is_ofsted_kg_command and not holder.is_server
+    finally:
+        stop_process(process)
+
+
 def test_a_writer_waits_for_a_reader_and_says_who(store: Path, endless_reader: subprocess.Popen) -> None:
     writer = subprocess.Popen(
         cli("--store", str(store), "ingest"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True

@@ -153,6 +153,10 @@ def lock_holders(folder: Path) -> list[Holder]:
     return holders
 
 
+# The interpreter's options that take the next word as their value (python --help).
+_OPTIONS_WITH_A_VALUE = frozenset({"-X", "-W", "-Q"})
+
+
 def command_line(pid: int) -> str:
     try:
         raw = Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -160,7 +164,15 @@ def command_line(pid: int) -> str:
         return ""
     words = [w for w in raw.decode("utf-8", "replace").split("\0") if w]
     if len(words) > 1 and Path(words[0]).name.startswith("python"):
+        # `python -X importtime -m ofsted_kg ...` is an ofsted-kg command too: drop the
+        # interpreter and its options so the command's own words come first.
         words = words[1:]
+        while len(words) > 1 and words[0].startswith("-") and words[0] != "-c":
+            option = words.pop(0)
+            if option == "-m":
+                break
+            if option in _OPTIONS_WITH_A_VALUE:
+                words = words[1:]
     text = " ".join(Path(words[0]).name.split() + words[1:]) if words else ""
     return text if len(text) <= 120 else text[:119] + "…"
 

@@ -9,6 +9,7 @@ import io
 import json
 import os
 import pty
+import re
 import shutil
 import struct
 import subprocess
@@ -24,6 +25,7 @@ from rdflib import Graph
 from ofsted_kg import iris, rejections, validation_record
 from ofsted_kg.ingest import file_sha256
 from ofsted_kg.rdf_io import PREFIXES
+from ofsted_kg.tables import render_table
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "letters"
@@ -110,6 +112,25 @@ def test_width_wraps_without_losing_anything(loaded: tuple[Path, Path]) -> None:
     lines = result.stdout.splitlines()
     assert max(len(line) for line in lines) <= 120 and "…" not in result.stdout
     assert lines[-1] == "(20 rows)" and len(lines) > 22  # rows wrap onto more lines
+
+
+def test_narrowed_column_names_wrap_after_their_underscores() -> None:
+    """A column name too long for its narrowed column wraps between its words
+    ("help_and_" / "protection"), not mid-word; nothing of a name or a value is lost."""
+    headers = ["authority", "help_and_protection", "in_care_and_care_leavers", "x"]
+    rows = [["Blackburn with Darwen", "Requires improvement to be good", "Good", "1"]]
+    text = render_table(headers, rows, width=50)
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 50
+    header = lines[: next(i for i, line in enumerate(lines) if line.startswith("---"))]
+    assert not any("help_and_p" in line for line in header), header
+    assert any(re.search(r"help_and_(\s|$)", line) for line in header), header
+    assert any("protection" in line for line in header)
+    assert any("in_care_and_" in line for line in header) and any("care_leavers" in line for line in header)
+    for word in ("Blackburn", "Darwen", "Requires", "improvement", "Good"):
+        assert word in text
+    # A part longer than its column is still broken where it must be.
+    assert "".join(render_table(["abcdefghijklmnop"], [["x"]], width=6).split()[:3]) == "abcdefghijklmnop"
 
 
 def _terminal(columns: int) -> tuple[int, int]:

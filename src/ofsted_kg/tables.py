@@ -14,10 +14,11 @@ import csv
 import datetime as dt
 import itertools
 import json
+import re
 import shutil
 import sys
 import textwrap
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import IO, Any
 
@@ -156,7 +157,7 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: i
         widths = _fit(natural, room, floors)
         if sum(widths) > room:  # too many columns to keep headers whole: let them wrap too
             widths = _fit(widths, room, [min(n, _MIN_WIDTH) for n in natural])
-    lines = _lines(headers, widths) + [_GAP.join("-" * w for w in widths)]
+    lines = _lines(headers, widths, wrap=_wrap_name) + [_GAP.join("-" * w for w in widths)]
     for row in flat:
         lines += _lines(row, widths)
     summary = f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
@@ -175,9 +176,12 @@ def _fit(natural: list[int], room: int, floors: list[int]) -> list[int]:
     return widths
 
 
-def _lines(cells: Sequence[str], widths: Sequence[int]) -> list[str]:
+def _lines(
+    cells: Sequence[str], widths: Sequence[int], wrap: Callable[[str, int], list[str]] | None = None
+) -> list[str]:
     """One table row as printed lines: each cell wrapped to its column, nothing cut."""
-    wrapped = [_wrap(c, w) for c, w in zip(cells, widths, strict=True)]
+    wrap = wrap or _wrap
+    wrapped = [wrap(c, w) for c, w in zip(cells, widths, strict=True)]
     height = max((len(w) for w in wrapped), default=1)
     return [
         _GAP.join((w[i] if i < len(w) else "").ljust(width) for w, width in zip(wrapped, widths, strict=True))
@@ -189,6 +193,19 @@ def _wrap(text: str, width: int) -> list[str]:
     if len(text) <= width:
         return [text]
     return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
+
+
+def _wrap_name(name: str, width: int) -> list[str]:
+    """A column name wrapped after its underscores ("help_and_" / "protection"), so each line is
+    whole words of it; a part longer than the column is broken where it must be."""
+    if len(name) <= width:
+        return [name]
+    lines = [""]
+    for part in re.findall(r"[^_]*_|[^_]+", name):
+        if lines[-1] and len(lines[-1]) + len(part) > width:
+            lines.append("")
+        lines[-1] += part
+    return [piece for line in lines for piece in _wrap(line, width)]
 
 
 def write_table(

@@ -133,3 +133,39 @@ def test_a_disk_already_full_refuses_the_writer_and_serves_readers(small_disk: P
     again = run("--store", str(store), "ingest", str(FILES[1]))
     assert again.returncode == 0, again.stderr
     assert contents(store).keys() > contents(made).keys()
+
+
+@pytest.mark.parametrize("small_disk", ["200m"], indirect=True)
+def test_a_full_disk_under_related_recompute_keeps_the_links_it_had(small_disk: Path, tmp_path: Path) -> None:
+    """`related --recompute` replaces the related-findings graph in one transaction: a disk that
+    fills during it is one line and exit 3, and the store keeps every link it had."""
+    made = tmp_path / "made.db"
+    assert (
+        run("--store", str(made), "ingest", *map(str, sorted(EXAMPLES.glob("ilacs_*.pdf")))).returncode == 0
+    )
+    first = run("--store", str(made), "related", "--recompute", "--authority", "Peterborough", "-f", "csv")
+    assert first.returncode == 0, first.stderr
+    before = contents(made)
+    assert before[str(iris.RELATED_GRAPH)] > 10_000  # thousands of links: megabytes to rewrite
+    store = small_disk / "kg.db"
+    shutil.copytree(made, store)
+    filler = small_disk / "filler"
+    # Room to open the store for writing (a new log, an options file), not to rewrite the links.
+    stat = os.statvfs(small_disk)
+    filler.write_bytes(b"\0" * (stat.f_bavail * stat.f_frsize - (1 << 20)))
+
+    full = run("--store", str(store), "related", "--recompute", "--authority", "Peterborough", "-f", "csv")
+    assert full.returncode == 3, full.stderr
+    assert "Traceback" not in full.stderr and full.stdout == ""
+    lines = full.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"ofsted-kg: {store}: write failed ("), full.stderr
+    assert "No space left on device" in lines[0]
+    assert contents(store) == before  # the old links, whole
+    checked = run("--store", str(store), "validate", "--no-reasoner")
+    assert checked.returncode == 0, checked.stderr
+
+    filler.unlink()
+    again = run("--store", str(store), "related", "--recompute", "--authority", "Peterborough", "-f", "csv")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == first.stdout
+    assert contents(store) == before

@@ -12,6 +12,7 @@ line while readers (read-only opens) still answer, and freeing space is all it t
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -169,3 +170,35 @@ def test_a_full_disk_under_related_recompute_keeps_the_links_it_had(small_disk: 
     assert again.returncode == 0, again.stderr
     assert again.stdout == first.stdout
     assert contents(store) == before
+
+
+@pytest.mark.parametrize("small_disk", ["16m"], indirect=True)
+def test_validate_on_a_full_disk_gives_its_verdict_and_says_the_record_was_not_saved(
+    small_disk: Path, tmp_path: Path
+) -> None:
+    """`validate` opens the store read-only and keeps a record of what it checked beside it; on a
+    full disk the verdict stands (exit 0), one warning says the record was not saved, and the
+    record it had is left as it was."""
+    made = tmp_path / "made.db"
+    assert run("--store", str(made), "ingest", *map(str, FILES[:3])).returncode == 0
+    store = small_disk / "kg.db"
+    shutil.copytree(made, store)
+    record = store / "validated.json"
+    kept = record.read_bytes()
+    filler = small_disk / "filler"
+    with filler.open("wb") as out:  # every block of the filesystem taken
+        try:
+            while True:
+                out.write(b"\0" * (1 << 16))
+                out.flush()
+        except OSError:
+            pass
+
+    checked = run("--store", str(store), "validate", "--all", "--no-reasoner")
+    assert checked.returncode == 0, checked.stderr
+    assert re.search(r"SHACL: (\d+) of \1 .*conform", checked.stdout), checked.stdout
+    warnings = [line for line in checked.stderr.splitlines() if "record" in line]
+    assert len(warnings) == 1 and "No space left on device" in warnings[0], checked.stderr
+    assert "Traceback" not in checked.stderr
+    assert record.read_bytes() == kept
+    assert not list(store.glob(".validated-*"))  # no half-written record left behind

@@ -353,7 +353,13 @@ def ingest(
         writer.commit()
     finally:
         bar.close()
-        writer.validated.save()
+        # Saved whatever happened (what was checked stays checked); said only when the run
+        # itself succeeded: after a failed write its one line is the message.
+        unsaved = writer.validated.save()
+    if unsaved:
+        log.warning(
+            "ingest: the record of what was validated was not saved (%s); `validate` checks again", unsaved
+        )
     state = writer.state
 
     # The summary rows the batches added, this run's and any an interrupted run left, become

@@ -25,6 +25,7 @@ there every unit is checked every time.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
@@ -34,6 +35,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
+# Where a store is someone else's or on a read-only mount, keeping no record is expected.
+_NOT_OURS_TO_WRITE = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
 
 RECORD_NAME = "validated.json"
 
@@ -73,9 +76,13 @@ class ValidationRecord:
         wanted = set(units)
         self.units = {k: v for k, v in self.units.items() if k in wanted}
 
-    def save(self) -> None:
+    def save(self) -> str | None:
+        """Write the record (atomically: a temporary file renamed over it). Returns why it could
+        not be written where that is worth saying (a full disk, say: the caller warns that the
+        next run checks again); None once written, or where no record is expected (a read-only
+        store, someone else's folder: every unit is checked each time)."""
         if self.path is None:
-            return
+            return None
         text = json.dumps({"rules": self.rules, "units": dict(sorted(self.units.items()))}, indent=0)
         temporary = None
         try:
@@ -83,7 +90,11 @@ class ValidationRecord:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(text)
             os.replace(temporary, self.path)
-        except OSError as exc:  # a read-only store: no record, every unit checked each time
-            log.debug("validate: cannot keep a record in %s (%s)", self.path.parent, exc)
+        except OSError as exc:
             if temporary is not None:
                 Path(temporary).unlink(missing_ok=True)
+            if exc.errno in _NOT_OURS_TO_WRITE:
+                log.debug("validate: cannot keep a record in %s (%s)", self.path.parent, exc)
+                return None
+            return exc.strerror or str(exc)
+        return None

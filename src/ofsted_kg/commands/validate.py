@@ -294,7 +294,12 @@ def _check_store(args: argparse.Namespace, checker: _Checker, progress: bool) ->
                 consistent = _reason(shared_graph)
                 if consistent:
                     record.conforms("hermit", print_)
-        record.save()
+        unsaved = record.save()
+        if unsaved:  # the verdict stands; only the shortcut for next time is lost
+            log.warning(
+                "validate: the record of what was checked was not saved (%s); the next validate checks again",
+                unsaved,
+            )
         return consistent
 
     return reason

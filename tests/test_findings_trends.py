@@ -130,6 +130,10 @@ def test_findings_filters(store: Path) -> None:
         (("--include-unthemed",), "--include-unthemed goes with --theme"),
         (("--authority", "Peterbrough"), "did you mean Peterborough"),
         (("--since", "2023"), "YYYY-MM-DD"),
+        (
+            ("--since", "2024-01-01", "--until", "2020-12-31"),
+            "--since 2024-01-01 is after --until 2020-12-31",
+        ),
         (("--text", "a b c d e f g"), "at most 6 words"),
     ],
 )
@@ -242,3 +246,7 @@ def test_trends_views_and_bad_options(store: Path, capsys: pytest.CaptureFixture
     assert code == 2 and "themes or movers" in err
     code, _, err = run_cli("trends", "--theme", "nonsense", store=store, capsys=capsys)
     assert code == 2 and "no theme 'nonsense'" in err
+    code, out, err = run_cli(
+        "trends", "focus", "--since", "2025-01-01", "--until", "2024-12-31", store=store, capsys=capsys
+    )
+    assert code == 2 and out == "" and "is after --until 2024-12-31" in err, err

@@ -105,6 +105,19 @@ def parse_date(text: str | dt.date | None, option: str = "date") -> dt.date | No
         ) from None
 
 
+def parse_period(
+    since: str | dt.date | None, until: str | dt.date | None
+) -> tuple[dt.date | None, dt.date | None]:
+    """`--since` and `--until` as dates; a usage error when the period is empty (since after
+    until), which would otherwise give no rows and no hint why."""
+    start, end = parse_date(since, "--since"), parse_date(until, "--until")
+    if start is not None and end is not None and start > end:
+        raise UsageError(
+            f"--since {start.isoformat()} is after --until {end.isoformat()}: no day is in between"
+        )
+    return start, end
+
+
 def resolve_region(text: str) -> str:
     """England's region a person named (any case, "Yorkshire and the Humber", an E12 code, a unique
     first word such as "London" or "Yorkshire"); a usage error listing the nine otherwise."""

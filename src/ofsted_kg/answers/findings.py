@@ -24,7 +24,7 @@ from typing import Any
 from ..backend import Backend
 from ..errors import UsageError
 from ..resolver import resolve_authority
-from .common import Row, as_date, parse_date, select, select_side_by_side
+from .common import Row, as_date, parse_period, select, select_side_by_side
 
 KINDS = ("headline", "strength", "area_for_improvement", "area_for_priority_action", "main_finding")
 POLARITIES = ("strength", "concern", "mixed", "neutral")
@@ -82,12 +82,13 @@ def filter_findings(
     `theme` is a theme's notation or label in any case ("placement sufficiency"); `text` is words
     that must all appear in the finding (case-insensitive, part of a word too); unknown values of
     any filter are usage errors that name the choices or the nearest match."""
+    first, last = parse_period(since, until)
     params: dict[str, Any] = {
         "kind": _choice(kind, KINDS, "--kind"),
         "polarity": _choice(polarity, POLARITIES, "--polarity"),
         "type": _choice(type, TYPES, "--type"),
-        "since": parse_date(since, "--since"),
-        "until": parse_date(until, "--until"),
+        "since": first,
+        "until": last,
         "words": _words(text),
     }
     if include_unthemed and theme is None:

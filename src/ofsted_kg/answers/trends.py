@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..backend import Backend
 from ..errors import UsageError
 from ..resolver import resolve_authority
-from .common import as_int, grade_label, parse_date, resolve_region, select
+from .common import as_int, grade_label, parse_period, resolve_region, select
 from .findings import resolve_theme
 
 BY = ("year", "region")
@@ -137,8 +137,7 @@ def visits_by_focus(
         if type not in VISIT_TYPES:
             raise UsageError(f"--type: {type!r}: visits by focus are of {' or '.join(VISIT_TYPES)}")
         params["type"] = type
-    for name, value in (("since", since), ("until", until)):
-        date = parse_date(value, f"--{name}")
+    for name, date in zip(("since", "until"), parse_period(since, until), strict=True):
         if date is not None:
             params[name] = date
     return [

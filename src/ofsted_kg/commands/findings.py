@@ -51,7 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ofsted_kg.answers.common import parse_date, table
+    from ofsted_kg.answers.common import parse_period, table
     from ofsted_kg.answers.findings import TABLE_COLUMNS, FindingRow, filter_findings
     from ofsted_kg.connect import open_backend
     from ofsted_kg.resolver import resolve_authority
@@ -60,8 +60,7 @@ def run(args: argparse.Namespace) -> int:
     # Bad names and dates are usage errors before the store is opened.
     if args.authority is not None:
         resolve_authority(args.authority)
-    parse_date(args.since, "--since")
-    parse_date(args.until, "--until")
+    parse_period(args.since, args.until)
     with open_backend(args, read_only=True) as backend:
         rows = filter_findings(
             backend,

@@ -55,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ofsted_kg.answers import trends
-    from ofsted_kg.answers.common import table
+    from ofsted_kg.answers.common import parse_period, table
     from ofsted_kg.connect import open_backend
     from ofsted_kg.errors import UsageError
     from ofsted_kg.tables import write_table
@@ -81,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
 
         if args.authority is not None:  # an unknown name is a usage error before the store is opened
             resolve_authority(args.authority)
+        parse_period(args.since, args.until)
     with open_backend(args, read_only=True) as backend:
         if view == "grades":
             rows: list = trends.grade_trends(backend, by=args.by, type=args.type or "ilacs_inspection")

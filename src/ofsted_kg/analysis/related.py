@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
+import pyoxigraph as ox
+from rdflib import RDF, XSD, Namespace, URIRef
 
 from .. import iris
 from ..backend import Backend
@@ -95,22 +96,34 @@ def compute_related(
     return links
 
 
-def links_graph(links: Sequence[RelatedLink], theme_iris: dict[str, str]) -> Graph:
-    """The RDF of the links (okg:RelatedFindings nodes), as the related graph will hold it."""
-    g = Graph()
-    for link in links:
-        node = link.iri
-        g.add((node, RDF.type, OKG.RelatedFindings))
-        g.add((node, OKG.relates, URIRef(link.finding_a)))
-        g.add((node, OKG.relates, URIRef(link.finding_b)))
-        g.add((node, OKG.similarity, Literal(f"{link.similarity:.4f}", datatype=XSD.decimal)))
-        g.add((node, OKG.sameAuthority, Literal(link.same_authority)))
-        for theme in link.shared_themes:
-            if theme in theme_iris:
-                g.add((node, OKG.sharedTheme, URIRef(theme_iris[theme])))
-        for term in link.shared_terms:
-            g.add((node, OKG.sharedTerm, Literal(term)))
-    return g
+def links_ntriples(links: Sequence[RelatedLink], theme_iris: dict[str, str]) -> bytes:
+    """The N-Triples of the links (okg:RelatedFindings nodes), as the related graph will hold
+    them. Written by pyoxigraph from a stream of its own terms: at national scale the links are
+    two million triples, which as an rdflib Graph took gigabytes before they were serialised."""
+    rdf_type, related_findings = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(OKG.RelatedFindings))
+    relates, similarity = ox.NamedNode(str(OKG.relates)), ox.NamedNode(str(OKG.similarity))
+    same_authority, shared_theme = ox.NamedNode(str(OKG.sameAuthority)), ox.NamedNode(str(OKG.sharedTheme))
+    shared_term = ox.NamedNode(str(OKG.sharedTerm))
+    decimal, boolean = ox.NamedNode(str(XSD.decimal)), ox.NamedNode(str(XSD.boolean))
+    themes = {theme: ox.NamedNode(iri) for theme, iri in theme_iris.items()}
+
+    def triples() -> Iterator[ox.Triple]:
+        for link in links:
+            node = ox.NamedNode(str(link.iri))
+            yield ox.Triple(node, rdf_type, related_findings)
+            yield ox.Triple(node, relates, ox.NamedNode(link.finding_a))
+            yield ox.Triple(node, relates, ox.NamedNode(link.finding_b))
+            yield ox.Triple(node, similarity, ox.Literal(f"{link.similarity:.4f}", datatype=decimal))
+            yield ox.Triple(
+                node, same_authority, ox.Literal(str(link.same_authority).lower(), datatype=boolean)
+            )
+            for theme in link.shared_themes:
+                if theme in themes:
+                    yield ox.Triple(node, shared_theme, themes[theme])
+            for term in link.shared_terms:
+                yield ox.Triple(node, shared_term, ox.Literal(term))
+
+    return ox.serialize(triples(), format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 def recompute_related(
@@ -118,8 +131,7 @@ def recompute_related(
 ) -> list[RelatedLink]:
     """Compute links over every finding in the store and replace the related graph with them."""
     links = compute_related(fetch_findings(backend), threshold, per_finding)
-    graph = links_graph(links, fetch_theme_iris(backend))
-    backend.replace_graph(iris.RELATED_GRAPH, graph.serialize(format="nt", encoding="utf-8"))
+    backend.replace_graph(iris.RELATED_GRAPH, links_ntriples(links, fetch_theme_iris(backend)))
     return links
 
 

@@ -66,6 +66,24 @@ def contents(path: Path) -> dict[str, int]:
         return {str(graph): store.triple_count(graph) for graph in store.graphs()}
 
 
+def fill(disk: Path, leave: int = 0) -> Path:
+    """Take the filesystem's free space with a filler file (returned: deleting it frees the
+    space), all of it or all but `leave` bytes."""
+    filler = disk / "filler"
+    if leave:
+        stat = os.statvfs(disk)
+        filler.write_bytes(b"\0" * (stat.f_bavail * stat.f_frsize - leave))
+        return filler
+    with filler.open("wb") as out:  # every block of the filesystem taken
+        try:
+            while True:
+                out.write(b"\0" * (1 << 16))
+                out.flush()
+        except OSError:
+            pass
+    return filler
+
+
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory: pytest.TempPathFactory) -> dict[str, int]:
     path = tmp_path_factory.mktemp("clean") / "kg.db"
@@ -111,14 +129,7 @@ def test_a_disk_already_full_refuses_the_writer_and_serves_readers(small_disk: P
     assert run("--store", str(made), "ingest", str(FILES[0])).returncode == 0
     store = small_disk / "kg.db"
     shutil.copytree(made, store)
-    filler = small_disk / "filler"
-    with filler.open("wb") as out:  # every block of the filesystem taken
-        try:
-            while True:
-                out.write(b"\0" * (1 << 20))
-                out.flush()
-        except OSError:
-            pass
+    filler = fill(small_disk)
 
     writer = run("--store", str(store), "ingest", str(FILES[1]))
     assert writer.returncode == 3, writer.stderr
@@ -150,10 +161,8 @@ def test_a_full_disk_under_related_recompute_keeps_the_links_it_had(small_disk: 
     assert before[str(iris.RELATED_GRAPH)] > 10_000  # thousands of links: megabytes to rewrite
     store = small_disk / "kg.db"
     shutil.copytree(made, store)
-    filler = small_disk / "filler"
     # Room to open the store for writing (a new log, an options file), not to rewrite the links.
-    stat = os.statvfs(small_disk)
-    filler.write_bytes(b"\0" * (stat.f_bavail * stat.f_frsize - (1 << 20)))
+    filler = fill(small_disk, leave=1 << 20)
 
     full = run("--store", str(store), "related", "--recompute", "--authority", "Peterborough", "-f", "csv")
     assert full.returncode == 3, full.stderr
@@ -185,14 +194,7 @@ def test_validate_on_a_full_disk_gives_its_verdict_and_says_the_record_was_not_s
     shutil.copytree(made, store)
     record = store / "validated.json"
     kept = record.read_bytes()
-    filler = small_disk / "filler"
-    with filler.open("wb") as out:  # every block of the filesystem taken
-        try:
-            while True:
-                out.write(b"\0" * (1 << 16))
-                out.flush()
-        except OSError:
-            pass
+    fill(small_disk)
 
     checked = run("--store", str(store), "validate", "--all", "--no-reasoner")
     assert checked.returncode == 0, checked.stderr

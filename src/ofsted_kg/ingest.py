@@ -43,7 +43,7 @@ from .copies import CopyState, NewCopy, StoredCopy
 from .loaders.record import Provenance
 from .provenance import ProvenanceFinder
 from .summary import ThemeTallies, fold, has_legacy_summaries, refresh_summaries
-from .validation_record import ValidationRecord
+from .validation_record import ValidationRecord, warn_not_saved
 
 if TYPE_CHECKING:
     from .validate import Validator
@@ -357,9 +357,7 @@ def ingest(
         # itself succeeded: after a failed write its one line is the message.
         unsaved = writer.validated.save()
     if unsaved:
-        log.warning(
-            "ingest: the record of what was validated was not saved (%s); `validate` checks again", unsaved
-        )
+        warn_not_saved("ingest", unsaved)
     state = writer.state
 
     # The summary rows the batches added, this run's and any an interrupted run left, become

@@ -176,19 +176,6 @@ def _fit(natural: list[int], room: int, floors: list[int]) -> list[int]:
     return widths
 
 
-def _lines(
-    cells: Sequence[str], widths: Sequence[int], wrap: Callable[[str, int], list[str]] | None = None
-) -> list[str]:
-    """One table row as printed lines: each cell wrapped to its column, nothing cut."""
-    wrap = wrap or _wrap
-    wrapped = [wrap(c, w) for c, w in zip(cells, widths, strict=True)]
-    height = max((len(w) for w in wrapped), default=1)
-    return [
-        _GAP.join((w[i] if i < len(w) else "").ljust(width) for w, width in zip(wrapped, widths, strict=True))
-        for i in range(height)
-    ]
-
-
 def _wrap(text: str, width: int) -> list[str]:
     if len(text) <= width:
         return [text]
@@ -206,6 +193,18 @@ def _wrap_name(name: str, width: int) -> list[str]:
             lines.append("")
         lines[-1] += part
     return [piece for line in lines for piece in _wrap(line, width)]
+
+
+def _lines(
+    cells: Sequence[str], widths: Sequence[int], wrap: Callable[[str, int], list[str]] = _wrap
+) -> list[str]:
+    """One table row as printed lines: each cell wrapped to its column, nothing cut."""
+    wrapped = [wrap(c, w) for c, w in zip(cells, widths, strict=True)]
+    height = max((len(w) for w in wrapped), default=1)
+    return [
+        _GAP.join((w[i] if i < len(w) else "").ljust(width) for w, width in zip(wrapped, widths, strict=True))
+        for i in range(height)
+    ]
 
 
 def write_table(

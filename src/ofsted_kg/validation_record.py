@@ -78,8 +78,8 @@ class ValidationRecord:
 
     def save(self) -> str | None:
         """Write the record (atomically: a temporary file renamed over it). Returns why it could
-        not be written where that is worth saying (a full disk, say: the caller warns that the
-        next run checks again); None once written, or where no record is expected (a read-only
+        not be written where that is worth saying (a full disk, say: the caller tells the user
+        with `warn_not_saved`); None once written, or where no record is expected (a read-only
         store, someone else's folder: every unit is checked each time)."""
         if self.path is None:
             return None
@@ -98,3 +98,13 @@ class ValidationRecord:
                 return None
             return exc.strerror or str(exc)
         return None
+
+
+def warn_not_saved(command: str, reason: str) -> None:
+    """The one warning for a record `save` could not write: the verdicts stand, only the
+    shortcut for the next run is lost."""
+    log.warning(
+        "%s: the record of what was checked was not saved (%s); the next validate checks again",
+        command,
+        reason,
+    )

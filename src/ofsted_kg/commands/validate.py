@@ -214,7 +214,7 @@ def _check_store(args: argparse.Namespace, checker: _Checker, progress: bool) ->
     from ofsted_kg.store import EmbeddedStore
     from ofsted_kg.summary import counts_of_graph, disagreement
     from ofsted_kg.validate import store_layout, unit_fingerprints, validation_rules
-    from ofsted_kg.validation_record import ValidationRecord, fingerprint
+    from ofsted_kg.validation_record import ValidationRecord, fingerprint, warn_not_saved
 
     with open_backend(args, read_only=True) as backend:
         layout = store_layout(backend)
@@ -295,11 +295,8 @@ def _check_store(args: argparse.Namespace, checker: _Checker, progress: bool) ->
                 if consistent:
                     record.conforms("hermit", print_)
         unsaved = record.save()
-        if unsaved:  # the verdict stands; only the shortcut for next time is lost
-            log.warning(
-                "validate: the record of what was checked was not saved (%s); the next validate checks again",
-                unsaved,
-            )
+        if unsaved:
+            warn_not_saved("validate", unsaved)
         return consistent
 
     return reason

@@ -5,7 +5,8 @@ default) and any SPARQL 1.1 endpoint (`ofsted_kg.remote.RemoteStore`). Commands 
 API only ever talk to this interface, so every command works unchanged on either.
 
 Terms crossing this interface are rdflib terms (URIRef, Literal, BNode); each backend converts
-at its own boundary. Query parameters are always bound by the backend (a VALUES block of terms
+at its own boundary. Query parameters may also be pyoxigraph terms: the analysts' commands bind
+theirs that way and read rows as Python values (`select_values`), so they never import rdflib. Query parameters are always bound by the backend (a VALUES block of terms
 written by pyoxigraph, ofsted_kg.sparql_bindings), never formatted into the text.
 """
 
@@ -15,13 +16,21 @@ import logging
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib.term import Identifier, URIRef
 
 from .errors import StoreError
 from .rdf_io import RDF_FORMATS
+
+if TYPE_CHECKING:
+    from rdflib.term import Identifier, URIRef
+
+    from .rdf_io import OxTerm
+
+    # A query parameter: an rdflib term, or a pyoxigraph term (what a command that only reads
+    # binds, so that it never imports rdflib).
+    Term = Identifier | OxTerm
 
 log = logging.getLogger(__name__)
 
@@ -141,9 +150,9 @@ class Backend(ABC):
         return "".join(lines).encode("utf-8")
 
     @abstractmethod
-    def select(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> SelectResult: ...
+    def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> SelectResult: ...
 
-    def select_values(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> RowStream:
+    def select_values(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> RowStream:
         """A SELECT's rows as Python values, streamed where the backend can (this default reads
         the whole answer through `select`)."""
         from .row_values import to_python
@@ -154,11 +163,11 @@ class Backend(ABC):
         return RowStream(variables=variables, rows=rows)
 
     @abstractmethod
-    def construct(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Iterator[tuple]:
+    def construct(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> Iterator[tuple]:
         """Triples (s, p, o) of a CONSTRUCT/DESCRIBE as rdflib terms."""
 
     @abstractmethod
-    def ask(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> bool: ...
+    def ask(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> bool: ...
 
     @abstractmethod
     def export(self, out: IO[bytes], fmt: str, graphs: Iterable[URIRef] | None = None) -> None:

@@ -14,7 +14,7 @@ import os
 import pkgutil
 import sys
 
-from . import __version__, commands
+from . import commands
 from .errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, OfstedKGError
 
 
@@ -102,8 +102,22 @@ def _top_parser(add_help: bool = True) -> argparse.ArgumentParser:
         prog="ofsted-kg",
         description="Turn Ofsted children's services inspection letters into an evidenced RDF knowledge graph.",
     )
-    parser.add_argument("--version", action="version", version=f"ofsted-kg {__version__}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     return parser
+
+
+class _Version(argparse.Action):
+    """argparse's version action, with the version looked up only when asked for (see
+    ofsted_kg.__init__: the lookup is a tenth of a second of every start-up otherwise)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=kwargs.get("help"))  # type: ignore[arg-type]
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kwargs: object) -> None:
+        from . import __version__
+
+        print(f"ofsted-kg {__version__}")  # on stdout, as argparse's own version action prints
+        parser.exit()
 
 
 def _command_named(argv: list[str] | None) -> str | None:

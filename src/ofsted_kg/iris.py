@@ -15,20 +15,48 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from rdflib import URIRef
+if TYPE_CHECKING:
+    from rdflib import URIRef
 
 BASE = "https://w3id.org/ofsted-kg/id/"
 ONTOLOGY = "https://w3id.org/ofsted-kg/ontology#"
-OGL_V3 = URIRef("http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
-
-SHARED_GRAPH = URIRef(BASE + "graph/shared")
-ONTOLOGY_GRAPH = URIRef(BASE + "graph/ontology")
-RELATED_GRAPH = URIRef(BASE + "graph/analysis/related")
+AUTHORITY_PREFIX = BASE + "authority/"
 REPORT_GRAPH_PREFIX = BASE + "graph/report/"
 INSPECTION_PREFIX = BASE + "inspection/"
 INSPECTION_GRAPH_PREFIX = BASE + "graph/inspection/"
 SUMMARY_GRAPH_PREFIX = BASE + "graph/summary/"
+
+
+# The fixed IRIs, made URIRefs when first read (see _uriref).
+_CONSTANTS = {
+    "OGL_V3": "http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+    "SHARED_GRAPH": BASE + "graph/shared",
+    "ONTOLOGY_GRAPH": BASE + "graph/ontology",
+    "RELATED_GRAPH": BASE + "graph/analysis/related",
+}
+
+
+@functools.cache
+def _uriref() -> type[URIRef]:
+    # rdflib is imported when the first IRI is minted, not with this module: a command that only
+    # reads the store (and binds authority IRIs as text) never needs it, and importing it was a
+    # third of such a command's start-up.
+    from rdflib import URIRef
+
+    return URIRef
+
+
+def _iri(text: str) -> URIRef:
+    return _uriref()(text)
+
+
+def __getattr__(name: str) -> URIRef:
+    # OGL_V3, SHARED_GRAPH, ONTOLOGY_GRAPH, RELATED_GRAPH: URIRefs made on first use (PEP 562).
+    if name in _CONSTANTS:
+        return _iri(_CONSTANTS[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -48,51 +76,55 @@ def report_key(sha256: str) -> str:
 
 def gss_area(gss_code: str) -> URIRef:
     """The ONS statistical geography the authority serves (linked, not minted)."""
-    return URIRef(f"http://statistics.data.gov.uk/id/statistical-geography/{gss_code}")
+    return _iri(f"http://statistics.data.gov.uk/id/statistical-geography/{gss_code}")
+
+
+def authority_text(gss_code: str) -> str:
+    return f"{AUTHORITY_PREFIX}{gss_code}"
 
 
 def authority(gss_code: str) -> URIRef:
-    return URIRef(f"{BASE}authority/{gss_code}")
+    return _iri(authority_text(gss_code))
 
 
 def childrens_services(gss_code: str) -> URIRef:
-    return URIRef(f"{BASE}authority/{gss_code}/childrens-services")
+    return _iri(f"{BASE}authority/{gss_code}/childrens-services")
 
 
 def partnership(gss_code: str, kind: str) -> URIRef:
     """A local area partnership (area SEND) or multi-agency partnership (JTAI) around an authority."""
-    return URIRef(f"{BASE}authority/{gss_code}/partnership/{slug(kind)}")
+    return _iri(f"{BASE}authority/{gss_code}/partnership/{slug(kind)}")
 
 
 def partner_body(name: str) -> URIRef:
-    return URIRef(f"{BASE}organisation/{slug(name)}")
+    return _iri(f"{BASE}organisation/{slug(name)}")
 
 
 def inspectorate(key: str) -> URIRef:
-    return URIRef(f"{BASE}inspectorate/{slug(key)}")
+    return _iri(f"{BASE}inspectorate/{slug(key)}")
 
 
 def inspector(name: str) -> URIRef:
-    return URIRef(f"{BASE}inspector/{slug(name)}")
+    return _iri(f"{BASE}inspector/{slug(name)}")
 
 
 def report(sha256: str) -> URIRef:
     """One copy of a published report: a file, identified by the SHA-256 of its bytes."""
-    return URIRef(f"{BASE}report/{report_key(sha256)}")
+    return _iri(f"{BASE}report/{report_key(sha256)}")
 
 
 def report_graph(sha256: str) -> URIRef:
     """The named graph describing one copy (its report node, text, provenance, recipient)."""
-    return URIRef(REPORT_GRAPH_PREFIX + report_key(sha256))
+    return _iri(REPORT_GRAPH_PREFIX + report_key(sha256))
 
 
 def recipient(sha256: str) -> URIRef:
-    return URIRef(f"{BASE}report/{report_key(sha256)}/recipient")
+    return _iri(f"{BASE}report/{report_key(sha256)}/recipient")
 
 
 def extraction(sha256: str) -> URIRef:
     """The run of ofsted-kg that read this copy and generated the inspection's findings."""
-    return URIRef(f"{BASE}report/{report_key(sha256)}/extraction")
+    return _iri(f"{BASE}report/{report_key(sha256)}/extraction")
 
 
 # -- inspections: one per authority, inspection type and visit dates, whatever the copies ----------
@@ -139,7 +171,7 @@ def inspection_key(
 
 def inspection(key: str) -> URIRef:
     """The inspection of `inspection_key(...)`, e.g. …/inspection/E06000031/focused-visit/2021-06-22."""
-    return URIRef(f"{INSPECTION_PREFIX}{key}")
+    return _iri(f"{INSPECTION_PREFIX}{key}")
 
 
 def inspection_graph(inspection_iri: URIRef) -> URIRef:
@@ -147,7 +179,7 @@ def inspection_graph(inspection_iri: URIRef) -> URIRef:
     text = str(inspection_iri)
     if not text.startswith(INSPECTION_PREFIX):
         raise ValueError(f"not an inspection IRI: {text}")
-    return URIRef(INSPECTION_GRAPH_PREFIX + text[len(INSPECTION_PREFIX) :])
+    return _iri(INSPECTION_GRAPH_PREFIX + text[len(INSPECTION_PREFIX) :])
 
 
 def inspection_of_graph(graph: URIRef) -> URIRef:
@@ -155,84 +187,84 @@ def inspection_of_graph(graph: URIRef) -> URIRef:
     text = str(graph)
     if not text.startswith(INSPECTION_GRAPH_PREFIX):
         raise ValueError(f"not an inspection graph: {text}")
-    return URIRef(INSPECTION_PREFIX + text[len(INSPECTION_GRAPH_PREFIX) :])
+    return _iri(INSPECTION_PREFIX + text[len(INSPECTION_GRAPH_PREFIX) :])
 
 
 def visit_interval(inspection_iri: URIRef) -> URIRef:
-    return URIRef(f"{inspection_iri}/interval")
+    return _iri(f"{inspection_iri}/interval")
 
 
 def extra_visit_interval(inspection_iri: URIRef, index: int) -> URIRef:
     """A further set of visit dates printed on the report (index from 1)."""
-    return URIRef(f"{inspection_iri}/interval/{index}")
+    return _iri(f"{inspection_iri}/interval/{index}")
 
 
 def instant(interval: URIRef, edge: str) -> URIRef:
     """The beginning or end instant of a visit interval (edge: 'beginning' | 'end')."""
-    return URIRef(f"{interval}/{slug(edge)}")
+    return _iri(f"{interval}/{slug(edge)}")
 
 
 def association(inspection_iri: URIRef, inspector_name: str) -> URIRef:
-    return URIRef(f"{inspection_iri}/association/{slug(inspector_name)}")
+    return _iri(f"{inspection_iri}/association/{slug(inspector_name)}")
 
 
 def judgement(inspection_iri: URIRef, area: str) -> URIRef:
-    return URIRef(f"{inspection_iri}/judgement/{slug(area)}")
+    return _iri(f"{inspection_iri}/judgement/{slug(area)}")
 
 
 def next_inspection(inspection_iri: URIRef, position: int) -> URIRef:
     """The n-th (1-based) following inspection a report states, in the order it states them."""
-    return URIRef(f"{inspection_iri}/next/{position}")
+    return _iri(f"{inspection_iri}/next/{position}")
 
 
 def finding(inspection_iri: URIRef, position: int) -> URIRef:
     """A finding by its position among the inspection's findings (read from its primary report)."""
-    return URIRef(f"{inspection_iri}/finding/{position:03d}")
+    return _iri(f"{inspection_iri}/finding/{position:03d}")
 
 
 def evidence(inspection_iri: URIRef, position: int) -> URIRef:
-    return URIRef(f"{finding(inspection_iri, position)}/evidence")
+    return _iri(f"{finding(inspection_iri, position)}/evidence")
 
 
 def quote_selector(inspection_iri: URIRef, position: int) -> URIRef:
-    return URIRef(f"{finding(inspection_iri, position)}/evidence/quote")
+    return _iri(f"{finding(inspection_iri, position)}/evidence/quote")
 
 
 def position_selector(inspection_iri: URIRef, position: int) -> URIRef:
-    return URIRef(f"{finding(inspection_iri, position)}/evidence/position")
+    return _iri(f"{finding(inspection_iri, position)}/evidence/position")
 
 
 def software(version: str) -> URIRef:
-    return URIRef(f"{BASE}software/ofsted-kg/{version}")
+    return _iri(f"{BASE}software/ofsted-kg/{version}")
 
 
 def related_link(finding_a: str, finding_b: str) -> URIRef:
     """A related-findings link, named by a digest of its two findings' IRIs in sorted order, so
     re-computation mints the same IRI whichever way round the pair is found."""
     a, b = sorted((str(finding_a), str(finding_b)))
-    return URIRef(f"{BASE}related/{hashlib.sha256(f'{a} {b}'.encode()).hexdigest()[:16]}")
+    return _iri(f"{BASE}related/{hashlib.sha256(f'{a} {b}'.encode()).hexdigest()[:16]}")
 
 
 # -- authority summaries: one graph per authority, keyed like the authority -------------------------
 
 
 def summary_graph(authority_iri: URIRef) -> URIRef:
-    return URIRef(SUMMARY_GRAPH_PREFIX + str(authority_iri).rsplit("/", 1)[-1])
+    return _iri(SUMMARY_GRAPH_PREFIX + str(authority_iri).rsplit("/", 1)[-1])
 
 
 def authority_summary(authority_iri: URIRef) -> URIRef:
-    return URIRef(f"{authority_iri}/summary")
+    return _iri(f"{authority_iri}/summary")
 
 
 def theme_tally(authority_iri: URIRef, theme: str, part: str | None = None) -> URIRef:
     """An authority's findings (and inspections) on one theme, by its notation; with `part`, the
     row a batch of ingest added (`summary_part`), folded into the first form when the run ends."""
     where = authority_summary(authority_iri) + (f"/part/{slug(part)}" if part else "")
-    return URIRef(f"{where}/theme/{slug(theme)}")
+    return _iri(f"{where}/theme/{slug(theme)}")
 
 
 def theme_polarity_tally(authority_iri: URIRef, theme: str, polarity: str, part: str | None = None) -> URIRef:
-    return URIRef(f"{theme_tally(authority_iri, theme, part)}/{slug(polarity)}")
+    return _iri(f"{theme_tally(authority_iri, theme, part)}/{slug(polarity)}")
 
 
 def summary_part(copies: Iterable[str]) -> str:

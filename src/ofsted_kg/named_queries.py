@@ -10,8 +10,10 @@ Each .rq file opens with a header comment block:
 Parameter types (case-insensitive): `string`, `iri`, `date`, `integer`, `boolean`, and `authority`
 (the authority's IRI) or `authority_name` (its reference name), both given as anything
 `ofsted_kg.resolver` understands ("peterborough", "Hull", E06000031, 80537, 874); a parameter is
-optional unless marked `required` (an unbound variable matches everything). Values are converted to rdflib
-terms here and handed to the backend as bindings; they never reach the query text.
+optional unless marked `required` (an unbound variable matches everything). Values are typed here
+as pyoxigraph terms (`NamedQuery.terms`, what the analysts' commands bind: reading never needs
+rdflib) or as rdflib terms (`NamedQuery.bindings`, the same terms converted, for the Python API)
+and handed to the backend as bindings; they never reach the query text.
 """
 
 from __future__ import annotations
@@ -25,15 +27,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import XSD
-from rdflib.term import Identifier
+import pyoxigraph as ox
 
-from .backend import Backend
 from .errors import UsageError
+from .rdf_io import OxTerm, to_ox, to_rdflib
 from .row_values import to_python
+
+if TYPE_CHECKING:
+    from rdflib.term import Identifier
+
+    from .backend import Backend
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
 
 PARAM_TYPES = ("string", "iri", "date", "integer", "boolean", "authority", "authority_name")
 _HEADER_RE = re.compile(r"^#\s*(title|description|table)\s*:\s*(.+?)\s*$")
@@ -56,10 +63,13 @@ class Param:
     optional: bool = False
     doc: str = ""
 
-    def to_term(self, value: object) -> Identifier:
-        """The parameter's value as an rdflib term of its declared type."""
-        if isinstance(value, (URIRef, Literal)) and not isinstance(value, BNode):
+    def to_term(self, value: object) -> OxTerm:
+        """The parameter's value as a pyoxigraph term of its declared type (an RDF term given
+        as a value, rdflib's or pyoxigraph's, is taken as it is)."""
+        if isinstance(value, (ox.NamedNode, ox.Literal)):
             return value
+        if type(value).__module__.startswith("rdflib."):
+            return to_ox(value)  # type: ignore[arg-type]
         text = value.isoformat() if isinstance(value, dt.date) else str(value)
         if self.type in ("authority", "authority_name"):
             return self._authority(text)
@@ -67,32 +77,34 @@ class Param:
             if self.type == "iri":
                 if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", text):
                     raise ValueError("not an absolute IRI")
-                return URIRef(text)
+                return ox.NamedNode(text)
             if self.type == "date":
-                return Literal(dt.date.fromisoformat(text).isoformat(), datatype=XSD.date)
+                return ox.Literal(dt.date.fromisoformat(text).isoformat(), datatype=ox.NamedNode(_XSD + "date"))
             if self.type == "integer":
-                return Literal(str(int(text)), datatype=XSD.integer)
+                return ox.Literal(str(int(text)), datatype=ox.NamedNode(_XSD + "integer"))
             if self.type == "boolean":
                 if text.lower() not in ("true", "false", "1", "0"):
                     raise ValueError("not true or false")
-                return Literal(text.lower() in ("true", "1"))
+                return ox.Literal(text.lower() in ("true", "1"))
         except ValueError as exc:
             raise QueryUsageError(
                 f"parameter {self.name}: {text!r} is not a valid {self.type} ({exc})"
             ) from exc
-        return Literal(text)
+        return ox.Literal(text)
 
-    def _authority(self, text: str) -> Identifier:
+    def _authority(self, text: str) -> OxTerm:
         from . import iris
         from .resolver import UnknownAuthority, resolve_authority
 
-        if text.startswith(iris.BASE + "authority/"):
+        if text.startswith(iris.AUTHORITY_PREFIX):
             text = text.rsplit("/", 1)[-1]  # the authority's own IRI: its GSS code
         try:
             info = resolve_authority(text)
         except UnknownAuthority as exc:
             raise QueryUsageError(f"parameter {self.name}: {exc}") from exc
-        return iris.authority(info.gss_code) if self.type == "authority" else Literal(info.name)
+        if self.type == "authority":
+            return ox.NamedNode(iris.authority_text(info.gss_code))
+        return ox.Literal(info.name)
 
 
 @dataclass(frozen=True)
@@ -111,7 +123,11 @@ class NamedQuery:
         return query_form(self.text)
 
     def bindings(self, values: Mapping[str, object]) -> dict[str, Identifier]:
-        """Check the given parameters against the header and type them."""
+        """Check the given parameters against the header and type them, as rdflib terms."""
+        return {name: to_rdflib(term) for name, term in self.terms(values).items()}  # type: ignore[misc]
+
+    def terms(self, values: Mapping[str, object]) -> dict[str, OxTerm]:
+        """Check the given parameters against the header and type them, as pyoxigraph terms."""
         declared = {p.name: p for p in self.params}
         unknown = sorted(set(values) - set(declared))
         if unknown:
@@ -119,7 +135,7 @@ class NamedQuery:
             raise QueryUsageError(
                 f"query {self.name}: unknown parameter {unknown[0]!r} (parameters: {known})"
             )
-        bound: dict[str, Identifier] = {}
+        bound: dict[str, OxTerm] = {}
         for param in self.params:
             value = values.get(param.name)
             if value is None or value == "":

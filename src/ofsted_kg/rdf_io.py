@@ -10,21 +10,26 @@
   caches a result set's repeated IRIs), and are written in N-Triples syntax (which SPARQL also
   reads) by one function, `nt_term`, built on pyoxigraph's validating constructors and its own
   escaping: an IRI holding `>` or a space, or a bad language tag, is refused, so a value can
-  never break out of the text it is placed in.
+  never break out of the text it is placed in. `to_ox` and `nt_term` take pyoxigraph terms as
+  they are, so a caller that only reads (the analysts' commands) binds its parameters as
+  pyoxigraph terms and never imports rdflib: its import was a third of their start-up.
+  This module imports rdflib (and the ontology's namespace module, which needs it) only when a
+  function that needs it runs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Identifier
 
-from . import iris
 from .errors import UsageError
-from .namespace import PREFIXES as ONTOLOGY_PREFIXES
+
+if TYPE_CHECKING:
+    from rdflib.term import Identifier, URIRef
 
 # Name (as --format takes it) -> pyoxigraph format.
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -48,7 +53,21 @@ SUFFIXES: dict[str, str] = {
     ".json": "jsonld",
 }
 
-PREFIXES: dict[str, str] = {**ONTOLOGY_PREFIXES, "id": iris.BASE}
+
+@cache
+def _prefixes() -> dict[str, str]:
+    from . import iris
+    from .namespace import PREFIXES as ONTOLOGY_PREFIXES
+
+    return {**ONTOLOGY_PREFIXES, "id": iris.BASE}
+
+
+def __getattr__(name: str) -> dict[str, str]:
+    # PREFIXES is built on first use (PEP 562): the namespace module it comes from imports rdflib.
+    if name == "PREFIXES":
+        return _prefixes()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -65,12 +84,12 @@ def format_for_suffix(path: str | Path, suffixes: Mapping[str, str] = SUFFIXES) 
 
 def prefixes_for(fmt: str) -> dict[str, str] | None:
     """The prefix table when `fmt` writes prefixes, else None (pyoxigraph's `prefixes=` argument)."""
-    return PREFIXES if fmt in PREFIXED_FORMATS else None
+    return _prefixes() if fmt in PREFIXED_FORMATS else None
 
 
 def sparql_prefixes() -> str:
     """The prefix table as SPARQL PREFIX lines."""
-    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in sorted(PREFIXES.items()))
+    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in sorted(_prefixes().items()))
 
 
 # -- terms ----------------------------------------------------------------------------------------
@@ -78,6 +97,8 @@ def sparql_prefixes() -> str:
 
 def to_rdflib(term: object) -> Identifier | None:
     """A pyoxigraph term as an rdflib term (None stays None); the lexical form is kept exactly."""
+    from rdflib import BNode, Literal, URIRef
+
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -94,9 +115,18 @@ def to_rdflib(term: object) -> Identifier | None:
     raise TypeError(f"unexpected term from the store: {term!r}")
 
 
-def to_ox(term: Identifier | str) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term (or a plain str, as a literal) as a pyoxigraph term; ValueError when invalid
-    (an IRI with a space or `>`, a bad language tag)."""
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+def to_ox(term: Identifier | OxTerm | str) -> OxTerm:
+    """An rdflib term (or a plain str, as a literal; a pyoxigraph term as it is) as a pyoxigraph
+    term; ValueError when invalid (an IRI with a space or `>`, a bad language tag)."""
+    if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)):
+        return term
+    if type(term) is str:
+        return ox.Literal(term)
+    from rdflib import BNode, Literal, URIRef
+
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -112,7 +142,7 @@ def to_ox(term: Identifier | str) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def nt_term(term: Identifier | str) -> str:
+def nt_term(term: Identifier | OxTerm | str) -> str:
     """One term in N-Triples syntax (also valid SPARQL), escaped by pyoxigraph."""
     return str(to_ox(term))
 
@@ -123,6 +153,9 @@ class TermConverter:
     inspection's 8,563 triples: ~2x faster)."""
 
     def __init__(self) -> None:
+        from rdflib import URIRef
+
+        self._uriref = URIRef
         self._iris: dict[str, URIRef] = {}
         self._literals: dict[tuple[str, str | None, str], Identifier] = {}
 
@@ -131,7 +164,7 @@ class TermConverter:
             value = term.value
             iri = self._iris.get(value)
             if iri is None:
-                iri = self._iris[value] = URIRef(value)
+                iri = self._iris[value] = self._uriref(value)
             return iri
         if isinstance(term, ox.Literal):
             key = (term.value, term.language, term.datatype.value)

@@ -20,12 +20,14 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-
-from rdflib import URIRef
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .loaders import authorities
 from .loaders.authorities import AuthorityInfo, normalise
+
+if TYPE_CHECKING:
+    from rdflib import URIRef
 
 # What people put around a name: dropped before matching ("London Borough of Hackney Council").
 _AFFIXES = re.compile(
@@ -179,6 +181,6 @@ def authority_iri(given: str) -> URIRef:
     from . import iris
 
     text = (given or "").strip()
-    if text.startswith(iris.BASE + "authority/"):
+    if text.startswith(iris.AUTHORITY_PREFIX):
         text = text.rsplit("/", 1)[-1]  # the authority's own IRI: its GSS code
     return iris.authority(resolve_authority(text).gss_code)

@@ -11,15 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import Literal
-from rdflib.namespace import XSD
-from rdflib.term import Identifier
 
+if TYPE_CHECKING:
+    from rdflib.term import Identifier
+
+# As text, not rdflib's XSD namespace: reading rows from the embedded store never imports rdflib.
+_XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER_TYPES = {
-    str(XSD[t])
+    _XSD + t
     for t in (
         "integer",
         "int",
@@ -36,7 +38,7 @@ _INTEGER_TYPES = {
         "unsignedByte",
     )
 }
-_FLOAT_TYPES = {str(XSD.double), str(XSD.float)}
+_FLOAT_TYPES = {_XSD + "double", _XSD + "float"}
 
 
 def _date(lexical: str) -> dt.date:
@@ -59,10 +61,10 @@ def _integer(lexical: str) -> int:
 _CONVERTERS: dict[str, Callable[[str], Any]] = {
     **dict.fromkeys(_INTEGER_TYPES, _integer),
     **dict.fromkeys(_FLOAT_TYPES, float),
-    str(XSD.date): _date,
-    str(XSD.dateTime): _datetime,
-    str(XSD.boolean): _boolean,
-    str(XSD.decimal): Decimal,
+    _XSD + "date": _date,
+    _XSD + "dateTime": _datetime,
+    _XSD + "boolean": _boolean,
+    _XSD + "decimal": Decimal,
 }
 
 
@@ -79,6 +81,8 @@ def _convert(lexical: str, datatype: str | None) -> Any:
 def to_python(term: Identifier | None) -> Any:
     """A result term (rdflib) as a plain Python value: IRIs as str, typed literals as
     date/int/float/bool/Decimal, other literals as their text."""
+    from rdflib import Literal
+
     if term is None:
         return None
     if not isinstance(term, Literal):

@@ -4,7 +4,7 @@ A remote endpoint has no pre-binding API (and pyoxigraph applies its substitutio
 evaluation), so parameters travel inside the query text as a SPARQL
 `VALUES (?a ?b) { (<iri> "literal") }` block placed as the first element of the query's outer
 WHERE group, where it narrows the search from the start. Its terms are written by pyoxigraph
-(`rdf_io.nt_term`), whose constructors refuse an IRI holding `>` or a space and whose escaping
+(`term_text`), whose constructors refuse an IRI holding `>` or a space and whose escaping
 keeps any literal on one line: a value cannot change the query around it.
 
 Oxigraph evaluates a subquery, a UNION branch or an OPTIONAL group on its own before joining
@@ -35,11 +35,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from rdflib.term import BNode, Identifier, Literal
+import pyoxigraph as ox
 
-from .rdf_io import nt_term
+from .rdf_io import to_ox
+
+if TYPE_CHECKING:
+    from .backend import Term
 
 _VARNAME = re.compile(r"^[A-Za-z0-9_\u00B7\u00C0-\uFFFF]+$")
 _MARKER = re.compile(r"^#\s*@bind((?:\s+[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)+)\s*$")
@@ -59,7 +62,19 @@ class _Token(NamedTuple):
     end: int
 
 
-def values_block(bindings: Mapping[str, Identifier | str]) -> str:
+def term_text(value: Term | str) -> str:
+    """A parameter's value in SPARQL syntax, written (and validated) by pyoxigraph: an rdflib or
+    pyoxigraph term, or a plain str as a literal; BindingError for a blank node or a bad term."""
+    try:
+        term = to_ox(value)
+    except (ValueError, TypeError) as exc:
+        raise BindingError(f"cannot bind {value!r}: {exc}") from exc
+    if isinstance(term, ox.BlankNode):
+        raise BindingError("a blank node cannot be a query parameter")
+    return str(term)
+
+
+def values_block(bindings: Mapping[str, Term | str]) -> str:
     """`VALUES (?a ?b) { (t1 t2) }` with each term written (and validated) by pyoxigraph."""
     names = []
     for name in bindings:
@@ -67,15 +82,7 @@ def values_block(bindings: Mapping[str, Identifier | str]) -> str:
         if not _VARNAME.match(bare):
             raise BindingError(f"not a valid SPARQL variable name: {name!r}")
         names.append(bare)
-    terms = []
-    for value in bindings.values():
-        if isinstance(value, BNode):
-            raise BindingError("a blank node cannot be a query parameter")
-        term = Literal(value) if isinstance(value, str) and not isinstance(value, Identifier) else value
-        try:
-            terms.append(nt_term(term))
-        except (ValueError, TypeError) as exc:
-            raise BindingError(f"cannot bind {value!r}: {exc}") from exc
+    terms = [term_text(value) for value in bindings.values()]
     variables = " ".join(f"?{n}" for n in names)
     return f"VALUES ({variables}) {{ ({' '.join(terms)}) }}"
 
@@ -86,7 +93,7 @@ def where_group_start(sparql: str) -> int:
     return tokens[_where_opener(tokens)].end
 
 
-def bind(sparql: str, bindings: Mapping[str, Identifier | str] | None, *, pushdown: bool = True) -> str:
+def bind(sparql: str, bindings: Mapping[str, Term | str] | None, *, pushdown: bool = True) -> str:
     """The query with `bindings` as a VALUES block opening its outer WHERE group and, when
     `pushdown`, opening each group a `# @bind` marker names (for the variables it lists)."""
     if not bindings:
@@ -104,7 +111,7 @@ def bind(sparql: str, bindings: Mapping[str, Identifier | str] | None, *, pushdo
 
 
 def _slot_fills(
-    sparql: str, tokens: list[_Token], names: Mapping[str, Identifier | str]
+    sparql: str, tokens: list[_Token], names: Mapping[str, Term | str]
 ) -> list[tuple[int, int, str]]:
     """(start, end, term) replacing the UNDEF of each `VALUES ?name { UNDEF }` slot of a bound
     parameter: the place a query names for a value the outer block cannot reach (a subquery
@@ -116,17 +123,12 @@ def _slot_fills(
         slot = _SLOT_AT.match(sparql, token.start)
         if slot is None or slot.group(1) not in names:
             continue
-        value = names[slot.group(1)]
-        term = Literal(value) if isinstance(value, str) and not isinstance(value, Identifier) else value
-        try:
-            fills.append((slot.start(2), slot.end(2), nt_term(term)))
-        except (ValueError, TypeError) as exc:
-            raise BindingError(f"cannot bind {value!r}: {exc}") from exc
+        fills.append((slot.start(2), slot.end(2), term_text(names[slot.group(1)])))
     return fills
 
 
 def _marked_blocks(
-    tokens: list[_Token], opener: int, names: Mapping[str, Identifier | str]
+    tokens: list[_Token], opener: int, names: Mapping[str, Term | str]
 ) -> list[tuple[int, str]]:
     """(position, VALUES block) for each marker inside the outer WHERE group."""
     blocks = []

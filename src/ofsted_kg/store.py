@@ -11,16 +11,19 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import URIRef
-from rdflib.term import Identifier
 
 from .backend import Backend, GraphChange, RowStream, SelectResult, StoreError, change_update
 from .rdf_io import RDF_FORMATS, TermConverter, prefixes_for
 from .row_values import ox_to_python
 from .store_lock import Holder, StoreLock, command_line, rocksdb_lock_holder
+
+if TYPE_CHECKING:
+    from rdflib import URIRef
+
+    from .backend import Term
 
 
 def _ntriples_for_update(ntriples: bytes) -> str:
@@ -177,6 +180,8 @@ class EmbeddedStore(Backend):
         return self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(graph))) or b""
 
     def graphs(self) -> list[URIRef]:
+        from rdflib import URIRef
+
         return sorted(URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def triple_count(self, graph: URIRef | None = None) -> int:
@@ -197,7 +202,7 @@ class EmbeddedStore(Backend):
 
     # -- queries ------------------------------------------------------------------------------
 
-    def _query(self, sparql: str, bindings: Mapping[str, Identifier] | None) -> object:
+    def _query(self, sparql: str, bindings: Mapping[str, Term] | None) -> object:
         # Parameters go in as a VALUES block of escaped terms opening the WHERE group (the same
         # binding a remote store gets), not as pyoxigraph `substitutions`: oxigraph joins
         # substitutions after evaluating the whole pattern, so a selective parameter saved
@@ -219,7 +224,7 @@ class EmbeddedStore(Backend):
         # the solutions are read.
         return StoreError(f"{self.path}: the query failed ({_first_line(exc)})")
 
-    def select(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> SelectResult:
+    def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
         result = self._query(sparql, bindings)
         if not isinstance(result, ox.QuerySolutions):
             raise ValueError("not a SELECT query")
@@ -231,7 +236,7 @@ class EmbeddedStore(Backend):
             raise self._query_failed(exc) from None
         return SelectResult(variables=variables, rows=rows)
 
-    def select_values(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> RowStream:
+    def select_values(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> RowStream:
         """Rows straight from oxigraph's solutions, converted as they are read: a query without
         ORDER BY or aggregates stops computing when the caller stops reading."""
         result = self._query(sparql, bindings)
@@ -247,7 +252,7 @@ class EmbeddedStore(Backend):
         except (OSError, RuntimeError) as exc:
             raise self._query_failed(exc) from None
 
-    def construct(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Iterator[tuple]:
+    def construct(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> Iterator[tuple]:
         result = self._query(sparql, bindings)
         if not isinstance(result, ox.QueryTriples):
             raise ValueError("not a CONSTRUCT or DESCRIBE query")
@@ -258,14 +263,14 @@ class EmbeddedStore(Backend):
         except (OSError, RuntimeError) as exc:
             raise self._query_failed(exc) from None
 
-    def ask(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> bool:
+    def ask(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> bool:
         result = self._query(sparql, bindings)
         if not isinstance(result, ox.QueryBoolean):
             raise ValueError("not an ASK query")
         return bool(result)
 
     def construct_to(
-        self, out: IO[bytes], fmt: str, sparql: str, bindings: Mapping[str, Identifier] | None = None
+        self, out: IO[bytes], fmt: str, sparql: str, bindings: Mapping[str, Term] | None = None
     ) -> None:
         """Serialise a CONSTRUCT result straight from oxigraph (no rdflib graph in memory)."""
         result = self._query(sparql, bindings)

@@ -20,13 +20,13 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from rdflib.term import Identifier
-
-from .backend import Backend
 from .errors import UsageError
 from .rdf_io import RDF_FORMATS, prefixes_for, to_ox
+
+if TYPE_CHECKING:
+    from .backend import Backend, Term
 
 FORMATS = ("table", "csv", "tsv", "json")  # text formats (write_rows)
 TABULAR_FORMATS = (*FORMATS, "xlsx")  # xlsx needs openpyxl (a dependency) and binary output
@@ -294,7 +294,7 @@ def _xlsx_value(value: Any) -> Any:
 
 
 def write_triples(
-    backend: Backend, sparql: str, bindings: Mapping[str, Identifier], out: IO[bytes], fmt: str = "turtle"
+    backend: Backend, sparql: str, bindings: Mapping[str, Term], out: IO[bytes], fmt: str = "turtle"
 ) -> None:
     """A CONSTRUCT/DESCRIBE result in an RDF format with the project's prefixes: streamed by
     oxigraph when the backend can, else through pyoxigraph's serialiser from rdflib terms."""

@@ -45,7 +45,7 @@ def select(
     """A named query's rows as dicts of Python values ("" -> None). `every`: run it with every
     parameter unbound, required ones too (one run for all authorities instead of one each)."""
     query = get_query(query_name)
-    result = backend.select_values(query.text, {} if every else query.bindings(params or {}))
+    result = backend.select_values(query.text, {} if every else query.terms(params or {}))
     variables = result.variables
     rows = []
     for values in result.rows:

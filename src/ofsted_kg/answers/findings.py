@@ -167,10 +167,9 @@ def resolve_theme(backend: Backend, given: str) -> str:
     """A theme's notation from its notation or any of its labels, in any case ("Placement
     sufficiency", "placement-sufficiency"); a usage error naming the nearest otherwise."""
     by_key: dict[str, str] = {}
-    for row in backend.select(_THEMES).rows:
-        notation = str(row["notation"])
-        by_key.setdefault(_theme_key(notation), notation)
-        by_key.setdefault(_theme_key(str(row["label"])), notation)
+    for notation, label in backend.select_values(_THEMES).rows:
+        by_key.setdefault(_theme_key(str(notation)), str(notation))
+        by_key.setdefault(_theme_key(str(label)), str(notation))
     key = _theme_key(given)
     if key in by_key:
         return by_key[key]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -101,6 +103,54 @@ def test_the_three_findings_queries_agree(store: Path) -> None:
         from_authority = select(backend, "select_findings_filtered", {"authority": "Birmingham", **words})
         assert from_texts and sorted(map(_key, from_texts)) == sorted(map(_key, from_authority))
         assert all("domestic" in r["text"].lower() and "abuse" in r["text"].lower() for r in from_texts)
+
+
+def test_words_unthemed_is_the_unthemed_part_and_word_order_is_free(store: Path) -> None:
+    """`unthemed` (applied to the candidates, before their properties are read) keeps exactly the
+    rows without a theme; the command puts the longest word first, which changes no row."""
+    with api.open(store) as kg:
+        backend = kg.backend
+        for words in ("care", "decisions", "placements children"):
+            every = select(backend, "select_findings_by_words", {"words": words})
+            unthemed = select(backend, "select_findings_by_words", {"words": words, "unthemed": True})
+            assert sorted(map(_key, unthemed)) == sorted(map(_key, [r for r in every if not r["themes"]]))
+        assert any(
+            not r["themes"] for r in select(backend, "select_findings_by_words", {"words": "decisions"})
+        )
+        one_way = kg.findings(text="care leavers")
+        other_way = kg.findings(text="Leavers CARE")
+    assert one_way and [r.finding for r in one_way] == [r.finding for r in other_way]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["summary"],
+        ["summary", "--as-of", "2022-03-31", "--region", "london"],
+        ["history", "--authority", "Peterborough"],
+        ["trends"],
+        ["trends", "movers"],
+        ["trends", "themes", "--theme", "placement sufficiency"],
+        ["trends", "focus", "--authority", "Kent"],
+        ["findings", "--authority", "Birmingham", "--since", "2019-01-01"],
+        ["findings", "--theme", "placement-sufficiency", "--include-unthemed", "--text", "decisions"],
+    ],
+)
+def test_the_answer_commands_never_import_rdflib(store: Path, command: list[str]) -> None:
+    """A command that only reads binds its parameters as pyoxigraph terms and reads rows as
+    Python values: rdflib's import was about 0.3 s of each such command's start-up at x10."""
+    probe = (
+        "import sys\n"
+        "from ofsted_kg import cli\n"
+        "code = cli.main(sys.argv[1:])\n"
+        "print('rdflib imported' if 'rdflib' in sys.modules else 'no rdflib', code, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "--store", str(store), *command, "--format", "csv"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.stderr.strip().splitlines()[-1] == "no rdflib 0", done.stderr
+    assert len(done.stdout.splitlines()) > 1  # a header and rows
 
 
 def _key(row: dict) -> tuple:

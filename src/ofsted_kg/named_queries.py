@@ -79,7 +79,9 @@ class Param:
                     raise ValueError("not an absolute IRI")
                 return ox.NamedNode(text)
             if self.type == "date":
-                return ox.Literal(dt.date.fromisoformat(text).isoformat(), datatype=ox.NamedNode(_XSD + "date"))
+                return ox.Literal(
+                    dt.date.fromisoformat(text).isoformat(), datatype=ox.NamedNode(_XSD + "date")
+                )
             if self.type == "integer":
                 return ox.Literal(str(int(text)), datatype=ox.NamedNode(_XSD + "integer"))
             if self.type == "boolean":

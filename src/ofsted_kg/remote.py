@@ -24,7 +24,7 @@ import logging
 import os
 import urllib.request
 from collections.abc import Iterable, Iterator, Mapping
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
@@ -40,6 +40,9 @@ from .rdf_io import RDF_FORMATS, nt_term, prefixes_for, to_rdflib
 from .remote_http import HttpClient, HttpStatusError, Response, readable_text
 from .row_values import to_python
 from .sparql_bindings import BindingError, bind
+
+if TYPE_CHECKING:
+    from .backend import Term
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +138,7 @@ class RemoteStore(Backend):
 
     # --- queries -------------------------------------------------------------------------
 
-    def _query(self, sparql: str, bindings: Mapping[str, Identifier] | None, fmt: str) -> Response:
+    def _query(self, sparql: str, bindings: Mapping[str, Term] | None, fmt: str) -> Response:
         try:
             text = bind(sparql, bindings)
         except BindingError as exc:
@@ -173,7 +176,7 @@ class RemoteStore(Backend):
                 f"(X-SPARQL-MaxRows), so it is incomplete — raise {self.profile.max_rows_setting}"
             )
 
-    def select(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> SelectResult:
+    def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
         response = self._query(sparql, bindings, JSON)
         data = self._results(response)
         variables = list(data.get("head", {}).get("vars", []))
@@ -185,7 +188,7 @@ class RemoteStore(Backend):
         ]
         return SelectResult(variables=variables, rows=rows)
 
-    def select_values(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> RowStream:
+    def select_values(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> RowStream:
         """The answer arrives whole (one JSON document); each row is converted only when read."""
         response = self._query(sparql, bindings, JSON)
         data = self._results(response)
@@ -198,7 +201,7 @@ class RemoteStore(Backend):
         )
         return RowStream(variables=variables, rows=rows)
 
-    def ask(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> bool:
+    def ask(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> bool:
         response = self._query(sparql, bindings, JSON)
         data = self._results(response)
         if "boolean" in data:
@@ -209,7 +212,7 @@ class RemoteStore(Backend):
             return bool(rows) and bool(as_bool(json_term(rows[0]["__ASK_RETVAL"])))
         raise StoreError(f"{response.where}: not an ASK result")
 
-    def construct(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Iterator[tuple]:
+    def construct(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> Iterator[tuple]:
         response = self._query(sparql, bindings, TURTLE)
         count = 0
         with response:

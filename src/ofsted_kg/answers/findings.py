@@ -160,7 +160,10 @@ def _words(text: str | None) -> str | None:
     words = text.lower().split()
     if len(words) > MAX_WORDS:
         raise UsageError(f"--text: at most {MAX_WORDS} words ({len(words)} given)")
-    return " ".join(words) or None
+    # Every word must be in the text, so their order is free: the longest goes first, because
+    # select_findings_by_words picks its candidates by the first word and a long word is rarely
+    # a common one ("care leavers", x10: 2.7 s from "care", 0.5 s from "leavers").
+    return " ".join(sorted(words, key=len, reverse=True)) or None
 
 
 def resolve_theme(backend: Backend, given: str) -> str:

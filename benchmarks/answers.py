@@ -176,7 +176,9 @@ def main(argv: list[str] | None = None) -> int:
         "--work", type=Path, default=Path("/tmp/okg-answers"), help="scratch folder for --build"
     )
     parser.add_argument("--runs", type=int, default=5, help="runs of each command (median)")
-    parser.add_argument("--baseline-runs", type=int, default=1, help="runs of each plain SPARQL baseline (0: none)")
+    parser.add_argument(
+        "--baseline-runs", type=int, default=1, help="runs of each plain SPARQL baseline (0: none)"
+    )
     parser.add_argument("--timeout", type=float, default=600, help="seconds before a run is cut off")
     parser.add_argument("--table", action="store_true", help="print markdown of the results in --out")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results folder")

@@ -6,8 +6,9 @@ API only ever talk to this interface, so every command works unchanged on either
 
 Terms crossing this interface are rdflib terms (URIRef, Literal, BNode); each backend converts
 at its own boundary. Query parameters may also be pyoxigraph terms: the analysts' commands bind
-theirs that way and read rows as Python values (`select_values`), so they never import rdflib. Query parameters are always bound by the backend (a VALUES block of terms
-written by pyoxigraph, ofsted_kg.sparql_bindings), never formatted into the text.
+theirs that way and read rows as Python values (`select_values`), so they never import rdflib.
+Query parameters are always bound by the backend (a VALUES block of terms written by
+pyoxigraph, ofsted_kg.sparql_bindings), never formatted into the text.
 """
 
 from __future__ import annotations

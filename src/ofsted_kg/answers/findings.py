@@ -162,7 +162,7 @@ def _words(text: str | None) -> str | None:
         raise UsageError(f"--text: at most {MAX_WORDS} words ({len(words)} given)")
     # Every word must be in the text, so their order is free: the longest goes first, because
     # select_findings_by_words picks its candidates by the first word and a long word is rarely
-    # a common one ("care leavers", x10: 2.7 s from "care", 0.5 s from "leavers").
+    # a common one ("care leavers", x10: 10.6 s from "care", 3.5 s from "leavers", 4,086 rows).
     return " ".join(sorted(words, key=len, reverse=True)) or None
 
 

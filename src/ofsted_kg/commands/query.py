@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from rdflib import Literal, URIRef
-from rdflib.term import Identifier
+import pyoxigraph as ox
 
 from ofsted_kg.connect import open_backend
 from ofsted_kg.errors import UsageError
@@ -97,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     query = _select_query(args)
     values = _parse_params(args.param)
     if query.params or args.name:
-        bindings = query.bindings(values)
+        bindings = query.terms(values)
     else:
         # Ad-hoc SPARQL declares no parameters: bind each given value as a plain literal or IRI.
         bindings = {k: _guess_term(v) for k, v in values.items()}
@@ -141,7 +140,8 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _guess_term(value: str) -> Identifier:
+def _guess_term(value: str) -> ox.NamedNode | ox.Literal:
+    # pyoxigraph terms, as the named queries' parameters: reading rows never imports rdflib.
     if value.startswith(("http://", "https://", "urn:")) and not any(c in value for c in ' <>"{}|^`\\\n'):
-        return URIRef(value)
-    return Literal(value)
+        return ox.NamedNode(value)
+    return ox.Literal(value)

@@ -88,12 +88,12 @@ def authority(gss_code: str) -> URIRef:
 
 
 def childrens_services(gss_code: str) -> URIRef:
-    return _iri(f"{BASE}authority/{gss_code}/childrens-services")
+    return _iri(f"{authority_text(gss_code)}/childrens-services")
 
 
 def partnership(gss_code: str, kind: str) -> URIRef:
     """A local area partnership (area SEND) or multi-agency partnership (JTAI) around an authority."""
-    return _iri(f"{BASE}authority/{gss_code}/partnership/{slug(kind)}")
+    return _iri(f"{authority_text(gss_code)}/partnership/{slug(kind)}")
 
 
 def partner_body(name: str) -> URIRef:

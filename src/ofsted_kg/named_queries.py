@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from .errors import UsageError
-from .rdf_io import OxTerm, to_ox, to_rdflib
+from .rdf_io import XSD_IRI, OxTerm, to_ox, to_rdflib
 from .row_values import to_python
 
 if TYPE_CHECKING:
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 
     from .backend import Backend
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 
 PARAM_TYPES = ("string", "iri", "date", "integer", "boolean", "authority", "authority_name")
 _HEADER_RE = re.compile(r"^#\s*(title|description|table)\s*:\s*(.+?)\s*$")
@@ -80,10 +79,10 @@ class Param:
                 return ox.NamedNode(text)
             if self.type == "date":
                 return ox.Literal(
-                    dt.date.fromisoformat(text).isoformat(), datatype=ox.NamedNode(_XSD + "date")
+                    dt.date.fromisoformat(text).isoformat(), datatype=ox.NamedNode(XSD_IRI + "date")
                 )
             if self.type == "integer":
-                return ox.Literal(str(int(text)), datatype=ox.NamedNode(_XSD + "integer"))
+                return ox.Literal(str(int(text)), datatype=ox.NamedNode(XSD_IRI + "integer"))
             if self.type == "boolean":
                 if text.lower() not in ("true", "false", "1", "0"):
                     raise ValueError("not true or false")

@@ -69,7 +69,9 @@ def __getattr__(name: str) -> dict[str, str]:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# XML Schema datatypes, as IRI text: what reads rows or types parameters needs no rdflib.
+XSD_IRI = "http://www.w3.org/2001/XMLSchema#"
+_XSD_STRING = XSD_IRI + "string"
 
 
 def format_for_suffix(path: str | Path, suffixes: Mapping[str, str] = SUFFIXES) -> str:

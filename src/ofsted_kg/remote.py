@@ -36,7 +36,7 @@ from . import iris
 from .backend import EXPORT_FORMATS, Backend, GraphChange, RowStream, SelectResult, StoreError, change_update
 from .named_queries import as_bool, as_int
 from .profiles import Endpoints, ProfileError, get_profile, resolve
-from .rdf_io import RDF_FORMATS, nt_term, prefixes_for, to_rdflib
+from .rdf_io import RDF_FORMATS, XSD_IRI, nt_term, prefixes_for, to_rdflib
 from .remote_http import HttpClient, HttpStatusError, Response, readable_text
 from .row_values import to_python
 from .sparql_bindings import BindingError, bind
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = XSD_IRI + "string"
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _NTRIPLES = "application/n-triples"
 _JSON_RESULTS = ("application/sparql-results+json", "application/json")

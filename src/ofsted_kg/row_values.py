@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from .rdf_io import XSD_IRI
+
 if TYPE_CHECKING:
     from rdflib.term import Identifier
 
-# As text, not rdflib's XSD namespace: reading rows from the embedded store never imports rdflib.
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER_TYPES = {
-    _XSD + t
+    XSD_IRI + t
     for t in (
         "integer",
         "int",
@@ -38,7 +38,7 @@ _INTEGER_TYPES = {
         "unsignedByte",
     )
 }
-_FLOAT_TYPES = {_XSD + "double", _XSD + "float"}
+_FLOAT_TYPES = {XSD_IRI + "double", XSD_IRI + "float"}
 
 
 def _date(lexical: str) -> dt.date:
@@ -61,10 +61,10 @@ def _integer(lexical: str) -> int:
 _CONVERTERS: dict[str, Callable[[str], Any]] = {
     **dict.fromkeys(_INTEGER_TYPES, _integer),
     **dict.fromkeys(_FLOAT_TYPES, float),
-    _XSD + "date": _date,
-    _XSD + "dateTime": _datetime,
-    _XSD + "boolean": _boolean,
-    _XSD + "decimal": Decimal,
+    XSD_IRI + "date": _date,
+    XSD_IRI + "dateTime": _datetime,
+    XSD_IRI + "boolean": _boolean,
+    XSD_IRI + "decimal": Decimal,
 }
 
 

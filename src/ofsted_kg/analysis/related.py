@@ -104,7 +104,7 @@ def links_ntriples(links: Sequence[RelatedLink], theme_iris: dict[str, str]) -> 
     relates, similarity = ox.NamedNode(str(OKG.relates)), ox.NamedNode(str(OKG.similarity))
     same_authority, shared_theme = ox.NamedNode(str(OKG.sameAuthority)), ox.NamedNode(str(OKG.sharedTheme))
     shared_term = ox.NamedNode(str(OKG.sharedTerm))
-    decimal, boolean = ox.NamedNode(str(XSD.decimal)), ox.NamedNode(str(XSD.boolean))
+    decimal = ox.NamedNode(str(XSD.decimal))
     themes = {theme: ox.NamedNode(iri) for theme, iri in theme_iris.items()}
 
     def triples() -> Iterator[ox.Triple]:
@@ -114,9 +114,7 @@ def links_ntriples(links: Sequence[RelatedLink], theme_iris: dict[str, str]) -> 
             yield ox.Triple(node, relates, ox.NamedNode(link.finding_a))
             yield ox.Triple(node, relates, ox.NamedNode(link.finding_b))
             yield ox.Triple(node, similarity, ox.Literal(f"{link.similarity:.4f}", datatype=decimal))
-            yield ox.Triple(
-                node, same_authority, ox.Literal(str(link.same_authority).lower(), datatype=boolean)
-            )
+            yield ox.Triple(node, same_authority, ox.Literal(link.same_authority))  # xsd:boolean
             for theme in link.shared_themes:
                 if theme in themes:
                     yield ox.Triple(node, shared_theme, themes[theme])

@@ -24,8 +24,12 @@ import io
 import re
 from dataclasses import dataclass
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from .record import Authority
+if TYPE_CHECKING:
+    # Imported where used: the answer commands look authorities up but never build a record,
+    # and the record module's dataclasses are 15 ms of their start-up.
+    from .record import Authority
 
 REFERENCE_PACKAGE = "ofsted_kg.loaders.reference"
 PRIMARY_FILE = "la_lookup_d2i.csv"
@@ -105,6 +109,8 @@ class AuthorityInfo:
     legacy: bool = False  # abolished by reorganisation (Cumbria, Northamptonshire, Poole): no current code
 
     def authority(self) -> Authority:
+        from .record import Authority
+
         return Authority(name=self.name, gss_code=self.gss_code)
 
 

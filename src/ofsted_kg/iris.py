@@ -11,7 +11,6 @@ a position or name below it. docs/design.md ("Identity") gives the scheme and wh
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -242,7 +241,7 @@ def related_link(finding_a: str, finding_b: str) -> URIRef:
     """A related-findings link, named by a digest of its two findings' IRIs in sorted order, so
     re-computation mints the same IRI whichever way round the pair is found."""
     a, b = sorted((str(finding_a), str(finding_b)))
-    return _iri(f"{BASE}related/{hashlib.sha256(f'{a} {b}'.encode()).hexdigest()[:16]}")
+    return _iri(f"{BASE}related/{_digest16(f'{a} {b}')}")
 
 
 # -- authority summaries: one graph per authority, keyed like the authority -------------------------
@@ -270,7 +269,15 @@ def theme_polarity_tally(authority_iri: URIRef, theme: str, polarity: str, part:
 def summary_part(copies: Iterable[str]) -> str:
     """The name of the summary rows one ingest transaction adds: a digest of the SHA-256s of the
     copies it writes, so the same batch always mints the same rows."""
-    return hashlib.sha256(" ".join(sorted(copies)).encode()).hexdigest()[:16]
+    return _digest16(" ".join(sorted(copies)))
+
+
+def _digest16(text: str) -> str:
+    # hashlib is imported here, not at the top: loading OpenSSL is 7 ms of every read command's
+    # start-up, and reads mint no digests.
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 SUMMARY_PART_MARK = "/summary/part/"  # in the IRI of every row a batch added and no fold has merged

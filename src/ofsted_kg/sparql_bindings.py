@@ -44,11 +44,15 @@ from .rdf_io import to_ox
 if TYPE_CHECKING:
     from .backend import Term
 
-_VARNAME = re.compile(r"^[A-Za-z0-9_\u00B7\u00C0-\uFFFF]+$")
-_MARKER = re.compile(r"^#\s*@bind((?:\s+[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)+)\s*$")
+# A variable name's character: ASCII letters, digits, _, U+00B7 and U+00C0-U+FFFF. Spelt as an
+# alternation with a negated class because re builds a 64K-entry charset for the range and its
+# compile (another 8 ms under IGNORECASE) was a tenth of every command's start-up.
+_VARCHAR = r"(?:[A-Za-z0-9_\u00B7]|[^\x00-\u00BF\U00010000-\U0010FFFF])"
+_VARNAME = re.compile(rf"^{_VARCHAR}+$")
+_MARKER = re.compile(rf"^#\s*@bind((?:\s+[?$]{_VARCHAR}+)+)\s*$")
 _IRIREF_AT = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _WORD_AT = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
-_SLOT_AT = re.compile(r"VALUES\s+[?$]([A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)\s*\{\s*(UNDEF)\s*\}", re.IGNORECASE)
+_SLOT_AT = re.compile(rf"VALUES\s+[?$]({_VARCHAR}+)\s*\{{\s*(UNDEF)\s*\}}", re.IGNORECASE)
 
 
 class BindingError(ValueError):

@@ -304,7 +304,10 @@ def test_trends_views_and_bad_options(store: Path, capsys: pytest.CaptureFixture
     code, _, err = run_cli("trends", "grades", "--theme", "front-door", store=store, capsys=capsys)
     assert code == 2 and "themes or movers" in err
     code, _, err = run_cli("trends", "--theme", "nonsense", store=store, capsys=capsys)
-    assert code == 2 and "no theme 'nonsense'" in err
+    assert code == 2 and "no theme 'nonsense' (" in err  # no empty "did you mean"
+    # One word of a theme's name offers the themes named with it, not only spelling neighbours.
+    code, _, err = run_cli("findings", "--theme", "placement", store=store, capsys=capsys)
+    assert code == 2 and "placement-sufficiency" in err and "placement-stability" in err, err
     code, out, err = run_cli(
         "trends", "focus", "--since", "2025-01-01", "--until", "2024-12-31", store=store, capsys=capsys
     )

@@ -176,10 +176,19 @@ def resolve_theme(backend: Backend, given: str) -> str:
     key = _theme_key(given)
     if key in by_key:
         return by_key[key]
+    # Themes whose names hold every word given ("placement" -> placement-sufficiency,
+    # placement-stability...) before spelling neighbours: a user who types one word of a theme
+    # means that topic, and difflib ranks a short word against long names by length.
+    words = key.split()
+    holding = [
+        notation
+        for k, notation in sorted(by_key.items())
+        if words and all(any(part.startswith(w) for part in k.split()) for w in words)
+    ]
     close = difflib.get_close_matches(key, list(by_key), n=3)
-    nearest = list(dict.fromkeys(by_key[c] for c in close))  # best first, each theme once
-    hint = f"did you mean {' or '.join(nearest)}? " if nearest else ""
-    raise UsageError(f"--theme: no theme {given!r}; {hint}(`ofsted-kg query select_themes` lists them)")
+    nearest = list(dict.fromkeys([*holding, *(by_key[c] for c in close)]))[:5]  # each theme once
+    hint = f"; did you mean {' or '.join(nearest)}?" if nearest else ""
+    raise UsageError(f"--theme: no theme {given!r}{hint} (`ofsted-kg query select_themes` lists them)")
 
 
 def _theme_key(text: str) -> str:

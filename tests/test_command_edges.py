@@ -340,3 +340,69 @@ def test_ingest_says_rejected_before_and_unchanged(tmp_path: Path) -> None:
     # Only the store's own records beside the database: no stray or half-written JSON.
     records = {rejections.RECORD_NAME, validation_record.RECORD_NAME}
     assert not any(p.name.endswith(".json") for p in store.iterdir() if p.name not in records)
+
+
+# ---- files a command writes (--output, export -o, visualise -o) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("query", "select_themes", "--format", "csv", "--output", "{missing}/themes.csv"),
+        ("summary", "--format", "xlsx", "--output", "{missing}/grades.xlsx"),
+        ("history", "--authority", "Peterborough", "--output", "{folder}"),
+        ("query", "construct_inspection", "--param", "inspection=https://w3id.org/ofsted-kg/id/inspection/x", "--output", "{missing}/i.ttl"),
+        ("export", "--format", "turtle", "--output", "{missing}/all.ttl"),
+    ],
+)
+def test_an_output_file_that_cannot_be_written_is_one_line(
+    loaded: tuple[Path, Path], tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    store, _ = loaded
+    given = [a.format(missing=tmp_path / "no-such-folder", folder=tmp_path) for a in args]
+    result = ofsted_kg(*given, store=store)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert str(tmp_path) in result.stderr and ("does not exist" in result.stderr or "is a folder" in result.stderr)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing written anywhere
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+def test_a_full_disk_under_the_output_is_one_line(loaded: tuple[Path, Path]) -> None:
+    store, _ = loaded
+    # /dev/full fails every write with ENOSPC, as a full disk does.
+    named = ofsted_kg("query", "select_themes", "--format", "csv", "--output", "/dev/full", store=store)
+    with open("/dev/full", "w") as full:
+        command = [sys.executable, "-m", "ofsted_kg", "summary", "--format", "csv", "--store", str(store)]
+        piped = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, text=True, timeout=300)
+    for result, where in ((named, "ofsted-kg: /dev/full: "), (piped, "ofsted-kg: ")):
+        assert result.returncode == 1, result.stderr
+        assert result.stderr == f"{where}cannot write the output (No space left on device)\n"
+
+
+def test_an_output_file_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
+    from ofsted_kg.tables import write_table
+
+    target = tmp_path / "grades.csv"
+    target.write_text("the previous answer\n")
+
+    def rows_then_failure():
+        yield ("Peterborough", "good")
+        raise TimeoutError("the endpoint stopped answering")
+
+    for fmt in ("csv", "xlsx"):
+        with pytest.raises(TimeoutError):
+            write_table(fmt, ["authority", "overall"], rows_then_failure(), output=str(target))
+        assert target.read_text() == "the previous answer\n"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["grades.csv"]  # no temporary left
+    # A finished write replaces the file, with the mode a plain open() would give a new one ...
+    fresh = tmp_path / "fresh.csv"
+    write_table("csv", ["authority"], [("Hull",)], output=str(fresh))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert fresh.read_bytes() == b"authority\nHull\n" and fresh.stat().st_mode & 0o777 == 0o666 & ~umask
+    # ... and through a symlink replaces the file it points to, keeping the link.
+    link = tmp_path / "latest.csv"
+    link.symlink_to(target)
+    write_table("csv", ["authority"], [("Hull",)], output=str(link))
+    assert link.is_symlink() and target.read_bytes() == b"authority\nHull\n"

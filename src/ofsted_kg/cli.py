@@ -15,7 +15,7 @@ import pkgutil
 import sys
 
 from . import commands
-from .errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, OfstedKGError
+from .errors import EXIT_FAILURES, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, NO_ROOM_ERRNOS, OfstedKGError
 
 
 def add_global_options(
@@ -149,6 +149,15 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # `ofsted-kg query ... | head`
         return EXIT_OK
+    except OSError as exc:
+        # Output that cannot be written (stdout or --output on a full disk or quota, a file too
+        # large): one line, not a traceback. A --output file is never left half-written
+        # (output_file.py); the store reports its own disk errors as StoreError.
+        if exc.errno not in NO_ROOM_ERRNOS:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"ofsted-kg: {where}cannot write the output ({exc.strerror or exc})", file=sys.stderr)
+        return EXIT_FAILURES
 
 
 if __name__ == "__main__":

@@ -7,11 +7,17 @@ README: 1 some input was rejected or validation failed (the rest was still done)
 
 from __future__ import annotations
 
+import errno
+
 EXIT_OK = 0
 EXIT_FAILURES = 1
 EXIT_USAGE = 2
 EXIT_STORE = 3
 EXIT_INTERRUPTED = 130
+
+# errno values of a write that failed for want of room rather than for a bug (disk full, quota,
+# file too large): `cli.main` reports them in one line, exit 1.
+NO_ROOM_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 
 
 class OfstedKGError(Exception):

@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
 from .errors import UsageError
+from .output_file import output_file
 from .rdf_io import RDF_FORMATS, prefixes_for, to_ox
 
 if TYPE_CHECKING:
@@ -233,7 +234,7 @@ def write_table(
             sys.stdout.flush()
             write_xlsx(sys.stdout.buffer, variables, rows, sheet=sheet)
         else:
-            with open(output, "wb") as out:
+            with output_file(output, "wb") as out:
                 write_xlsx(out, variables, rows, sheet=sheet)
         return
     if fmt == "table" and table_columns:
@@ -243,7 +244,7 @@ def write_table(
     if output is None:
         write_rows(sys.stdout, fmt, variables, rows, width)
         return
-    with open(output, "w", encoding="utf-8", newline="") as text_out:
+    with output_file(output, "w") as text_out:
         write_rows(text_out, fmt, variables, rows, width)
 
 

@@ -12,6 +12,7 @@ from rdflib import URIRef
 
 from ofsted_kg.connect import open_backend
 from ofsted_kg.errors import UsageError
+from ofsted_kg.output_file import output_file
 from ofsted_kg.rdf_io import RDF_FORMATS, SUFFIXES, format_for_suffix
 
 NETWORK_FORMATS = ("graphml", "gexf")
@@ -70,10 +71,7 @@ def run(args: argparse.Namespace) -> int:
     with open_backend(args, read_only=True) as backend, ExitStack() as stack:
         out: IO[bytes]
         if args.output:
-            try:
-                out = stack.enter_context(open(args.output, "wb"))
-            except OSError as exc:
-                raise UsageError(f"{args.output}: {exc.strerror or exc}") from exc
+            out = stack.enter_context(output_file(args.output, "wb"))
         else:
             sys.stdout.flush()
             out = sys.stdout.buffer

@@ -11,6 +11,7 @@ from ofsted_kg.connect import open_backend
 from ofsted_kg.errors import UsageError
 from ofsted_kg.federation import ALLOW_FLAG, check_service
 from ofsted_kg.named_queries import NamedQuery, QueryUsageError, get_query, parse_query
+from ofsted_kg.output_file import output_file
 from ofsted_kg.tables import (
     TABULAR_FORMATS,
     add_paging_options,
@@ -128,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
                 answer = backend.ask(query.text, bindings)
                 write_table(fmt, ["answer"], [[answer]], output=args.output, width=args.width)
             elif args.output:
-                with open(args.output, "wb") as out:
+                with output_file(args.output, "wb") as out:
                     write_triples(backend, query.text, bindings, out, fmt)
             else:
                 sys.stdout.flush()

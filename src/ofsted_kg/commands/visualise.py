@@ -63,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
     from ofsted_kg.analysis.data import fetch_theme_labels
     from ofsted_kg.answers.common import parse_date
     from ofsted_kg.connect import open_backend
+    from ofsted_kg.output_file import output_file
     from ofsted_kg.page import page_data, write_html, write_picture
     from ofsted_kg.resolver import resolve_authority
 
@@ -85,14 +86,12 @@ def run(args: argparse.Namespace) -> int:
         log.warning(
             "visualise: no findings in the store%s (is it loaded?)", f" for {args.authority}" if gss else ""
         )
-    try:
+    with output_file(out, "wb") as handle:
         if fmt == "html":
-            size = write_html(data, out, colour=args.theme)
+            size = write_html(data, handle, colour=args.theme)
         else:
-            write_picture(data, out, fmt, theme=args.theme)
-            size = out.stat().st_size
-    except OSError as exc:
-        raise UsageError(f"visualise: {out}: {exc.strerror or exc}") from exc
+            write_picture(data, handle, fmt, theme=args.theme)
+            size = handle.tell()
     if not args.quiet:
         if gss:
             # A briefing also carries other authorities' findings related to its own: count its own.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.resources
 import json
 from pathlib import Path
+from typing import IO
 
 from .data import PageData
 from .encode import encode, pack
@@ -79,8 +80,11 @@ def render_html(data: PageData, colour: str | None = None) -> str:
     return "".join([*parts, rest])
 
 
-def write_html(data: PageData, out: str | Path, colour: str | None = None) -> int:
-    """Write the page; returns its size in bytes."""
-    text = render_html(data, colour)
-    Path(out).write_text(text, encoding="utf-8")
-    return len(text.encode("utf-8"))
+def write_html(data: PageData, out: str | Path | IO[bytes], colour: str | None = None) -> int:
+    """Write the page to a path or a binary file; returns its size in bytes."""
+    page = render_html(data, colour).encode("utf-8")
+    if isinstance(out, (str, Path)):
+        Path(out).write_bytes(page)
+    else:
+        out.write(page)
+    return len(page)

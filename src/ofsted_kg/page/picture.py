@@ -13,7 +13,7 @@ import re
 import textwrap
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..analysis.data import FindingRow
 from ..answers.common import GRADE_LABELS
@@ -50,7 +50,7 @@ POLARITY_STYLE = {  # colour, matplotlib marker, size
 POLARITY_ORDER = {"concern": 0, "mixed": 1, "neutral": 2, "strength": 3}
 
 
-def write_picture(data: PageData, out: str | Path, fmt: str, theme: str | None = None) -> None:
+def write_picture(data: PageData, out: str | Path | IO[bytes], fmt: str, theme: str | None = None) -> None:
     """An authority's story when `data` is one authority's (page_data(authority=...)), else the
     national overview, coloured by `theme`'s share of concerns when given."""
     try:

@@ -351,7 +351,14 @@ def test_ingest_says_rejected_before_and_unchanged(tmp_path: Path) -> None:
         ("query", "select_themes", "--format", "csv", "--output", "{missing}/themes.csv"),
         ("summary", "--format", "xlsx", "--output", "{missing}/grades.xlsx"),
         ("history", "--authority", "Peterborough", "--output", "{folder}"),
-        ("query", "construct_inspection", "--param", "inspection=https://w3id.org/ofsted-kg/id/inspection/x", "--output", "{missing}/i.ttl"),
+        (
+            "query",
+            "construct_inspection",
+            "--param",
+            "inspection=https://w3id.org/ofsted-kg/id/inspection/x",
+            "--output",
+            "{missing}/i.ttl",
+        ),
         ("export", "--format", "turtle", "--output", "{missing}/all.ttl"),
     ],
 )
@@ -363,7 +370,9 @@ def test_an_output_file_that_cannot_be_written_is_one_line(
     result = ofsted_kg(*given, store=store)
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
-    assert str(tmp_path) in result.stderr and ("does not exist" in result.stderr or "is a folder" in result.stderr)
+    assert str(tmp_path) in result.stderr and (
+        "does not exist" in result.stderr or "is a folder" in result.stderr
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing written anywhere
 
 

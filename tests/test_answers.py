@@ -21,12 +21,12 @@ from ofsted_kg.answers.common import (
     GRADE_LABELS,
     GRADE_RANK,
     parse_date,
-    resolve_region,
     select,
     select_side_by_side,
 )
 from ofsted_kg.answers.history import grade_changes
 from ofsted_kg.errors import UsageError
+from ofsted_kg.resolver import resolve_region
 
 GRADE_COLUMNS = (
     "overall",

@@ -22,7 +22,7 @@ from servers import oxigraph_server
 
 from ofsted_kg import iris, summary
 from ofsted_kg.backend import Backend
-from ofsted_kg.named_queries import as_bool, as_date, as_int, named_queries
+from ofsted_kg.named_queries import VOCABULARY_TYPES, QueryUsageError, as_bool, as_date, as_int, named_queries
 from ofsted_kg.query_samples import sample_values
 from ofsted_kg.remote import GRAPH_PREFIX, RemoteStore
 from ofsted_kg.sparql_bindings import bind
@@ -112,12 +112,19 @@ def test_injection_changes_nothing(backend: Backend) -> None:
     before = kg_quads(backend)
     for query in named_queries().values():
         strings = [p for p in query.params if p.type == "string"]
+        # A required closed-vocabulary parameter (select_findings_by_theme's theme) gets a real value.
+        required = {p.name: "adoption" for p in query.params if p.type == "theme" and not p.optional}
         for param in strings:
             for value in NASTY:
-                params = {p.name: value for p in strings}
+                params = {**required, **{p.name: value for p in strings}}
                 bindings = query.bindings(params)
                 assert bindings[param.name] == Literal(value)
                 rows_of(backend, query, params)  # runs: the value stayed a value
+        # Closed vocabularies (theme, region, ...) refuse such a value before anything runs.
+        for param in (p for p in query.params if p.type in VOCABULARY_TYPES):
+            for value in NASTY:
+                with pytest.raises(QueryUsageError):
+                    query.bindings({**required, param.name: value})
     # The same through raw bindings: a literal that closes the query cannot end it.
     for value in NASTY:
         assert backend.select("SELECT ?s WHERE { ?s ?p ?o }", {"o": Literal(value)}).rows == []

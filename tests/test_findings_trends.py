@@ -185,7 +185,10 @@ def test_findings_filters(store: Path) -> None:
     ("args", "message"),
     [
         (("--theme", "placment sufficiency"), "did you mean placement-sufficiency"),
-        (("--kind", "weakness"), "choose from headline, strength, area_for_improvement"),
+        (
+            ("--kind", "weakness"),
+            "no finding kind 'weakness' (choose from area_for_improvement, area_for_priority_action, headline",
+        ),
         (("--include-unthemed",), "--include-unthemed goes with --theme"),
         (("--authority", "Peterbrough"), "did you mean Peterborough"),
         (("--since", "2023"), "YYYY-MM-DD"),

@@ -73,6 +73,7 @@ def test_every_select_runs_with_typed_rows(kg: api.KnowledgeGraph, name: str) ->
         "iri": str(iris.authority("E06000031")),
         "authority": "peterborough",
         "authority_name": "peterborough",
+        "theme": "placement sufficiency",
     }
     params = {p.name: sample[p.type] for p in query.params if not p.optional}
     rows = kg.query(name, **params)
@@ -199,6 +200,52 @@ def test_parameters_are_checked() -> None:
     }
     with pytest.raises(QueryUsageError, match="not a valid date"):
         typed.bindings({"when": "2 August"})
+
+
+def test_closed_vocabulary_parameters_resolve_or_refuse(kg: api.KnowledgeGraph) -> None:
+    by_theme = get_query("select_findings_by_theme")
+    terms = by_theme.terms(
+        {
+            "theme": "Placement Sufficiency",
+            "polarity": "Concern",
+            "kind": "area for improvement",
+            "type": "ilacs",
+        }
+    )
+    assert {k: v.value for k, v in terms.items()} == {
+        "theme": "placement-sufficiency",
+        "polarity": "concern",
+        "kind": "area_for_improvement",
+        "type": "ilacs_inspection",  # the one document type whose name holds the word
+    }
+    assert get_query("select_latest_grades").terms({"region": "yorkshire"})["region"].value == (
+        "Yorkshire and The Humber"
+    )
+    assert get_query("select_theme_trends").terms({"by": "Region"})["by"].value == "region"
+    # The same rows whichever way the theme is named.
+    named = kg.query("select_findings_by_theme", theme="Placement sufficiency")
+    assert named and named == kg.query("select_findings_by_theme", theme="placement-sufficiency")
+    # A value that names nothing is refused with the nearest, never bound to give no rows.
+    refused = {
+        (
+            "select_findings_by_theme",
+            "theme",
+            "placment",
+        ): "did you mean placement-stability or placement-sufficiency?",
+        (
+            "select_findings_by_theme",
+            "theme",
+            "placement",
+        ): "did you mean placement-stability or placement-sufficiency?",
+        ("select_findings_by_theme", "polarity", "bad"): "choose from concern, mixed, neutral, strength",
+        ("select_inspections", "type", "inspection"): "no document type 'inspection'",
+        ("select_latest_grades", "region", "Narnia"): "no region called 'Narnia'",
+        ("select_theme_trends", "by", "decade"): "no period 'decade'",
+    }
+    for (name, param, value), message in refused.items():
+        required = {"theme": "adoption"} if name == "select_findings_by_theme" and param != "theme" else {}
+        with pytest.raises(QueryUsageError, match=re.escape(message)):
+            get_query(name).terms({**required, param: value})
 
 
 def test_api_sparql_and_export(kg: api.KnowledgeGraph, records, tmp_path: Path) -> None:

@@ -114,6 +114,20 @@ def test_namespace_module_is_current() -> None:
     assert devtools.generate_namespace() == committed, "run: python -m ofsted_kg.devtools namespace"
 
 
+def test_notations_module_is_current() -> None:
+    committed = (ROOT / "src" / "ofsted_kg" / "notations.py").read_text(encoding="utf-8")
+    assert devtools.generate_notations() == committed, "run: python -m tools.devtools notations"
+
+
+def test_notations_module_holds_every_scheme_member(ontology: Graph) -> None:
+    from ofsted_kg.notations import NOTATIONS
+
+    for ptype, scheme in devtools.NOTATION_SCHEMES.items():
+        members = set(ontology.subjects(SKOS.inScheme, URIRef(OKG_NS + scheme)))
+        expected = {str(n) for m in members for n in ontology.objects(m, SKOS.notation)}
+        assert members and {n for n, _ in NOTATIONS[ptype]} == expected, ptype
+
+
 def test_ontology_docs_are_current() -> None:
     committed = (ROOT / "docs" / "ontology.md").read_text(encoding="utf-8")
     assert devtools.generate_docs() == committed, "run: python -m ofsted_kg.devtools docs"

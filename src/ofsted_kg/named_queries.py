@@ -41,7 +41,19 @@ if TYPE_CHECKING:
     from .backend import Backend
 
 
-PARAM_TYPES = ("string", "iri", "date", "integer", "boolean", "authority", "authority_name")
+# Closed vocabularies: a value is resolved (any case, a label, a unique word) or refused with the
+# nearest matches, never bound as typed to give no rows.
+VOCABULARY_TYPES = ("theme", "document_type", "polarity", "finding_kind", "region", "period")
+PARAM_TYPES = (
+    "string",
+    "iri",
+    "date",
+    "integer",
+    "boolean",
+    "authority",
+    "authority_name",
+    *VOCABULARY_TYPES,
+)
 _HEADER_RE = re.compile(r"^#\s*(title|description|table)\s*:\s*(.+?)\s*$")
 _PARAM_RE = re.compile(
     r"^#\s*param\s+(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>\w+)(?:\s+(?P<need>optional|required))?\s*(?:[—–-]+\s*(?P<doc>.*?))?\s*$"
@@ -72,6 +84,8 @@ class Param:
         text = value.isoformat() if isinstance(value, dt.date) else str(value)
         if self.type in ("authority", "authority_name"):
             return self._authority(text)
+        if self.type in VOCABULARY_TYPES:
+            return self._vocabulary(text)
         try:
             if self.type == "iri":
                 if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", text):
@@ -92,6 +106,19 @@ class Param:
                 f"parameter {self.name}: {text!r} is not a valid {self.type} ({exc})"
             ) from exc
         return ox.Literal(text)
+
+    def _vocabulary(self, text: str) -> OxTerm:
+        from .resolver import resolve_notation, resolve_region
+
+        try:
+            if self.type == "region":
+                return ox.Literal(resolve_region(text))
+            return ox.Literal(resolve_notation(self.type, text, option=f"parameter {self.name}"))
+        except QueryUsageError:
+            raise
+        except UsageError as exc:
+            message = str(exc) if self.type != "region" else f"parameter {self.name}: {exc}"
+            raise QueryUsageError(message) from exc
 
     def _authority(self, text: str) -> OxTerm:
         from . import iris

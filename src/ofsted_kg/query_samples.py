@@ -10,7 +10,7 @@ from __future__ import annotations
 from rdflib import URIRef
 
 from .backend import Backend
-from .named_queries import NamedQuery
+from .named_queries import VOCABULARY_TYPES, NamedQuery
 
 PREFIXES = """
 PREFIX okg: <https://w3id.org/ofsted-kg/ontology#>
@@ -54,7 +54,7 @@ def sample_values(backend: Backend, query: NamedQuery, anchor: URIRef | None = N
         if not rows or rows[0]["v"] is None:
             continue
         value = rows[0]["v"]
-        if param.type == "string" and isinstance(value, URIRef):
+        if param.type in ("string", *VOCABULARY_TYPES) and isinstance(value, URIRef):
             labels = backend.select(_LABEL, {"x": value}).rows
             if not labels:
                 continue

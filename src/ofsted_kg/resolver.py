@@ -184,3 +184,88 @@ def authority_iri(given: str) -> URIRef:
     if text.startswith(iris.AUTHORITY_PREFIX):
         text = text.rsplit("/", 1)[-1]  # the authority's own IRI: its GSS code
     return iris.authority(resolve_authority(text).gss_code)
+
+
+# ---- regions and concept notations: the other closed vocabularies a person types ------------------
+
+
+def resolve_region(text: str) -> str:
+    """England's region a person named (any case, "Yorkshire and the Humber", an E12 code, a unique
+    first word such as "London" or "Yorkshire"); a usage error listing the nine otherwise."""
+    given = " ".join((text or "").split())
+    wanted = given.casefold().replace("&", "and")
+    by_name = {name.casefold(): name for name in authorities.REGIONS.values()}
+    if given.upper() in authorities.REGIONS:
+        return authorities.REGIONS[given.upper()]
+    if wanted in by_name:
+        return by_name[wanted]
+    starts = [name for key, name in by_name.items() if wanted and (key + " ").startswith(wanted + " ")]
+    if len(starts) == 1:
+        return starts[0]
+    close = difflib.get_close_matches(wanted, list(by_name), n=2, cutoff=0.6)
+    hint = f"did you mean {' or '.join(by_name[c] for c in close)}? " if close else ""
+    raise UsageError(
+        f"no region called {given!r}; {hint}the regions are: {'; '.join(authorities.REGIONS.values())}"
+    )
+
+
+# How each closed vocabulary is named in a message, and where the long one is listed.
+_VOCABULARY_NAMES = {
+    "theme": ("theme", "`ofsted-kg query select_themes` lists them"),
+    "document_type": ("document type", ""),
+    "polarity": ("polarity", ""),
+    "finding_kind": ("finding kind", ""),
+    "period": ("period", ""),
+}
+# Vocabularies of ofsted-kg's own, not concept schemes of the ontology.
+_OWN_VOCABULARIES: dict[str, tuple[tuple[str, str], ...]] = {
+    "period": (("region", "by region"), ("year", "by year")),
+}
+
+
+def _notation_key(text: str) -> str:
+    return " ".join(
+        text.casefold().replace("-", " ").replace("_", " ").replace("'", "").replace("’", "").split()
+    )
+
+
+def resolve_notation(vocabulary: str, given: str, *, option: str) -> str:
+    """The notation of a concept of `vocabulary` (a key of `notations.NOTATIONS`: theme,
+    document_type, polarity, finding_kind; or "period": year or region) from its notation or English label in any case, with
+    hyphens, underscores or spaces ("Placement sufficiency", "ILACS inspection report",
+    "area-for-improvement"); a usage error naming `option` and the nearest otherwise, so a
+    mistyped value is never a silent empty answer."""
+    from .notations import NOTATIONS
+
+    by_key: dict[str, str] = {}
+    choices = _OWN_VOCABULARIES.get(vocabulary) or NOTATIONS[vocabulary]
+    for notation, label in choices:
+        by_key.setdefault(_notation_key(notation), notation)
+        by_key.setdefault(_notation_key(label), notation)
+    key = _notation_key(given or "")
+    if key in by_key:
+        return by_key[key]
+    # Concepts whose names hold every word given ("placement" -> placement-sufficiency,
+    # placement-stability...) before spelling neighbours: a user who types one word of a theme
+    # means that topic, and difflib ranks a short word against long names by length.
+    words = key.split()
+    holding = [
+        notation
+        for k, notation in sorted(by_key.items())
+        if words and all(any(part.startswith(w) for part in k.split()) for w in words)
+    ]
+    if len(set(holding)) == 1:
+        return holding[0]  # the words name one concept ("sufficiency", "front")
+    # Then names with a word spelt like each word given ("placment sufficency"), then names
+    # spelt like the whole.
+    spelt = [
+        notation
+        for k, notation in sorted(by_key.items())
+        if words and all(difflib.get_close_matches(w, k.split(), n=1, cutoff=0.75) for w in words)
+    ]
+    close = difflib.get_close_matches(key, list(by_key), n=3)
+    nearest_ones = list(dict.fromkeys([*holding, *spelt, *(by_key[c] for c in close)]))[:5]  # each once
+    what, listed = _VOCABULARY_NAMES[vocabulary]
+    hint = f"; did you mean {' or '.join(nearest_ones)}?" if nearest_ones else ""
+    every = listed or "choose from " + ", ".join(n for n, _ in choices)
+    raise UsageError(f"{option}: no {what} {given!r}{hint} ({every})")

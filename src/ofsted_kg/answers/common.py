@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from ..backend import Backend
 from ..errors import UsageError
-from ..loaders.authorities import REGIONS
 from ..named_queries import get_query
 
 Row = dict[str, Any]
@@ -116,24 +114,6 @@ def parse_period(
             f"--since {start.isoformat()} is after --until {end.isoformat()}: no day is in between"
         )
     return start, end
-
-
-def resolve_region(text: str) -> str:
-    """England's region a person named (any case, "Yorkshire and the Humber", an E12 code, a unique
-    first word such as "London" or "Yorkshire"); a usage error listing the nine otherwise."""
-    given = " ".join((text or "").split())
-    wanted = given.casefold().replace("&", "and")
-    by_name = {name.casefold(): name for name in REGIONS.values()}
-    if given.upper() in REGIONS:
-        return REGIONS[given.upper()]
-    if wanted in by_name:
-        return by_name[wanted]
-    starts = [name for key, name in by_name.items() if wanted and (key + " ").startswith(wanted + " ")]
-    if len(starts) == 1:
-        return starts[0]
-    close = difflib.get_close_matches(wanted, list(by_name), n=2, cutoff=0.6)
-    hint = f"did you mean {' or '.join(by_name[c] for c in close)}? " if close else ""
-    raise UsageError(f"no region called {given!r}; {hint}the regions are: {'; '.join(REGIONS.values())}")
 
 
 def table(rows: Sequence[Any], row_class: type, *, short: bool = False) -> tuple[list[str], list[list[Any]]]:

@@ -17,28 +17,15 @@ texts containing the first word). `filter_findings` picks by the filters given (
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from dataclasses import dataclass
 from typing import Any
 
 from ..backend import Backend
 from ..errors import UsageError
-from ..resolver import resolve_authority
+from ..resolver import resolve_authority, resolve_notation
 from .common import Row, as_date, parse_period, select, select_side_by_side
 
-KINDS = ("headline", "strength", "area_for_improvement", "area_for_priority_action", "main_finding")
-POLARITIES = ("strength", "concern", "mixed", "neutral")
-TYPES = (
-    "focused_visit", "monitoring_visit", "ilacs_inspection", "sif_inspection", "area_send_inspection", "jtai", "other",
-)  # fmt: skip
 MAX_WORDS = 6  # the queries peel off at most six words
-
-_THEMES = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX okg: <https://w3id.org/ofsted-kg/ontology#>
-SELECT ?notation ?label WHERE {
-  ?theme skos:inScheme okg:ThemeScheme ; skos:notation ?notation .
-  { ?theme skos:prefLabel ?label } UNION { ?theme skos:altLabel ?label }
-}"""
 
 
 @dataclass(frozen=True)
@@ -84,9 +71,9 @@ def filter_findings(
     any filter are usage errors that name the choices or the nearest match."""
     first, last = parse_period(since, until)
     params: dict[str, Any] = {
-        "kind": _choice(kind, KINDS, "--kind"),
-        "polarity": _choice(polarity, POLARITIES, "--polarity"),
-        "type": _choice(type, TYPES, "--type"),
+        "kind": _choice("finding_kind", kind, "--kind"),
+        "polarity": _choice("polarity", polarity, "--polarity"),
+        "type": _choice("document_type", type, "--type"),
         "since": first,
         "until": last,
         "words": _words(text),
@@ -95,7 +82,7 @@ def filter_findings(
         raise UsageError(
             "--include-unthemed goes with --theme: the findings of that theme and those with none"
         )
-    theme_notation = resolve_theme(backend, theme) if theme is not None else None
+    theme_notation = resolve_theme(theme) if theme is not None else None
     if authority is not None:
         params["authority"] = resolve_authority(authority).gss_code
         rows = _run(backend, "select_findings_filtered", params, theme_notation, include_unthemed)
@@ -143,15 +130,8 @@ def _order(row: FindingRow) -> tuple:
     return (-(row.end or dt.date.min).toordinal(), row.authority, row.report, row.finding)
 
 
-def _choice(value: str | None, choices: tuple[str, ...], option: str) -> str | None:
-    if value is None:
-        return None
-    key = value.strip().lower().replace("-", "_").replace(" ", "_")
-    if key in choices:
-        return key
-    close = difflib.get_close_matches(key, choices, n=1)
-    hint = f"did you mean {close[0]}? " if close else ""
-    raise UsageError(f"{option}: {value!r} is not one of them; {hint}choose from {', '.join(choices)}")
+def _choice(vocabulary: str, value: str | None, option: str) -> str | None:
+    return None if value is None else resolve_notation(vocabulary, value, option=option)
 
 
 def _words(text: str | None) -> str | None:
@@ -166,33 +146,10 @@ def _words(text: str | None) -> str | None:
     return " ".join(sorted(words, key=len, reverse=True)) or None
 
 
-def resolve_theme(backend: Backend, given: str) -> str:
+def resolve_theme(given: str, option: str = "--theme") -> str:
     """A theme's notation from its notation or any of its labels, in any case ("Placement
     sufficiency", "placement-sufficiency"); a usage error naming the nearest otherwise."""
-    by_key: dict[str, str] = {}
-    for notation, label in backend.select_values(_THEMES).rows:
-        by_key.setdefault(_theme_key(str(notation)), str(notation))
-        by_key.setdefault(_theme_key(str(label)), str(notation))
-    key = _theme_key(given)
-    if key in by_key:
-        return by_key[key]
-    # Themes whose names hold every word given ("placement" -> placement-sufficiency,
-    # placement-stability...) before spelling neighbours: a user who types one word of a theme
-    # means that topic, and difflib ranks a short word against long names by length.
-    words = key.split()
-    holding = [
-        notation
-        for k, notation in sorted(by_key.items())
-        if words and all(any(part.startswith(w) for part in k.split()) for w in words)
-    ]
-    close = difflib.get_close_matches(key, list(by_key), n=3)
-    nearest = list(dict.fromkeys([*holding, *(by_key[c] for c in close)]))[:5]  # each theme once
-    hint = f"; did you mean {' or '.join(nearest)}?" if nearest else ""
-    raise UsageError(f"--theme: no theme {given!r}{hint} (`ofsted-kg query select_themes` lists them)")
-
-
-def _theme_key(text: str) -> str:
-    return " ".join(text.lower().replace("-", " ").replace("'", "").replace("’", "").split())
+    return resolve_notation("theme", given, option=option)
 
 
 def _finding(row: Row) -> FindingRow:

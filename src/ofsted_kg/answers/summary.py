@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from ..backend import Backend
 from ..loaders import authorities
-from .common import Row, as_date, as_int, grade_label, parse_date, resolve_region, select_side_by_side
+from ..resolver import resolve_region
+from .common import Row, as_date, as_int, grade_label, parse_date, select_side_by_side
 
 QUERY = "select_latest_grades"
 VISITS_QUERY = "select_latest_visits"

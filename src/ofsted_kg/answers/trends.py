@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from ..backend import Backend
 from ..errors import UsageError
-from ..resolver import resolve_authority
-from .common import as_int, grade_label, parse_period, resolve_region, select
+from ..resolver import resolve_authority, resolve_region
+from .common import as_int, grade_label, parse_period, select
 from .findings import resolve_theme
 
 BY = ("year", "region")
@@ -102,7 +102,7 @@ def theme_trends(backend: Backend, *, by: str = "year", theme: str | None = None
     concern with several themes counts for each; the period's count counts every concern once)."""
     params: dict[str, object] = {"by": _by(by)}
     if theme is not None:
-        params["theme"] = resolve_theme(backend, theme)
+        params["theme"] = resolve_theme(theme)
     return [
         ThemeTrend(
             period=str(row["period"]),
@@ -164,7 +164,7 @@ def theme_movers(backend: Backend, *, theme: str | None = None) -> list[ThemeMov
     moves = moves_from(theme_trends(backend, by="year"))
     if theme is None:
         return moves
-    wanted = resolve_theme(backend, theme)
+    wanted = resolve_theme(theme)
     return [move for move in moves if move.theme == wanted]
 
 

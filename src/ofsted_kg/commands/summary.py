@@ -28,9 +28,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ofsted_kg.answers.common import parse_date, resolve_region, table
+    from ofsted_kg.answers.common import parse_date, table
     from ofsted_kg.answers.summary import TABLE_COLUMNS, AuthoritySummary, latest_summary
     from ofsted_kg.connect import open_backend
+    from ofsted_kg.resolver import resolve_region
     from ofsted_kg.tables import write_table
 
     # Bad options are usage errors (exit 2) before the store is opened.

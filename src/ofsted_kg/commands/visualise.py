@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import difflib
 import logging
 import sys
 from collections.abc import Callable, Iterator
@@ -60,12 +59,11 @@ def output_format(out: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ofsted_kg.analysis.data import fetch_theme_labels
     from ofsted_kg.answers.common import parse_date
     from ofsted_kg.connect import open_backend
     from ofsted_kg.output_file import output_file
     from ofsted_kg.page import page_data, write_html, write_picture
-    from ofsted_kg.resolver import resolve_authority
+    from ofsted_kg.resolver import resolve_authority, resolve_notation
 
     out = Path(args.output)
     fmt = output_format(out)
@@ -77,9 +75,9 @@ def run(args: argparse.Namespace) -> int:
             "visualise: --theme colours the national overview; it does not apply with --authority"
         )
     gss = resolve_authority(args.authority).gss_code if args.authority else None
+    # Named as the findings command takes it ("placement sufficiency"); the page keys by notation.
+    theme = resolve_notation("theme", args.theme, option="visualise: --theme") if args.theme else None
     with open_backend(args, read_only=True) as backend:
-        if args.theme:
-            _check_theme(args.theme, fetch_theme_labels(backend))
         with _progress(enabled=not args.quiet) as progress:
             data = page_data(backend, authority=gss, since=since, progress=progress)
     if not data.findings:
@@ -88,9 +86,9 @@ def run(args: argparse.Namespace) -> int:
         )
     with output_file(out, "wb") as handle:
         if fmt == "html":
-            size = write_html(data, handle, colour=args.theme)
+            size = write_html(data, handle, colour=theme)
         else:
-            write_picture(data, handle, fmt, theme=args.theme)
+            write_picture(data, handle, fmt, theme=theme)
             size = handle.tell()
     if not args.quiet:
         if gss:
@@ -131,11 +129,3 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], None] | None]:
 
         yield step
         bar.update(len(STEPS) - bar.n)
-
-
-def _check_theme(theme: str, labels: dict[str, str]) -> None:
-    if theme in labels:
-        return
-    close = difflib.get_close_matches(theme, list(labels), n=2, cutoff=0.5)
-    hint = f"; did you mean {' or '.join(close)}?" if close else " (`ofsted-kg analyse themes` lists them)"
-    raise UsageError(f"visualise: --theme {theme!r} is not a theme{hint}")

@@ -31,12 +31,22 @@ import functools
 import hashlib
 import os
 import re
+import stat
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .errors import CorruptPDF, EmptyDocument, EncryptedPDF, GarbledText, NotAPDF, NoTextLayer, TooLarge
+from .errors import (
+    CorruptPDF,
+    EmptyDocument,
+    EncryptedPDF,
+    GarbledText,
+    NotAFile,
+    NotAPDF,
+    NoTextLayer,
+    TooLarge,
+)
 from .record import SourceInfo
 
 # Size limits, each far above any real document: the largest report in examples/letters (a SIF
@@ -186,6 +196,32 @@ def load(path: str | Path) -> LoadedDocument:
         data = head + handle.read(limit + 1 - len(head))
     _check_size(len(data), limit, _is_pdf(head))
     return load_bytes(data, str(path))
+
+
+_SPECIAL_FILES = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def check_saved_file(path: str | Path) -> None:
+    """Refuse, from its type and size alone, a file `load` would refuse or never finish: a pipe,
+    a device or a socket (a pipe with no writer blocks whoever opens it; /dev/zero never ends;
+    a pipe read once to be hashed is empty when read again), or a regular file over its kind's
+    size limit (a 10 GB file is refused in a millisecond, not after hashing it). Reads at most
+    the first kilobyte, to tell a PDF from text. Raises NotAFile, TooLarge or OSError."""
+    info = os.stat(path)
+    for test, what in _SPECIAL_FILES:
+        if test(info.st_mode):
+            raise NotAFile(f"not a saved file but {what}: save the document to a file and load that")
+    size = info.st_size
+    if size <= MAX_TEXT_BYTES:
+        return  # under every limit
+    with open(path, "rb") as handle:
+        head = handle.read(1024)
+    _check_size(size, MAX_PDF_BYTES if _is_pdf(head) else MAX_TEXT_BYTES, _is_pdf(head))
 
 
 def _is_pdf(data: bytes) -> bool:

@@ -57,6 +57,10 @@ class TooLarge(DocumentError):
     code = "too-large"
 
 
+class NotAFile(DocumentError):
+    """A named pipe, a device or a socket where a saved document was expected."""
+
+
 class NoTextLayer(DocumentError):
     code = "no-text-layer"
 

@@ -415,3 +415,47 @@ def test_an_output_file_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
     link.symlink_to(target)
     write_table("csv", ["authority"], [("Hull",)], output=str(link))
     assert link.is_symlink() and target.read_bytes() == b"authority\nHull\n"
+
+
+# ---- files ingest must refuse from their type or size alone ---------------------------------------
+
+
+def test_ingest_refuses_pipes_devices_and_huge_files_at_once(tmp_path: Path) -> None:
+    """A named pipe with no writer blocked ingest for ever, /dev/zero was hashed for ever, a
+    10 GB file was hashed (20 s) before being refused, and a pipe (`ingest <(curl ...)`) was
+    consumed by the hash and then reported "empty". Each is now one line, at once, and the real
+    letter beside them still loads."""
+    pipe = tmp_path / "pipe.pdf"
+    os.mkfifo(pipe)
+    device = tmp_path / "zero.pdf"
+    device.symlink_to("/dev/zero")
+    huge = tmp_path / "huge.pdf"
+    with huge.open("wb") as handle:
+        handle.write(b"%PDF-1.7\n")
+        handle.truncate(10 * 1024**3)  # sparse: no disk used
+    empty = tmp_path / "nothing-here"
+    empty.mkdir()
+    letter = tmp_path / LETTERS[0]
+    shutil.copy(EXAMPLES / LETTERS[0], letter)
+    command = [sys.executable, "-m", "ofsted_kg", "--store", str(tmp_path / "kg.db"), "ingest"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OFSTED_KG_")}
+    result = subprocess.run(
+        [*command, str(pipe), str(device), str(huge), str(empty), str(letter)],
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.splitlines()
+    assert (
+        f"ofsted-kg: {pipe}: not a saved file but a named pipe: save the document to a file and load that"
+        in lines
+    )
+    assert (
+        f"ofsted-kg: {device}: not a saved file but a character device: save the document to a file and load that"
+        in lines
+    )
+    assert (
+        f"ofsted-kg: {huge}: too large for an Ofsted letter or report (a 10240.0 MB PDF; the limit is 64.0 MB)"
+        in lines
+    )
+    assert f"WARNING: {empty}: no .pdf or .txt files in this folder" in lines
+    assert lines[-1] == "ofsted-kg: loaded 1, skipped 0 (unchanged), failed 3", result.stderr

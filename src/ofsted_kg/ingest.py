@@ -40,6 +40,8 @@ from rdflib.namespace import DCTERMS
 from . import __version__, iris
 from .backend import Backend, StoreError
 from .copies import CopyState, NewCopy, StoredCopy
+from .loaders.document import check_saved_file
+from .loaders.errors import DocumentError, shown
 from .loaders.record import Provenance
 from .provenance import ProvenanceFinder
 from .summary import ThemeTallies, fold, has_legacy_summaries, refresh_summaries
@@ -143,7 +145,13 @@ def find_documents(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path],
             failed.append((str(given), _os_reason(exc)))
             continue
         if stat.S_ISDIR(mode):
-            found.extend(_documents_under(path, failed))
+            failures = len(failed)
+            under = _documents_under(path, failed)
+            if not under and len(failed) == failures:  # an unreadable folder is a failure already
+                # Not a failure (a synced folder may be empty yet), but "loaded 0" alone does not
+                # say the folder held nothing ofsted-kg reads: a wrong folder, or .docx files.
+                log.warning("%s: no .pdf or .txt files in this folder", shown(str(path)))
+            found.extend(under)
         else:
             found.append(path)  # named explicitly: the extractor says why if it cannot read it
     unique = list(dict.fromkeys(found))
@@ -174,6 +182,14 @@ def _os_reason(exc: OSError) -> str:
     if isinstance(exc, PermissionError):
         return "permission denied"
     return " ".join((exc.strerror or str(exc)).split()) or type(exc).__name__
+
+
+def document_sha256(path: Path) -> str:
+    """The SHA-256 of a document file named for loading, after refusing from its type and size
+    alone what would never load (a pipe, a device, a 10 GB file: loaders.document
+    `check_saved_file`) rather than hashing it first, or blocking on it for ever."""
+    check_saved_file(path)
+    return file_sha256(path)
 
 
 def file_sha256(path: Path) -> str:
@@ -311,7 +327,10 @@ def ingest(
     provenance: dict[str, Provenance] = {}
     for path in files:
         try:
-            sha = file_sha256(path)
+            sha = document_sha256(path)
+        except DocumentError as exc:
+            summary.failed.append((str(path), exc.reason))
+            continue
         except OSError as exc:
             summary.failed.append((str(path), f"cannot read ({exc.strerror or exc})"))
             continue
@@ -499,7 +518,10 @@ def delete(
     available: dict[str, _Job] = {}
     for path in files:
         try:
-            sha = file_sha256(path)
+            sha = document_sha256(path)
+        except DocumentError as exc:
+            summary.failed.append((str(path), exc.reason))
+            continue
         except OSError as exc:
             summary.failed.append((str(path), f"cannot read ({exc.strerror or exc})"))
             continue

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .ingest import file_sha256
+from .loaders.document import MAX_PDF_BYTES
 
 RECORD_NAME = "rejected-files.json"
 # Failures that say nothing about the file itself are never recorded.
@@ -78,6 +79,8 @@ class RejectionRecord:
 def _content_hash(path: str) -> str | None:
     try:
         candidate = Path(path)
-        return file_sha256(candidate) if candidate.is_file() else None
+        if not candidate.is_file() or candidate.stat().st_size > MAX_PDF_BYTES:
+            return None  # nothing that size is ever loaded: not worth reading to remember it
+        return file_sha256(candidate)
     except OSError:
         return None

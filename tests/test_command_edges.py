@@ -459,3 +459,33 @@ def test_ingest_refuses_pipes_devices_and_huge_files_at_once(tmp_path: Path) -> 
     )
     assert f"WARNING: {empty}: no .pdf or .txt files in this folder" in lines
     assert lines[-1] == "ofsted-kg: loaded 1, skipped 0 (unchanged), failed 3", result.stderr
+
+
+def test_a_query_file_that_is_no_saved_file_or_too_large_is_one_line(
+    loaded: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """`query FILE.rq` read the file to its end: a link to /dev/zero filled memory to a
+    MemoryError traceback, a named pipe blocked for ever."""
+    store, _ = loaded
+    zero = tmp_path / "zero.rq"
+    zero.symlink_to("/dev/zero")
+    pipe = tmp_path / "pipe.rq"
+    os.mkfifo(pipe)
+    big = tmp_path / "big.rq"
+    big.write_text("# " + "x" * (2 * 1024 * 1024) + "\nASK {}\n")
+    folder = tmp_path / "folder.rq"
+    folder.mkdir()
+    reasons = {
+        zero: "not a saved file but a character device",
+        pipe: "not a saved file but a named pipe",
+        big: "larger than 1 MB, far more than any file of its kind",
+        folder: "a folder, not a file",
+    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OFSTED_KG_")}
+    for path, reason in reasons.items():
+        result = subprocess.run(
+            [sys.executable, "-m", "ofsted_kg", "--store", str(store), "query", str(path)],
+            capture_output=True, text=True, timeout=60, env=env,
+        )  # fmt: skip
+        assert result.returncode == 2, result.stderr
+        assert result.stderr == f"ofsted-kg: {path}: cannot read the query ({reason})\n"

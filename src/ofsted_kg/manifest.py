@@ -39,10 +39,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .errors import InputRejected
+from .user_files import UserFileRefused, read_user_file
 
 log = logging.getLogger(__name__)
 
 MANIFEST_NAME = "manifest.tsv"
+# Every report Ofsted has published for local authorities is a few thousand rows of ~300 bytes.
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 COLUMNS: tuple[str, ...] = (
     "urn",
     "gss_code",
@@ -152,8 +155,8 @@ def read_manifest(path: Path, *, strict: bool = False) -> Manifest:
     A malformed row is skipped with a warning, or with `strict` is a ManifestError naming its line.
     """
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_user_file(path, limit=MAX_MANIFEST_BYTES).decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError, UserFileRefused) as exc:
         raise ManifestError(f"{path}: cannot read the fetch manifest ({exc})") from exc
     reader = csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
     header = next(reader, None)

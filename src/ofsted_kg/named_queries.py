@@ -211,6 +211,10 @@ def parse_query(name: str, text: str) -> NamedQuery:
     )
 
 
+# A query file is text a person wrote: the largest shipped query is 13 KB.
+MAX_QUERY_FILE_BYTES = 1024 * 1024
+
+
 @cache
 def named_queries() -> dict[str, NamedQuery]:
     """Every query shipped with the package, by name (the .rq file's stem)."""
@@ -229,13 +233,17 @@ def get_query(name_or_file: str) -> NamedQuery:
     if name_or_file in queries:
         return queries[name_or_file]
     if name_or_file.endswith(".rq"):
+        from .user_files import UserFileRefused, read_user_file
+
         path = Path(name_or_file)
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_user_file(path, limit=MAX_QUERY_FILE_BYTES).decode("utf-8")
         except OSError as exc:
             raise QueryUsageError(f"{path}: cannot read the query ({exc.strerror or exc})") from exc
         except UnicodeDecodeError as exc:
             raise QueryUsageError(f"{path}: not UTF-8 text") from exc
+        except UserFileRefused as exc:
+            raise QueryUsageError(f"{path}: cannot read the query ({exc})") from exc
         return parse_query(path.stem, text)
     raise QueryUsageError(f"unknown query {name_or_file!r} (run `ofsted-kg queries` for the list)")
 

@@ -489,3 +489,15 @@ def test_a_query_file_that_is_no_saved_file_or_too_large_is_one_line(
         )  # fmt: skip
         assert result.returncode == 2, result.stderr
         assert result.stderr == f"ofsted-kg: {path}: cannot read the query ({reason})\n"
+
+
+def test_a_store_path_that_is_a_file_says_so(tmp_path: Path) -> None:
+    not_a_store = tmp_path / "kg.db"
+    not_a_store.write_text("my notes\n")
+    result = ofsted_kg("ingest", str(tmp_path / "nothing"), store=not_a_store)
+    assert result.returncode == 3
+    assert (
+        result.stderr
+        == f"ofsted-kg: {not_a_store}: a file is there; a store is a folder (give --store a new or store folder)\n"
+    )
+    assert not_a_store.read_text() == "my notes\n"

@@ -62,6 +62,10 @@ class EmbeddedStore(Backend):
         if not read_only:
             try:
                 self.path.mkdir(parents=True, exist_ok=True)  # `--store out/kg.db` just works
+            except FileExistsError as exc:
+                raise StoreError(
+                    f"{self.path}: a file is there; a store is a folder (give --store a new or store folder)"
+                ) from exc
             except OSError as exc:
                 raise StoreError(f"{self.path}: cannot create the store ({exc.strerror or exc})") from exc
         self._lock = StoreLock.acquire(self.path, exclusive=not read_only)

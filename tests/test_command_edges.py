@@ -501,3 +501,15 @@ def test_a_store_path_that_is_a_file_says_so(tmp_path: Path) -> None:
         == f"ofsted-kg: {not_a_store}: a file is there; a store is a folder (give --store a new or store folder)\n"
     )
     assert not_a_store.read_text() == "my notes\n"
+
+
+def test_export_of_a_graph_that_is_not_there_is_a_usage_error(loaded: tuple[Path, Path]) -> None:
+    store, _ = loaded
+    shared = "https://w3id.org/ofsted-kg/id/graph/shared"
+    assert ofsted_kg("export", "--graph", shared, "--format", "nt", store=store).stdout.count("\n") > 100
+    not_iri = ofsted_kg("export", "--graph", "shared", "--format", "nt", store=store)
+    assert not_iri.returncode == 2 and not_iri.stdout == ""
+    assert not_iri.stderr == "ofsted-kg: export: --graph 'shared' is not an absolute IRI (a graph's name)\n"
+    absent = ofsted_kg("export", "--graph", shared + "x", "--format", "nt", store=store)
+    assert absent.returncode == 2 and absent.stdout == ""
+    assert absent.stderr.startswith(f"ofsted-kg: export: no graph <{shared}x> in the store")

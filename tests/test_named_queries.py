@@ -191,6 +191,12 @@ def test_parameters_are_checked() -> None:
         get_query("construct_inspection").bindings({"inspection": "not an iri> }"})
     with pytest.raises(QueryUsageError, match="unknown query"):
         get_query("select_nothing")
+    with pytest.raises(QueryUsageError, match=re.escape("(did you mean select_latest_grades?")):
+        get_query("latest_grades")
+    with pytest.raises(
+        QueryUsageError, match="looks like SPARQL text, not a query name: give it with --sparql"
+    ):
+        get_query("SELECT ?s WHERE { ?s ?p ?o }")
     typed = parse_query(
         "t", "# param when: date required — a day\n# param n: integer\nSELECT ?when ?n WHERE {}"
     )

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from .errors import UsageError
-from .rdf_io import XSD_IRI, OxTerm, to_ox, to_rdflib
+from .rdf_io import XSD_IRI, OxTerm, is_absolute_iri, to_ox, to_rdflib
 from .row_values import to_python
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ class Param:
             return self._vocabulary(text)
         try:
             if self.type == "iri":
-                if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", text):
+                if not is_absolute_iri(text):
                     raise ValueError("not an absolute IRI")
                 return ox.NamedNode(text)
             if self.type == "date":
@@ -245,7 +245,17 @@ def get_query(name_or_file: str) -> NamedQuery:
         except UserFileRefused as exc:
             raise QueryUsageError(f"{path}: cannot read the query ({exc})") from exc
         return parse_query(path.stem, text)
-    raise QueryUsageError(f"unknown query {name_or_file!r} (run `ofsted-kg queries` for the list)")
+    if re.search(r"\s|\{", name_or_file.strip()):
+        # SPARQL text where a name was expected: `ofsted-kg query 'SELECT ...'`.
+        raise QueryUsageError(
+            "that looks like SPARQL text, not a query name: give it with --sparql "
+            "(ofsted-kg query --sparql 'SELECT ...'), or run `ofsted-kg queries` for the named ones"
+        )
+    import difflib
+
+    close = difflib.get_close_matches(name_or_file, list(queries), n=2, cutoff=0.7)
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    raise QueryUsageError(f"unknown query {name_or_file!r} ({hint}run `ofsted-kg queries` for the list)")
 
 
 # -- typed rows -----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -71,6 +72,16 @@ def __getattr__(name: str) -> dict[str, str]:
 
 # XML Schema datatypes, as IRI text: what reads rows or types parameters needs no rdflib.
 XSD_IRI = "http://www.w3.org/2001/XMLSchema#"
+
+# An absolute IRI as a person may give one (a scheme, a colon, no character an IRIREF forbids).
+_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
+
+
+def is_absolute_iri(text: str) -> bool:
+    """Whether `text` can be bound or named as an IRI (checked before a store parses it)."""
+    return bool(_ABSOLUTE_IRI.match(text))
+
+
 _XSD_STRING = XSD_IRI + "string"
 
 

@@ -13,9 +13,10 @@ from rdflib import URIRef
 from ofsted_kg.connect import open_backend
 from ofsted_kg.errors import UsageError
 from ofsted_kg.output_file import output_file
-from ofsted_kg.rdf_io import RDF_FORMATS, SUFFIXES, format_for_suffix
+from ofsted_kg.rdf_io import RDF_FORMATS, SUFFIXES, format_for_suffix, is_absolute_iri
 
 NETWORK_FORMATS = ("graphml", "gexf")
+
 NETWORK_VIEWS = ("findings", "authorities", "inspectors")
 _SUFFIXES = {**SUFFIXES, ".graphml": "graphml", ".gexf": "gexf"}
 
@@ -67,8 +68,19 @@ def export_format(args: argparse.Namespace) -> str:
 
 def run(args: argparse.Namespace) -> int:
     fmt = export_format(args)
+    for given in args.graph or ():
+        if not is_absolute_iri(given):
+            raise UsageError(f"export: --graph {given!r} is not an absolute IRI (a graph's name)")
     graphs = [URIRef(g) for g in args.graph] if args.graph else None
     with open_backend(args, read_only=True) as backend, ExitStack() as stack:
+        if graphs:
+            # A mistyped graph name would otherwise export nothing, successfully.
+            present = set(backend.graphs())
+            if missing := [g for g in graphs if g not in present]:
+                raise UsageError(
+                    f"export: no graph {missing[0].n3()} in the store (`ofsted-kg query --sparql "
+                    "'SELECT DISTINCT ?g WHERE { GRAPH ?g {} }'` lists them)"
+                )
         out: IO[bytes]
         if args.output:
             out = stack.enter_context(output_file(args.output, "wb"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 
 from rdflib import URIRef
@@ -18,11 +17,10 @@ from ofsted_kg.analysis.related import (
 from ofsted_kg.connect import open_backend
 from ofsted_kg.errors import UsageError
 from ofsted_kg.namespace import OKG
-from ofsted_kg.rdf_io import nt_term
+from ofsted_kg.rdf_io import is_absolute_iri, nt_term
 from ofsted_kg.resolver import authority_iri
 from ofsted_kg.tables import add_table_options, write_table
 
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 IS_FINDING = f"ASK {{ ?finding a {nt_term(OKG.Finding)} }}"
 COLUMNS = [
     "finding",
@@ -71,7 +69,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if not 0.0 < args.threshold <= 1.0:
         raise UsageError(f"related: --threshold must be in (0, 1], not {args.threshold}")
-    if args.finding and not _IRI.match(args.finding):
+    if args.finding and not is_absolute_iri(args.finding):
         raise UsageError(f"related: --finding {args.finding!r} is not an absolute IRI")
     if args.per_finding < 1:
         raise UsageError(f"related: --per-finding must be at least 1, not {args.per_finding}")

@@ -13,6 +13,7 @@ from rdflib.namespace import PROV
 from rdflib.plugins.sparql import prepareQuery
 
 from ofsted_kg import api, iris, rdf_io
+from ofsted_kg.errors import UsageError
 from ofsted_kg.named_queries import QueryUsageError, get_query, named_queries, parse_query
 from ofsted_kg.namespace import OKG
 from ofsted_kg.rdf_io import PREFIXES
@@ -271,6 +272,10 @@ def test_api_sparql_and_export(kg: api.KnowledgeGraph, records, tmp_path: Path) 
     assert (iris.report(sha), OKG.sha256, Literal(sha)) in graph
     one = kg.export(tmp_path / "one.ttl", graphs=[str(iris.report_graph(sha))])
     assert set(Graph().parse(one, format="turtle").subjects(OKG.sha256, None)) == {iris.report(sha)}
+    # A suffix that names no format is refused (it was written as Turtle under that name).
+    with pytest.raises(UsageError, match="names no output format"):
+        kg.export(tmp_path / "kg.rdf")
+    assert not (tmp_path / "kg.rdf").exists()
 
 
 def test_api_runs_a_query_file_with_typed_parameters(kg: api.KnowledgeGraph, records, tmp_path: Path) -> None:

@@ -36,15 +36,6 @@ if TYPE_CHECKING:  # imported when used: opening a store never pays for an HTTP 
     from .answers.trends import FocusCount, GradeTrend, ThemeMove, ThemeTrend
     from .fetch.sync import SyncResult
 
-_SUFFIX_FORMATS = {
-    ".ttl": "turtle",
-    ".trig": "trig",
-    ".nt": "nt",
-    ".nq": "nq",
-    ".jsonld": "jsonld",
-    ".json": "jsonld",
-}
-
 
 class KnowledgeGraph:
     """An open store (embedded or remote) with ingest, named queries, SPARQL and export."""
@@ -165,10 +156,15 @@ class KnowledgeGraph:
     def export(
         self, path: str | os.PathLike[str], format: str | None = None, graphs: Iterable[str] | None = None
     ) -> Path:
-        """Write the store (or some graphs) to a file; the format defaults from the file suffix."""
+        """Write the store (or some graphs) to a file, whole or not at all (as the command does);
+        the format comes from the file suffix unless given (an unknown suffix is a UsageError,
+        not Turtle under another name)."""
+        from .output_file import output_file
+        from .rdf_io import format_for_suffix
+
         target = Path(path)
-        fmt = format or _SUFFIX_FORMATS.get(target.suffix.lower(), "turtle")
-        with target.open("wb") as out:
+        fmt = format or format_for_suffix(target)
+        with output_file(target, "wb") as out:
             self.backend.export(out, fmt, [URIRef(g) for g in graphs] if graphs is not None else None)
         return target
 

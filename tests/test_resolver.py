@@ -51,6 +51,10 @@ from ofsted_kg.resolver import UnknownAuthority, present_day, resolve_authority
         ("North Yorkshire County Council", "E06000065"),
         ("Newcastle City Council", "E08000021"),
         ("City of York Council", "E06000014"),
+        # full-width letters, accents and ligatures (pasted from a PDF or another keyboard)
+        ("ＰＥＴＥＲＢＯＲＯＵＧＨ", "E06000031"),
+        ("Pétérborough", "E06000031"),
+        ("Shefﬁeld", "E08000019"),
         # former authorities resolve to themselves
         ("Cumbria", "E10000006"),
         ("Northamptonshire", "E10000021"),
@@ -75,6 +79,14 @@ def test_unknown_name_is_a_usage_error_with_nearest_matches() -> None:
     assert isinstance(caught.value, UsageError) and caught.value.exit_code == 2
     assert caught.value.candidates[0] == "Peterborough"
     assert "did you mean Peterborough" in str(caught.value)
+
+
+def test_a_region_given_as_an_authority_says_it_is_a_region() -> None:
+    with pytest.raises(UnknownAuthority, match="'london': London is a region") as caught:
+        resolve_authority("london")
+    assert "summary --region London" in str(caught.value)
+    with pytest.raises(UnknownAuthority, match='summary --region "Yorkshire and The Humber"'):
+        resolve_authority("Yorkshire & the Humber")
 
 
 @pytest.mark.parametrize("given", ["Kingston", "North"])

@@ -20,6 +20,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+import unicodedata
 from typing import TYPE_CHECKING
 
 from .errors import UsageError
@@ -78,11 +79,19 @@ _SHORT_FORMS: dict[str, str] = {
 class UnknownAuthority(UsageError):
     """No authority, or more than one, answers to the name given (exit 2)."""
 
-    def __init__(self, given: str, candidates: list[str], *, ambiguous: bool = False) -> None:
+    def __init__(
+        self, given: str, candidates: list[str], *, ambiguous: bool = False, region: str | None = None
+    ) -> None:
         self.given = given
         self.candidates = candidates
         if ambiguous:
             message = f"{given!r} could be any of: {'; '.join(candidates)} — say which"
+        elif region:
+            quoted = f'"{region}"' if " " in region else region
+            message = (
+                f"no authority called {given!r}: {region} is a region (where a command takes "
+                f"--region, give it there; its authorities are listed by `ofsted-kg summary --region {quoted}`)"
+            )
         elif candidates:
             message = f"no authority called {given!r}; did you mean {' or '.join(candidates)}?"
         else:
@@ -128,7 +137,7 @@ def _strip_affixes(text: str) -> str:
 
 def resolve_authority(given: str) -> AuthorityInfo:
     """The reference record for what a person typed; raises UnknownAuthority (exit 2) otherwise."""
-    text = (given or "").strip()
+    text = _plain(given or "").strip()
     if not text:
         raise UnknownAuthority(given, [])
     code = _codes().get(text.upper())
@@ -152,7 +161,16 @@ def resolve_authority(given: str) -> AuthorityInfo:
         raise UnknownAuthority(given, sorted(info.name for info in matches.values()), ambiguous=True)
     # No search for a name inside longer text (as the report reader does): 'Peterborough" } DROP'
     # must not quietly mean Peterborough.
-    raise UnknownAuthority(given, nearest(text))
+    wanted = " ".join(text.casefold().replace("&", "and").split())
+    region = next((name for name in authorities.REGIONS.values() if name.casefold() == wanted), None)
+    raise UnknownAuthority(given, nearest(text), region=region)
+
+
+def _plain(text: str) -> str:
+    """What a person typed, compatibility forms folded and accents dropped: full-width letters
+    ("ＨＵＬＬ"), ligatures and "Pétérborough" mean the plain name."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def nearest(given: str, limit: int = 3) -> list[str]:

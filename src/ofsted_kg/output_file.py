@@ -50,7 +50,15 @@ def _named(path: Path) -> Iterator[None]:
 
 def _default_mode() -> int:
     # mkstemp creates the file 0600; the finished file gets the mode a plain open() would give it.
-    umask = os.umask(0)
+    # The umask is read from /proc where it can be: setting it to read it back would change it,
+    # for a moment, for every thread of a program using the API.
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    umask = os.umask(0o022)
     os.umask(umask)
     return 0o666 & ~umask
 

@@ -1,4 +1,5 @@
-"""One authority resolver for every command, query parameter and API call.
+"""One resolver for what people type: authorities, regions and concept notations (themes,
+document types, polarities, finding kinds), for every command, query parameter and API call.
 
 A person asks for an authority the way they say it: "Peterborough", "peterborough", "Hull",
 "Kingston upon Hull", "East Riding", "Southend", "Bristol City Council", "London Borough of

@@ -862,4 +862,9 @@ def _check_readable(report: ReportText, *, pdf: bool = True) -> None:
     words = re.findall(r"[A-Za-z]+", text)
     common = sum(map(_STOPWORDS.__contains__, map(str.lower, words)))
     if odd > 0.02 * len(text) or (len(words) > 50 and common / len(words) < 0.05):
-        raise GarbledText("the text layer is garbled (broken font encoding); the words cannot be trusted")
+        if pdf:
+            raise GarbledText("the text layer is garbled (broken font encoding); the words cannot be trusted")
+        # A text file has no font to blame: say what was found.
+        raise GarbledText(
+            "the text does not read as English prose (too few common words, or unreadable characters)"
+        )

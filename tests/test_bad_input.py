@@ -32,7 +32,9 @@ EXPECTED: dict[str, tuple[type[errors.DocumentError], str]] = {
     "random.pdf": (errors.NotAPDF, "no %PDF header"),
     "no-dates.txt": (errors.ExtractionFailed, "dates"),
     "no-authority.txt": (errors.ExtractionFailed, "local authority"),
-    "garbled.pdf": (errors.GarbledText, "garbled"),
+    "garbled.pdf": (errors.GarbledText, "garbled (broken font encoding)"),
+    # A text file has no font encoding to blame.
+    "garbled.txt": (errors.GarbledText, "does not read as English prose"),
     "unrelated.txt": (errors.UnsupportedDocument, "not recognised"),
 }
 

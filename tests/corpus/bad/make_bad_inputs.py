@@ -127,6 +127,7 @@ def bad_inputs() -> dict[str, bytes]:
         "no-dates.txt": letter_without_dates(),
         "no-authority.txt": letter_without_authority(),
         "garbled.pdf": minimal_pdf(garbled_words()[:55]),
+        "garbled.txt": "\n".join(garbled_words()[:55]).encode("utf-8"),
         "unrelated.txt": (
             "Minutes of the allotment society\n\n"
             + "The committee met to discuss the summer show and the state of the paths around the plots. "

@@ -77,6 +77,19 @@ def test_a_pdf_with_more_pages_than_any_report_is_refused() -> None:
         extract_bytes(buffer.getvalue(), "long.pdf")
 
 
+def test_a_text_file_with_more_lines_than_any_report_is_refused_before_they_are_built() -> None:
+    letter = TEXT_LETTER.read_bytes()
+    many = letter + b"- point\n" * 450_000  # 3.6 MB: under the byte limit (it took 13 s to refuse)
+    assert len(many) < document.MAX_TEXT_BYTES
+    with pytest.raises(errors.TooLarge, match=r"\(450,\d{3} lines; the limit is 100,000\)"):
+        extract_bytes(many, "many-lines.txt")
+    # The same limit in UTF-16, whose newlines are two bytes.
+    wide = codecs.BOM_UTF16_LE + (letter + b"- point\n" * 150_000).decode("utf-8").encode("utf-16-le")
+    assert len(wide) < document.MAX_TEXT_BYTES
+    with pytest.raises(errors.TooLarge, match=r"\(150,\d{3} lines; the limit is 100,000\)"):
+        extract_bytes(wide, "many-lines.txt")
+
+
 def test_the_limits_are_far_above_real_documents() -> None:
     # The largest example, a SIF report with its LSCB review: 0.8 MB, 50 pages, 122,000 characters.
     largest = ROOT / "examples" / "letters" / "other_birmingham_2016-11.pdf"
@@ -84,6 +97,7 @@ def test_the_limits_are_far_above_real_documents() -> None:
     record = extract_path(ROOT / "examples" / "letters" / "other_kingston-upon-hull_2015-02.pdf")
     assert len(record.text) * 20 < document.MAX_TEXT_CHARS
     assert record.source is not None and record.source.pages * 5 <= document.MAX_PDF_PAGES
+    assert TEXT_LETTER.read_bytes().count(b"\n") * 100 < document.MAX_TEXT_LINES
 
 
 # ------------------------------------------------------------------------------- encodings

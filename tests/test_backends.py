@@ -114,12 +114,13 @@ def test_injection_changes_nothing(backend: Backend) -> None:
         strings = [p for p in query.params if p.type == "string"]
         # A required closed-vocabulary parameter (select_findings_by_theme's theme) gets a real value.
         required = {p.name: "adoption" for p in query.params if p.type == "theme" and not p.optional}
-        for param in strings:
-            for value in NASTY:
-                params = {**required, **{p.name: value for p in strings}}
-                bindings = query.bindings(params)
-                assert bindings[param.name] == Literal(value)
-                rows_of(backend, query, params)  # runs: the value stayed a value
+        # Every free-string parameter takes the value at once (running it once per parameter
+        # repeated the same query: a minute on Virtuoso).
+        for value in NASTY if strings else ():
+            params = {**required, **{p.name: value for p in strings}}
+            bindings = query.bindings(params)
+            assert all(bindings[p.name] == Literal(value) for p in strings)
+            rows_of(backend, query, params)  # runs: the value stayed a value
         # Closed vocabularies (theme, region, ...) refuse such a value before anything runs.
         for param in (p for p in query.params if p.type in VOCABULARY_TYPES):
             for value in NASTY:

@@ -79,6 +79,43 @@ def test_replace_graph_holds_exactly_the_new_triples(store: EmbeddedStore) -> No
     assert texts == {"second version"}
 
 
+def _graph_lines(store: EmbeddedStore, graph: URIRef) -> set[str]:
+    out = io.BytesIO()
+    store._store.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(graph)))
+    return set(out.getvalue().decode().splitlines())
+
+
+def test_replacing_an_existing_graph_writes_only_what_changed(store: EmbeddedStore) -> None:
+    """An existing graph is replaced by deleting and adding only the triples that differ (one
+    update, so one transaction); the result is exactly the new triples, spelt any way."""
+    graph, p = iris.RELATED_GRAPH, "<https://example.org/p>"
+    old = "".join(f'<https://example.org/s{i}> {p} "v{i}" .\n' for i in range(50)).encode()
+    store.replace_graph(graph, old)
+    # 40 kept, 10 changed, 5 new; one kept triple spelt differently (a datatype written out).
+    new = "".join(f'<https://example.org/s{i}> {p} "v{i}" .\n' for i in range(1, 40))
+    new += f'<https://example.org/s0> {p} "v0"^^<http://www.w3.org/2001/XMLSchema#string> .\n'
+    new += "".join(f'<https://example.org/s{i}> {p} "w{i}" .\n' for i in range(40, 55))
+    updates: list[str] = []
+    run = store._run_update
+    store._run_update = lambda text: (updates.append(text), run(text))[1]  # type: ignore[method-assign]
+    store.replace_graph(graph, new.encode())
+    assert _graph_lines(store, graph) == {
+        *(f'<https://example.org/s{i}> {p} "v{i}" .' for i in range(40)),
+        *(f'<https://example.org/s{i}> {p} "w{i}" .' for i in range(40, 55)),
+    }
+    assert len(updates) == 1 and "DROP" not in updates[0]
+    assert updates[0].count(" .\n") == 10 + 15  # deleted v40-v49, added w40-w54: nothing else
+    # The same triples again: nothing written. Nothing at all: an empty graph that still exists.
+    store.replace_graph(graph, new.encode())
+    assert len(updates) == 1
+    store.replace_graph(graph, b"")
+    assert store.triple_count(graph) == 0 and store.has_graph(graph)
+    # Blank nodes cannot be compared line by line: the whole graph is replaced.
+    store.replace_graph(graph, f'_:b {p} "x" .\n'.encode())
+    store.replace_graph(graph, f'_:b {p} "y" .\n'.encode())
+    assert {line.split(" ", 2)[2] for line in _graph_lines(store, graph)} == {'"y" .'}
+
+
 def test_failed_load_leaves_nothing_of_the_document(store: EmbeddedStore) -> None:
     good = doc_ntriples(SHA_A)
     truncated = good[: len(good) // 2] + b"<http://broken"  # a document cut off mid-write

@@ -8,6 +8,7 @@ remote store, so a named query gives the same rows on every backend.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -110,10 +111,54 @@ class EmbeddedStore(Backend):
         except SyntaxError as exc:
             raise ValueError(f"invalid N-Triples for {graph}: {_first_line(exc)}") from exc
         # One update = one transaction: readers see the old graph or the new one, never half.
+        delta = self._delta(name, data)
+        if delta is not None:
+            # Only the triples that changed: replacing the 2 million triples of the related
+            # findings by themselves as DROP + INSERT DATA took 642 s and 9 GB at x10.
+            removed, added = delta
+            parts = [f"DELETE DATA {{ GRAPH {name} {{\n{removed}}} }}"] if removed else []
+            parts += [f"INSERT DATA {{ GRAPH {name} {{\n{added}}} }}"] if added else []
+            if parts:
+                self._run_update(" ;\n".join(parts))
+            if not data:
+                self._store.add_graph(name)
+            return
         update = f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{data}}} }}"
         self._run_update(update)
         if not data:
             self._store.add_graph(name)
+
+    def _delta(self, name: ox.NamedNode, canonical: str) -> tuple[str, str] | None:
+        """The N-Triples lines to delete from and add to graph `name` so it holds `canonical`
+        (oxigraph's own N-Triples, as its dump writes them: a triple has one spelling), or None
+        where lines cannot be compared (blank nodes are relabelled by every dump, and DELETE
+        DATA cannot name one). Lines are compared by digest, so the two graphs' lines are never
+        held as Python sets."""
+        import hashlib  # here: the read commands never replace a graph (7 ms of their start-up)
+
+        if "_:" in canonical:
+            return None
+        dumped = io.BytesIO()
+        self._store.dump(dumped, format=ox.RdfFormat.N_TRIPLES, from_graph=name)
+        old = dumped.getvalue()
+        if b"_:" in old:
+            return None
+        new = canonical.encode("utf-8")
+        if old == new:
+            return "", ""
+        old_keys = {hashlib.md5(line, usedforsecurity=False).digest() for line in io.BytesIO(old)}
+        new_keys = {hashlib.md5(line, usedforsecurity=False).digest() for line in io.BytesIO(new)}
+        removed = b"".join(
+            line
+            for line in io.BytesIO(old)
+            if hashlib.md5(line, usedforsecurity=False).digest() not in new_keys
+        )
+        added = b"".join(
+            line
+            for line in io.BytesIO(new)
+            if hashlib.md5(line, usedforsecurity=False).digest() not in old_keys
+        )
+        return removed.decode("utf-8"), added.decode("utf-8")
 
     def add_to_graph(self, graph: URIRef, ntriples: bytes) -> None:
         self._check_writable()

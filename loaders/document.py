@@ -31,11 +31,12 @@ import functools
 import hashlib
 import os
 import re
-import stat
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from ofsted_kg.user_files import special_file_kind
 
 from .errors import (
     CorruptPDF,
@@ -199,14 +200,6 @@ def load(path: str | Path) -> LoadedDocument:
     return load_bytes(data, str(path))
 
 
-_SPECIAL_FILES = (
-    (stat.S_ISFIFO, "a named pipe"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-
 def check_saved_file(path: str | Path) -> None:
     """Refuse, from its type and size alone, a file `load` would refuse or never finish: a pipe,
     a device or a socket (a pipe with no writer blocks whoever opens it; /dev/zero never ends;
@@ -214,9 +207,8 @@ def check_saved_file(path: str | Path) -> None:
     size limit (a 10 GB file is refused in a millisecond, not after hashing it). Reads at most
     the first kilobyte, to tell a PDF from text. Raises NotAFile, TooLarge or OSError."""
     info = os.stat(path)
-    for test, what in _SPECIAL_FILES:
-        if test(info.st_mode):
-            raise NotAFile(f"not a saved file but {what}: save the document to a file and load that")
+    if what := special_file_kind(info.st_mode):
+        raise NotAFile(f"not a saved file but {what}: save the document to a file and load that")
     size = info.st_size
     if size <= MAX_TEXT_BYTES:
         return  # under every limit

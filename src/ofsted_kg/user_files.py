@@ -21,6 +21,13 @@ _SPECIAL = (
 )
 
 
+def special_file_kind(mode: int) -> str | None:
+    """What a file of this st_mode is when it is no saved file that can be read to its end and
+    read again ("a named pipe", "a character device"...), else None. Documents are checked the
+    same way (`loaders.document.check_saved_file`)."""
+    return next((what for test, what in _SPECIAL if test(mode)), None)
+
+
 class UserFileRefused(ValueError):
     """Not a saved file, or too large for its kind; the message is the one-line reason."""
 
@@ -30,9 +37,8 @@ def read_user_file(path: str | os.PathLike[str], *, limit: int) -> bytes:
     (OSError as raised when it cannot be read at all)."""
     path = Path(path)
     info = path.stat()
-    for test, what in _SPECIAL:
-        if test(info.st_mode):
-            raise UserFileRefused(f"not a saved file but {what}")
+    if what := special_file_kind(info.st_mode):
+        raise UserFileRefused(f"not a saved file but {what}")
     if stat.S_ISDIR(info.st_mode):
         raise UserFileRefused("a folder, not a file")
     with path.open("rb") as handle:

@@ -110,15 +110,13 @@ class Param:
     def _vocabulary(self, text: str) -> OxTerm:
         from .resolver import resolve_notation, resolve_region
 
+        option = f"parameter {self.name}"
         try:
             if self.type == "region":
-                return ox.Literal(resolve_region(text))
-            return ox.Literal(resolve_notation(self.type, text, option=f"parameter {self.name}"))
-        except QueryUsageError:
-            raise
+                return ox.Literal(resolve_region(text, option=option))
+            return ox.Literal(resolve_notation(self.type, text, option=option))
         except UsageError as exc:
-            message = str(exc) if self.type != "region" else f"parameter {self.name}: {exc}"
-            raise QueryUsageError(message) from exc
+            raise QueryUsageError(str(exc)) from exc
 
     def _authority(self, text: str) -> OxTerm:
         from . import iris

@@ -162,9 +162,7 @@ def resolve_authority(given: str) -> AuthorityInfo:
         raise UnknownAuthority(given, sorted(info.name for info in matches.values()), ambiguous=True)
     # No search for a name inside longer text (as the report reader does): 'Peterborough" } DROP'
     # must not quietly mean Peterborough.
-    wanted = " ".join(text.casefold().replace("&", "and").split())
-    region = next((name for name in authorities.REGIONS.values() if name.casefold() == wanted), None)
-    raise UnknownAuthority(given, nearest(text), region=region)
+    raise UnknownAuthority(given, nearest(text), region=_regions_by_key().get(_region_key(text)))
 
 
 def _plain(text: str) -> str:
@@ -208,12 +206,22 @@ def authority_iri(given: str) -> URIRef:
 # ---- regions and concept notations: the other closed vocabularies a person types ------------------
 
 
-def resolve_region(text: str) -> str:
+def _region_key(text: str) -> str:
+    return " ".join(text.casefold().replace("&", "and").split())
+
+
+@functools.lru_cache(maxsize=1)
+def _regions_by_key() -> dict[str, str]:
+    return {_region_key(name): name for name in authorities.REGIONS.values()}
+
+
+def resolve_region(text: str, *, option: str | None = None) -> str:
     """England's region a person named (any case, "Yorkshire and the Humber", an E12 code, a unique
-    first word such as "London" or "Yorkshire"); a usage error listing the nine otherwise."""
+    first word such as "London" or "Yorkshire"); a usage error listing the nine otherwise, led by
+    `option` where given (as `resolve_notation`'s)."""
     given = " ".join((text or "").split())
-    wanted = given.casefold().replace("&", "and")
-    by_name = {name.casefold(): name for name in authorities.REGIONS.values()}
+    wanted = _region_key(given)
+    by_name = _regions_by_key()
     if given.upper() in authorities.REGIONS:
         return authorities.REGIONS[given.upper()]
     if wanted in by_name:
@@ -223,8 +231,9 @@ def resolve_region(text: str) -> str:
         return starts[0]
     close = difflib.get_close_matches(wanted, list(by_name), n=2, cutoff=0.6)
     hint = f"did you mean {' or '.join(by_name[c] for c in close)}? " if close else ""
+    lead = f"{option}: " if option else ""
     raise UsageError(
-        f"no region called {given!r}; {hint}the regions are: {'; '.join(authorities.REGIONS.values())}"
+        f"{lead}no region called {given!r}; {hint}the regions are: {'; '.join(authorities.REGIONS.values())}"
     )
 
 

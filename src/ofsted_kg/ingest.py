@@ -349,12 +349,12 @@ def ingest(
     ensure_base_graphs(backend, force=force, refresh_ontology=bool(to_load))
 
     bar = _progress_bar(len(to_load), enabled=progress)
-    writer = _Writer(backend, state, summary, bar)
+    writer = _Writer(backend, state, summary, bar, batch_size(len(to_load), jobs))
     try:
-        handed_out = _HandedOut()
-        all_handed_out = handed_out.__bool__
-        for results in _run(builder, to_load, jobs, handed_out):
-            # Results join the writer's batch as they come; it commits every MAX_BATCH copies
+        tail = _Tail()
+        in_tail = tail.__bool__
+        for results in _run(builder, to_load, jobs, tail):
+            # Results join the writer's batch as they come; it commits every `batch_size` copies
             # (and at the end), so each load pays its fixed cost for many documents.
             for result in results:
                 if isinstance(result, Failed):
@@ -365,9 +365,11 @@ def ingest(
                     log.warning("%s: %s", result.path, message)
                     summary.warnings.append((result.path, message))
                 writer.write(result, loading[result.sha256].provenance)
-            if all_handed_out():
-                # The workers' last documents: each written as it comes, so the run does not end
-                # with the workers idle while one large batch is written.
+            if in_tail():
+                # The workers' last documents: what is waiting goes as one batch, then each copy
+                # as it comes, so the run does not end with the workers idle while one large
+                # batch is written. Not sooner: a copy written alone costs about 2.7x the CPU
+                # per quad of a batch (a transactional load against the bulk loader).
                 writer.commit()
         writer.commit()
     finally:
@@ -408,13 +410,16 @@ def _validation_record(backend: Backend) -> ValidationRecord:
 
 class _Writer:
     """Ingest's single writer: copies whose change only adds join one transaction (a CopyBatch,
-    committed every MAX_BATCH copies and at the end); any other change is written alone, in
+    committed every `size` copies and at the end); any other change is written alone, in
     order, after the batch before it. A refused batch is written again copy by copy, so a
     refused copy fails alone; a store that refuses several transactions in a row is down, and
     the run stops (exit 3)."""
 
-    def __init__(self, backend: Backend, state: CopyState, summary: IngestSummary, bar: Any) -> None:
+    def __init__(
+        self, backend: Backend, state: CopyState, summary: IngestSummary, bar: Any, size: int
+    ) -> None:
         self.backend, self.state, self.summary, self.bar = backend, state, summary, bar
+        self.size = size
         self.batch = state.batch(backend)
         # (the worker's result, its provenance, whether it carries its inspection's findings)
         self.pending: list[tuple[Built, Provenance, bool]] = []
@@ -425,7 +430,7 @@ class _Writer:
         new = built.new_copy()
         if self.batch.joins(new):
             self.pending.append((built, provenance, self.batch.add(new, provenance)))
-            if len(self.pending) >= MAX_BATCH:
+            if len(self.pending) >= self.size:
                 self.commit()
             return
         self.commit()
@@ -577,8 +582,17 @@ FLUSH_EVERY = 50
 MAX_BATCH = 32
 
 
-class _HandedOut:
-    """True once every document has been given to a worker (only results are left to come)."""
+def batch_size(documents: int, jobs: int | None) -> int:
+    """Copies a batch holds in a run of `documents`: MAX_BATCH, or fewer in a small run, so that
+    a run commits (and its progress bar moves) at least about twice per worker; a short run
+    is cheap however it is written."""
+    workers = max(1, jobs or os.cpu_count() or 1)
+    return max(1, min(MAX_BATCH, documents // (2 * workers)))
+
+
+class _Tail:
+    """True once no document is left waiting for a worker: the results still to come are of the
+    documents the workers hold now."""
 
     def __init__(self) -> None:
         self.done = False
@@ -588,16 +602,16 @@ class _HandedOut:
 
 
 def _run(
-    builder: Builder, work: list[_Job], jobs: int | None, handed_out: _HandedOut | None = None
+    builder: Builder, work: list[_Job], jobs: int | None, tail: _Tail | None = None
 ) -> Iterator[list[Built | Failed]]:
     """Results in groups, each what was ready at one moment; at most 2 x jobs + MAX_BATCH
     documents in flight (finished ones wait for the writer as bytes), so memory stays flat."""
-    handed_out = handed_out if handed_out is not None else _HandedOut()
+    tail = tail if tail is not None else _Tail()
     jobs = max(1, jobs or os.cpu_count() or 1)
     if jobs == 1 or len(work) <= 1:
         for index, job in enumerate(work):
             result = builder(job.path, job.provenance)
-            handed_out.done = index == len(work) - 1
+            tail.done = index == len(work) - 1
             yield [result]
         return
     pending = iter(work)
@@ -627,9 +641,10 @@ def _run(
             # Hand the workers their next documents before the writer starts on these.
             while len(in_flight) < 2 * jobs + MAX_BATCH and (queued := next(pending, None)) is not None:
                 in_flight[executor.submit(builder, queued.path, queued.provenance)] = queued
-            # Fewer in flight than the limit means nothing is left to hand out (a document put
-            # back after a crash is handed out again, so this can turn false once more).
-            handed_out.done = len(in_flight) < 2 * jobs + MAX_BATCH
+            # No more in flight than workers means nothing is left to hand out and none is
+            # queued (a document put back after a crash is handed out again, so this can turn
+            # false once more).
+            tail.done = len(in_flight) <= jobs
             yield ready
     finally:
         executor.shutdown(wait=True, cancel_futures=True)

@@ -23,14 +23,15 @@ import re
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pyoxigraph as ox
 
 from .errors import UsageError
 
 if TYPE_CHECKING:
-    from rdflib.term import Identifier, URIRef
+    from rdflib.term import BNode, Identifier, URIRef
+    from rdflib.term import Literal as RdflibLiteral
 
 # Name (as --format takes it) -> pyoxigraph format.
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -138,8 +139,7 @@ def to_ox(term: Identifier | OxTerm | str) -> OxTerm:
         return term
     if type(term) is str:
         return ox.Literal(term)
-    from rdflib import BNode, Literal, URIRef
-
+    URIRef, Literal, BNode = _rdflib_terms()
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -157,7 +157,33 @@ def to_ox(term: Identifier | OxTerm | str) -> OxTerm:
 
 def nt_term(term: Identifier | OxTerm | str) -> str:
     """One term in N-Triples syntax (also valid SPARQL), escaped by pyoxigraph."""
+    # The two kinds a graph is made of first, without to_ox's checks in turn: ingest writes
+    # some 800 distinct terms a document.
+    URIRef, Literal, _ = _rdflib_terms()
+    kind = type(term)
+    if kind is URIRef:
+        return str(ox.NamedNode(str(term)))
+    if kind is Literal:
+        literal = cast("RdflibLiteral", term)
+        if literal.language is None:
+            datatype = literal.datatype
+            if datatype is None or datatype == _XSD_STRING:
+                return str(ox.Literal(literal))
+            return str(ox.Literal(literal, datatype=_ox_datatype(datatype)))
     return str(to_ox(term))
+
+
+@cache
+def _rdflib_terms() -> tuple[type[URIRef], type[RdflibLiteral], type[BNode]]:
+    """rdflib's URIRef, Literal and BNode, imported on first use (see the module's docstring)."""
+    from rdflib import BNode, Literal, URIRef
+
+    return URIRef, Literal, BNode
+
+
+@cache
+def _ox_datatype(datatype: str) -> ox.NamedNode:
+    return ox.NamedNode(datatype)
 
 
 class TermConverter:

@@ -166,25 +166,27 @@ def test_a_full_disk_under_related_recompute_keeps_the_links_it_had(small_disk: 
     filler = fill(small_disk, leave=1 << 20)
 
     # Recomputing the same links writes nothing (only changed triples are written), so it
-    # succeeds on the full disk; links that change (a higher threshold drops many) must be written.
+    # succeeds on the full disk; links that change must be written: a lower threshold adds
+    # thousands (megabytes of new triples; a higher one that only deletes links can fit in the
+    # room left, depending on how RocksDB laid out the tables the store was loaded with).
     same = run("--store", str(store), "related", "--recompute", "--authority", "Peterborough", "-f", "csv")
     assert same.returncode == 0 and same.stdout == first.stdout, same.stderr
     assert contents(store) == before
-    higher = ("related", "--recompute", "--threshold", "0.5", "--authority", "Peterborough", "-f", "csv")
+    lower = ("related", "--recompute", "--threshold", "0.2", "--authority", "Peterborough", "-f", "csv")
     roomy = tmp_path / "roomy.db"
     shutil.copytree(made, roomy)
-    assert run("--store", str(roomy), *higher).returncode == 0
+    assert run("--store", str(roomy), *lower).returncode == 0
     after = contents(roomy)
-    assert after[str(iris.RELATED_GRAPH)] < before[str(iris.RELATED_GRAPH)] // 10
-    full = run("--store", str(store), *higher)
+    assert after[str(iris.RELATED_GRAPH)] > before[str(iris.RELATED_GRAPH)] * 3 // 2
+    full = run("--store", str(store), *lower)
     assert full.returncode == 3, full.stderr
     assert "Traceback" not in full.stderr and full.stdout == ""
     # The links are computed (one line says how many) before the write fails.
     lines = [line for line in full.stderr.strip().splitlines() if not line.startswith("computed ")]
     assert len(lines) == 1 and lines[0].startswith(f"ofsted-kg: {store}: write failed ("), full.stderr
     assert "No space left on device" in lines[0]
-    # One transaction: the old links or the new ones, whole (the delete of 2,000 links can reach
-    # the write-ahead log and the disk fill only when tables are flushed), nothing in between.
+    # One transaction: the old links or the new ones, whole (the write can reach the write-ahead
+    # log and the disk fill only when tables are flushed), nothing in between.
     assert contents(store) in (before, after)
     checked = run("--store", str(store), "validate", "--no-reasoner")
     assert checked.returncode == 0, checked.stderr

@@ -346,14 +346,22 @@ def ingest(
         else:
             to_load.append(_Job(first, sha, state.merged_provenance(sha, provenance[sha])))
     loading = {job.sha256: job for job in to_load}
-    ensure_base_graphs(backend, force=force, refresh_ontology=bool(to_load))
+    if not to_load:
+        ensure_base_graphs(backend, force=force)
 
     bar = _progress_bar(len(to_load), enabled=progress)
     writer = _Writer(backend, state, summary, bar, batch_size(len(to_load), jobs))
     try:
         tail = _Tail()
         in_tail = tail.__bool__
+        base_graphs_written = False
         for results in _run(builder, to_load, jobs, tail):
+            if not base_graphs_written:
+                # Here, once the workers have started on the documents, rather than before:
+                # nothing they do needs the store, and the ontology and the authorities are
+                # written while they read the first documents.
+                ensure_base_graphs(backend, force=force, refresh_ontology=True)
+                base_graphs_written = True
             # Results join the writer's batch as they come; it commits every `batch_size` copies
             # (and at the end), so each load pays its fixed cost for many documents.
             for result in results:

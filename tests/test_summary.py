@@ -9,13 +9,20 @@ from pathlib import Path
 
 import pytest
 from ofsted_kg.loaders.record import Finding, Span
+from rdflib import URIRef
 
 from ofsted_kg import iris
 from ofsted_kg.backend import Backend
 from ofsted_kg.ingest import ingest
 from ofsted_kg.named_queries import named_queries
 from ofsted_kg.store import EmbeddedStore
-from ofsted_kg.summary import AuthorityCounts, ThemeTallies, count_themes, disagreements, stored
+from ofsted_kg.summary import (
+    AuthorityCounts,
+    ThemeTallies,
+    count_themes,
+    disagreements,
+    stored,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "letters"
@@ -58,12 +65,12 @@ def rows(backend: Backend, text: str, bindings: dict) -> list[tuple[str, ...]]:
     return [tuple(str(row.get(v)) for v in result.variables) for row in result.rows]
 
 
-def assert_tallies_match_counting(backend: Backend) -> None:
+def assert_tallies_match_counting(backend: Backend, authority: URIRef = PETERBOROUGH_IRI) -> None:
     """Each tally-reading query gives the rows of counting the findings, bound and unbound."""
     for name in SUMMARY_QUERIES:
         query = named_queries()[name]
         direct = (DIRECT / f"{name}.rq").read_text(encoding="utf-8")
-        for values in ({}, {"theme": "child-protection"}, {"authority": str(PETERBOROUGH_IRI)}):
+        for values in ({}, {"theme": "child-protection"}, {"authority": str(authority)}):
             params = {k: v for k, v in values.items() if k in {p.name for p in query.params}}
             bindings = query.bindings(params)
             counted = rows(backend, direct, bindings)
@@ -105,6 +112,25 @@ def test_summaries_follow_the_findings_through_copies_and_prunes(tmp_path: Path,
         assert authorities == {"Peterborough"}
         assert not store.has_graph(iris.summary_graph(iris.authority("E10000016")))  # nothing left to count
         assert disagreements(store) == []
+
+
+def test_a_summary_stays_right_through_runs_that_each_add_to_it(tmp_path: Path) -> None:
+    """Each run after an authority's first adds its rows to the summary as a part (a transaction
+    that only adds; readers add the parts up), and the run's fold leaves one row per theme: the
+    answers are those of counting the findings after every run, and no part is left."""
+    birmingham = iris.authority("E08000025")
+    files = sorted(EXAMPLES.glob("*_birmingham_*.pdf"))
+    assert len(files) == 5
+    graph = iris.summary_graph(birmingham)
+    with EmbeddedStore(tmp_path / "kg.db") as store:
+        sizes = []
+        for path in files:
+            ingest(store, [path], jobs=1, progress=False)
+            assert iris.SUMMARY_PART_MARK not in store.graph_ntriples(graph).decode("utf-8")
+            assert_tallies_match_counting(store, birmingham)
+            assert disagreements(store) == []
+            sizes.append(store.triple_count(graph))
+        assert sizes == sorted(sizes) and sizes[0] < sizes[-1]  # more themes counted, not more copies of rows
 
 
 def test_a_summary_of_ofsted_kg_0_1_is_recounted_in_the_current_form(tmp_path: Path, letters: Path) -> None:

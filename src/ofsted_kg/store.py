@@ -152,7 +152,7 @@ class EmbeddedStore(Backend):
         if len(old) + len(new) < _DELTA_AS_LINES_BYTES:
             # A small graph (an authority summary at a fold): its lines themselves as the keys,
             # about 3x faster than a digest per line.
-            old_lines, new_lines = set(old.splitlines(keepends=True)), set(new.splitlines(keepends=True))
+            old_lines, new_lines = set(io.BytesIO(old)), set(io.BytesIO(new))
             removed = b"".join(line for line in io.BytesIO(old) if line not in new_lines)
             added = b"".join(line for line in io.BytesIO(new) if line not in old_lines)
             return removed.decode("utf-8"), added.decode("utf-8")

@@ -23,7 +23,7 @@ import re
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -147,8 +147,9 @@ def to_ox(term: Identifier | OxTerm | str) -> OxTerm:
     if isinstance(term, Literal):
         if term.language:
             return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None and str(term.datatype) != _XSD_STRING:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        if term.datatype is not None and term.datatype != _XSD_STRING:
+            # One NamedNode a datatype: ingest writes some 800 distinct terms a document.
+            return ox.Literal(str(term), datatype=_ox_datatype(str(term.datatype)))
         return ox.Literal(str(term))
     if isinstance(term, str):
         return ox.Literal(term)
@@ -157,19 +158,6 @@ def to_ox(term: Identifier | OxTerm | str) -> OxTerm:
 
 def nt_term(term: Identifier | OxTerm | str) -> str:
     """One term in N-Triples syntax (also valid SPARQL), escaped by pyoxigraph."""
-    # The two kinds a graph is made of first, without to_ox's checks in turn: ingest writes
-    # some 800 distinct terms a document.
-    URIRef, Literal, _ = _rdflib_terms()
-    kind = type(term)
-    if kind is URIRef:
-        return str(ox.NamedNode(str(term)))
-    if kind is Literal:
-        literal = cast("RdflibLiteral", term)
-        if literal.language is None:
-            datatype = literal.datatype
-            if datatype is None or datatype == _XSD_STRING:
-                return str(ox.Literal(literal))
-            return str(ox.Literal(literal, datatype=_ox_datatype(datatype)))
     return str(to_ox(term))
 
 

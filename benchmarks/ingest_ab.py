@@ -29,19 +29,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from real_pdfs import BASELINE  # the same pypdfium2 text, page by page, as real_pdfs.py times
+
 ROOT = Path(__file__).resolve().parent.parent
 MAPPED = {"src/ofsted_kg": "", "loaders": "loaders", "ontology": "ontology", "queries": "queries"}
-BASELINE = """import sys, pypdfium2 as pdfium
-for name in sys.argv[1:]:
-    pdf = pdfium.PdfDocument(name)
-    for index in range(len(pdf)):
-        page = pdf[index]
-        text = page.get_textpage()
-        text.get_text_range()
-        text.close()
-        page.close()
-    pdf.close()
-"""
 
 
 def package(tree: str | None, into: Path) -> Path:

@@ -514,3 +514,56 @@ def test_export_of_a_graph_that_is_not_there_is_a_usage_error(loaded: tuple[Path
     absent = ofsted_kg("export", "--graph", shared + "x", "--format", "nt", store=store)
     assert absent.returncode == 2 and absent.stdout == ""
     assert absent.stderr.startswith(f"ofsted-kg: export: no graph <{shared}x> in the store")
+
+
+# Numbers a command cannot use, each refused before any work with argparse's error (exit 2,
+# naming the option), not a traceback: found by trying every numeric option with nan, inf,
+# negatives and numbers past a machine word (ofsted_kg.option_types).
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--timeout", "inf", "summary"], "argument --timeout: 'inf': must be more than 0 seconds"),
+        (["--timeout", "nan", "summary"], "argument --timeout: 'nan': must be more than 0 seconds"),
+        (["summary", "--timeout", "-1"], "argument --timeout: '-1': must be more than 0 seconds"),
+        (["serve", "--timeout", "nan"], "argument --timeout: 'nan': must be more than 0 seconds"),
+        (["serve", "--max-result-mb", "0"], "argument --max-result-mb: '0': must be at least 1"),
+        (["validate", "--show", "-1"], "argument --show: '-1': must be 0 or more"),
+        (["analyse", "similar", "--top", "0"], "argument --top: '0': must be at least 1"),
+        (["related", "--authority", "Peterborough", "--per-finding", "0"], "argument --per-finding: '0'"),
+        (["query", "select_themes", "--limit", "ten"], "argument --limit: 'ten' is not a whole number"),
+        (["ingest", "--jobs", "0"], "argument --jobs/-j: '0': must be at least 1"),
+    ],
+)
+def test_a_number_no_command_can_use_is_an_option_error(
+    loaded: tuple[Path, Path], args: list[str], message: str
+) -> None:
+    store, _ = loaded
+    result = ofsted_kg(*args, store=store)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bad_timeout_in_the_environment_is_named_not_a_traceback(loaded: tuple[Path, Path]) -> None:
+    store, _ = loaded
+    command = [sys.executable, "-m", "ofsted_kg", "summary", "--store", str(store)]
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("OFSTED_KG_")}, "OFSTED_KG_TIMEOUT": "abc"}
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 2
+    assert "'abc' is not a number of seconds (from --timeout, or else $OFSTED_KG_TIMEOUT)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_limit_or_offset_past_any_answer_pages_like_a_large_one(loaded: tuple[Path, Path]) -> None:
+    store, _ = loaded
+    huge = str(10**30)
+    whole = ofsted_kg("query", "select_latest_grades", "--format", "csv", store=store)
+    past = ofsted_kg("query", "select_latest_grades", "--format", "csv", "--offset", huge, store=store)
+    everything = ofsted_kg(
+        "query", "select_latest_grades", "--format", "csv", "--limit", huge, "--offset", "3", store=store
+    )
+    assert whole.returncode == past.returncode == everything.returncode == 0, past.stderr + everything.stderr
+    lines = whole.stdout.splitlines()
+    assert len(lines) > 4
+    assert past.stdout.splitlines() == lines[:1]  # the header, no row
+    assert everything.stdout.splitlines() == lines[:1] + lines[4:]

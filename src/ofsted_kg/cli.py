@@ -16,6 +16,7 @@ import sys
 
 from . import commands
 from .errors import EXIT_FAILURES, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, NO_ROOM_ERRNOS, OfstedKGError
+from .option_types import seconds
 
 
 def add_global_options(
@@ -62,10 +63,20 @@ def add_global_options(
         )
     parser.add_argument(
         "--timeout",
-        type=float,
-        default=default(float(os.environ.get("OFSTED_KG_TIMEOUT", "60"))),
+        type=_timeout,
+        # Text: argparse puts a text default through `type`, so a bad $OFSTED_KG_TIMEOUT is an
+        # option error like a bad --timeout.
+        default=default(os.environ.get("OFSTED_KG_TIMEOUT") or "60"),
         help="seconds per request to an endpoint or to Ofsted's site (default 60, or $OFSTED_KG_TIMEOUT)",
     )
+
+
+def _timeout(text: str) -> float:
+    try:
+        return seconds(text)
+    except argparse.ArgumentTypeError as exc:
+        # Said here because the value may come from the environment, not the command line.
+        raise argparse.ArgumentTypeError(f"{exc} (from --timeout, or else $OFSTED_KG_TIMEOUT)") from None
 
 
 class _Skipping:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
+from . import option_types
 from .errors import UsageError
 from .output_file import output_file
 from .rdf_io import RDF_FORMATS, prefixes_for, to_ox
@@ -62,7 +63,7 @@ def add_table_options(parser: argparse.ArgumentParser, formats: Sequence[str] = 
     )
     parser.add_argument(
         "--width",
-        type=_width,
+        type=option_types.width,
         metavar="N",
         help="table: wrap cells to fit N columns (default: the terminal's width on a terminal; "
         "off a terminal, full values on one line each)",
@@ -71,27 +72,16 @@ def add_table_options(parser: argparse.ArgumentParser, formats: Sequence[str] = 
 
 def add_paging_options(parser: argparse.ArgumentParser) -> None:
     """--limit and --offset, for a command that prints a listing (rows in the command's order)."""
-    parser.add_argument("--limit", type=_count, metavar="N", help="print at most N rows")
-    parser.add_argument("--offset", type=_count, default=0, metavar="N", help="skip the first N rows")
+    parser.add_argument("--limit", type=option_types.count, metavar="N", help="print at most N rows")
+    parser.add_argument(
+        "--offset", type=option_types.count, default=0, metavar="N", help="skip the first N rows"
+    )
 
 
 def page(rows: Iterable[Sequence[Any]], limit: int | None, offset: int = 0) -> Iterator[Sequence[Any]]:
     """Rows `offset` to `offset + limit` of `rows`, read no further than the last one printed."""
-    return itertools.islice(rows, offset, None if limit is None else offset + limit)
-
-
-def _count(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
-
-
-def _width(text: str) -> int:
-    value = int(text)
-    if value < 20:
-        raise argparse.ArgumentTypeError("must be at least 20")
-    return value
+    # Both are at most sys.maxsize (option_types.count); their sum may not be, and islice takes no more.
+    return itertools.islice(rows, offset, None if limit is None else min(offset + limit, sys.maxsize))
 
 
 def table_width(out: IO[str], width: int | None) -> int | None:

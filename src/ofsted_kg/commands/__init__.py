@@ -8,14 +8,9 @@ from __future__ import annotations
 
 import argparse
 
+from ofsted_kg.option_types import positive_int
+
 
 def add_jobs_option(parser: argparse.ArgumentParser, help: str) -> None:
     """-j/--jobs N (at least 1; default None: all cores), the same for every command that forks."""
-    parser.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N", help=help)
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
+    parser.add_argument("--jobs", "-j", type=positive_int, default=None, metavar="N", help=help)

@@ -13,7 +13,7 @@ from ofsted_kg.analysis.similar import similar_authorities
 from ofsted_kg.analysis.themes import theme_cooccurrence
 from ofsted_kg.backend import Backend
 from ofsted_kg.connect import open_backend
-from ofsted_kg.errors import UsageError
+from ofsted_kg.option_types import positive_int
 from ofsted_kg.resolver import authority_iri
 from ofsted_kg.tables import add_table_options, write_table
 
@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--authority", metavar="NAME", help="recurring/similar: only this authority")
     add_table_options(parser)
     parser.add_argument(
-        "--top", type=int, default=5, help="similar: how many similar authorities (default 5)"
+        "--top", type=positive_int, default=5, help="similar: how many similar authorities (default 5)"
     )
     parser.set_defaults(func=run)
 
@@ -121,8 +121,6 @@ ANALYSES: dict[str, Callable[[Backend, argparse.Namespace, Any], Table]] = {
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.top < 1:
-        raise UsageError(f"analyse: --top must be at least 1, not {args.top}")
     authority = authority_iri(args.authority) if args.authority else None
     with open_backend(args, read_only=True) as backend:
         columns, rows = ANALYSES[args.analysis](backend, args, authority)

@@ -17,6 +17,7 @@ from ofsted_kg.analysis.related import (
 from ofsted_kg.connect import open_backend
 from ofsted_kg.errors import UsageError
 from ofsted_kg.namespace import OKG
+from ofsted_kg.option_types import positive_int
 from ofsted_kg.rdf_io import is_absolute_iri, nt_term
 from ofsted_kg.resolver import authority_iri
 from ofsted_kg.tables import add_table_options, write_table
@@ -59,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--per-finding",
-        type=int,
+        type=positive_int,
         default=DEFAULT_PER_FINDING,
         help=f"most links kept per finding when (re)computing (default {DEFAULT_PER_FINDING})",
     )
@@ -71,8 +72,6 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"related: --threshold must be in (0, 1], not {args.threshold}")
     if args.finding and not is_absolute_iri(args.finding):
         raise UsageError(f"related: --finding {args.finding!r} is not an absolute IRI")
-    if args.per_finding < 1:
-        raise UsageError(f"related: --per-finding must be at least 1, not {args.per_finding}")
     finding = URIRef(args.finding) if args.finding else None
     authority = authority_iri(args.authority) if args.authority else None
     with open_backend(args, read_only=True) as backend:

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from ofsted_kg.errors import StoreError, UsageError
 from ofsted_kg.federation import ALLOW_FLAG
+from ofsted_kg.option_types import positive_int, seconds
 from ofsted_kg.store_lock import StoreLock
 
 DEFAULT_BIND = "127.0.0.1:7878"
@@ -68,14 +69,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--timeout",
         dest="query_timeout",
-        type=float,
+        type=seconds,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help=f"stop a query after this long (default {DEFAULT_TIMEOUT:g})",
     )
     parser.add_argument(
         "--max-result-mb",
-        type=int,
+        type=positive_int,
         default=DEFAULT_MAX_RESULT_MB,
         metavar="MB",
         help=f"refuse an answer larger than this (default {DEFAULT_MAX_RESULT_MB})",
@@ -142,8 +143,6 @@ def plan(args: argparse.Namespace) -> Plan:
         host, port = parse_bind(args.bind)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    if args.query_timeout <= 0 or args.max_result_mb <= 0:
-        raise UsageError("--timeout and --max-result-mb must be positive")
     store = Path(args.store)
     if not args.allow_update and not (store / "CURRENT").is_file():
         # RocksDB writes CURRENT when a store is created; a read-only server needs one.

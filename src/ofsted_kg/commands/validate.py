@@ -32,6 +32,7 @@ from ofsted_kg.backend import Backend
 from ofsted_kg.commands import add_jobs_option
 from ofsted_kg.errors import InputRejected, UsageError, ValidationFailed
 from ofsted_kg.namespace import OKG
+from ofsted_kg.option_types import count
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "validated.json in the store's folder)",
     )
     parser.add_argument(
-        "--show", type=int, default=3, metavar="N", help="print the SHACL report of at most N failing graphs"
+        "--show",
+        type=count,
+        default=3,
+        metavar="N",
+        help="print the SHACL report of at most N failing graphs",
     )
     add_jobs_option(
         parser, "worker processes for SHACL when many inspections are checked (default: all cores)"

@@ -1,0 +1,59 @@
+"""The command line's numeric option types, in one place: each refuses a value the command could
+not use with argparse's own error (exit 2, the option named), before any work starts.
+
+An environment default (`$OFSTED_KG_TIMEOUT`) is given to argparse as text, so it goes through
+the same type and a bad one is reported the same way, not as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+
+# A request or query waiting longer than a day has hung; the socket layer refuses much larger
+# values (and infinity) with an OverflowError, so the bound is also what keeps that out.
+MAX_SECONDS = 86_400.0
+
+
+def count(text: str) -> int:
+    """0 or more (--limit, --offset, --show). A count past what any answer holds means the same
+    as the largest one Python can slice by, so it is capped there."""
+    value = _int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be 0 or more")
+    return min(value, sys.maxsize)
+
+
+def positive_int(text: str) -> int:
+    """1 or more (--jobs, --top, --per-finding, --max-result-mb)."""
+    value = _int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be at least 1")
+    return min(value, sys.maxsize)
+
+
+def width(text: str) -> int:
+    """A table width: at least 20 columns (narrower cannot show a column's name)."""
+    value = _int(text)
+    if value < 20:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be at least 20")
+    return min(value, sys.maxsize)
+
+
+def seconds(text: str) -> float:
+    """A timeout: a number of seconds more than 0, at most a day (not nan or infinity)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not (math.isfinite(value) and 0 < value <= MAX_SECONDS):
+        raise argparse.ArgumentTypeError(f"{text!r}: must be more than 0 seconds and at most {MAX_SECONDS:g}")
+    return value
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None

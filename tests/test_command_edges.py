@@ -547,7 +547,10 @@ def test_a_number_no_command_can_use_is_an_option_error(
 def test_a_bad_timeout_in_the_environment_is_named_not_a_traceback(loaded: tuple[Path, Path]) -> None:
     store, _ = loaded
     command = [sys.executable, "-m", "ofsted_kg", "summary", "--store", str(store)]
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("OFSTED_KG_")}, "OFSTED_KG_TIMEOUT": "abc"}
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("OFSTED_KG_")},
+        "OFSTED_KG_TIMEOUT": "abc",
+    }
     result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
     assert result.returncode == 2
     assert "'abc' is not a number of seconds (from --timeout, or else $OFSTED_KG_TIMEOUT)" in result.stderr

@@ -197,6 +197,7 @@ def test_findings_filters(store: Path) -> None:
             "--since 2024-01-01 is after --until 2020-12-31",
         ),
         (("--text", "a b c d e f g"), "at most 6 words"),
+        (("--text", "  "), "--text: no words given"),
     ],
 )
 def test_findings_bad_filters_are_usage_errors(

@@ -138,12 +138,15 @@ def _words(text: str | None) -> str | None:
     if text is None:
         return None
     words = text.lower().split()
+    if not words:
+        # Blank text would match every finding: whoever typed --text meant to narrow the list.
+        raise UsageError("--text: no words given (leave --text out to list every finding)")
     if len(words) > MAX_WORDS:
         raise UsageError(f"--text: at most {MAX_WORDS} words ({len(words)} given)")
     # Every word must be in the text, so their order is free: the longest goes first, because
     # select_findings_by_words picks its candidates by the first word and a long word is rarely
     # a common one ("care leavers", x10: 10.6 s from "care", 3.5 s from "leavers", 4,086 rows).
-    return " ".join(sorted(words, key=len, reverse=True)) or None
+    return " ".join(sorted(words, key=len, reverse=True))
 
 
 def resolve_theme(given: str, option: str = "--theme") -> str:

@@ -570,3 +570,15 @@ def test_a_limit_or_offset_past_any_answer_pages_like_a_large_one(loaded: tuple[
     assert len(lines) > 4
     assert past.stdout.splitlines() == lines[:1]  # the header, no row
     assert everything.stdout.splitlines() == lines[:1] + lines[4:]
+
+
+def test_jobs_far_above_the_cores_are_lowered_with_a_warning(tmp_path: Path) -> None:
+    # Each worker holds its own PDF library and SHACL engine: --jobs 1000 forked 1,000 processes
+    # at once, even for one document.
+    most = max(2, 2 * (os.cpu_count() or 1))
+    result = ofsted_kg("ingest", "--jobs", "1000", str(EXAMPLES / LETTERS[0]), store=tmp_path / "kg.db")
+    assert result.returncode == 0, result.stderr
+    assert f"--jobs 1000: using {most} worker processes" in result.stderr
+    assert "loaded 1," in result.stderr
+    within = ofsted_kg("validate", "--all", "--no-reasoner", "--jobs", str(most), store=tmp_path / "kg.db")
+    assert within.returncode == 0 and "--jobs" not in within.stderr, within.stderr

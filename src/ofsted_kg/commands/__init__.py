@@ -24,7 +24,7 @@ def worker_processes(jobs: int | None) -> int | None:
     """--jobs as a command uses it: at most twice this machine's cores (and at least 2), with a
     warning when lowered. The work is CPU-bound, so more workers are no faster, and each holds
     its own PDF library, theme lexicon and SHACL engine: `--jobs 1000` forked 1,000 processes at
-    once (Python's process pool starts them all when it forks), whatever the number of documents."""
+    once (Python's process pool starts them all when it forks) for as few as two documents."""
     if jobs is None:
         return None
     cores = os.cpu_count() or 1

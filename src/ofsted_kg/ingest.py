@@ -23,11 +23,10 @@ import hashlib
 import importlib.resources
 import logging
 import os
-import signal
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +45,7 @@ from .loaders.record import Provenance
 from .provenance import ProvenanceFinder
 from .summary import ThemeTallies, fold, has_legacy_summaries, refresh_summaries
 from .validation_record import ValidationRecord, warn_not_saved
+from .workers import pool, worker_count
 
 if TYPE_CHECKING:
     from .validate import Validator
@@ -350,12 +350,13 @@ def ingest(
         ensure_base_graphs(backend, force=force)
 
     bar = _progress_bar(len(to_load), enabled=progress)
-    writer = _Writer(backend, state, summary, bar, batch_size(len(to_load), jobs))
+    workers = worker_count(jobs)
+    writer = _Writer(backend, state, summary, bar, batch_size(len(to_load), workers))
     try:
         tail = _Tail()
         in_tail = tail.__bool__
         base_graphs_written = False
-        for results in _run(builder, to_load, jobs, tail):
+        for results in _run(builder, to_load, workers, tail):
             if not base_graphs_written:
                 # Here, once the workers have started on the documents, rather than before:
                 # nothing they do needs the store, and the ontology and the authorities are
@@ -590,11 +591,10 @@ FLUSH_EVERY = 50
 MAX_BATCH = 32
 
 
-def batch_size(documents: int, jobs: int | None) -> int:
+def batch_size(documents: int, workers: int) -> int:
     """Copies a batch holds in a run of `documents`: MAX_BATCH, or fewer in a small run, so that
     a run commits (and its progress bar moves) at least about twice per worker; a short run
     is cheap however it is written."""
-    workers = max(1, jobs or os.cpu_count() or 1)
     return max(1, min(MAX_BATCH, documents // (2 * workers)))
 
 
@@ -610,12 +610,11 @@ class _Tail:
 
 
 def _run(
-    builder: Builder, work: list[_Job], jobs: int | None, tail: _Tail | None = None
+    builder: Builder, work: list[_Job], jobs: int, tail: _Tail | None = None
 ) -> Iterator[list[Built | Failed]]:
     """Results in groups, each what was ready at one moment; at most 2 x jobs + MAX_BATCH
     documents in flight (finished ones wait for the writer as bytes), so memory stays flat."""
     tail = tail if tail is not None else _Tail()
-    jobs = max(1, jobs or os.cpu_count() or 1)
     if jobs == 1 or len(work) <= 1:
         for index, job in enumerate(work):
             result = builder(job.path, job.provenance)
@@ -623,7 +622,7 @@ def _run(
             yield [result]
         return
     pending = iter(work)
-    executor = _pool(jobs)
+    executor = pool(jobs)
     in_flight: dict[Future, _Job] = {}
     try:
         while True:
@@ -644,7 +643,7 @@ def _run(
                         left = in_flight.pop(other)
                         pending = _chain([left], pending)
                     executor.shutdown(wait=False, cancel_futures=True)
-                    executor = _pool(jobs)
+                    executor = pool(jobs)
                     break
             # Hand the workers their next documents before the writer starts on these.
             while len(in_flight) < 2 * jobs + MAX_BATCH and (queued := next(pending, None)) is not None:
@@ -656,16 +655,6 @@ def _run(
             yield ready
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
-
-
-def _pool(jobs: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint)
-
-
-def _ignore_sigint() -> None:
-    # Ctrl-C is the main process's to handle: it stops handing out work and the workers finish
-    # their current document quietly instead of each printing a traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _chain(first: list[_Job], rest: Iterator[_Job]) -> Iterator[_Job]:

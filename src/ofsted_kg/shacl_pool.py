@@ -10,15 +10,15 @@ the shapes) would cost more than it saves.
 
 from __future__ import annotations
 
-import os
-import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from functools import cache
 from itertools import islice
 from typing import TYPE_CHECKING, TypeVar
+
+from .workers import pool, worker_count
 
 if TYPE_CHECKING:
     from .validate import Validator
@@ -47,7 +47,7 @@ def verdicts(
 ) -> Iterator[tuple[T, bytes, Verdict | None]]:
     """(key, data, verdict) for each (key, data) in order. The verdict is None when the unit was
     not checked here (too few units for a pool, one job, or a worker died): the caller checks it."""
-    jobs = max(1, jobs or os.cpu_count() or 1)
+    jobs = worker_count(jobs)
     units = iter(units)
     first = list(islice(units, MIN_UNITS_FOR_POOL))
     if jobs == 1 or len(first) < MIN_UNITS_FOR_POOL:
@@ -56,7 +56,7 @@ def verdicts(
         return
     queued = _chain(first, units)
     in_flight: deque[tuple[T, bytes, Future[Verdict] | None]] = deque()
-    executor = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint)
+    executor = pool(jobs)
     broken = False
     try:
         while True:
@@ -87,8 +87,3 @@ def verdicts(
 def _chain(first: list[tuple[T, bytes]], rest: Iterator[tuple[T, bytes]]) -> Iterator[tuple[T, bytes]]:
     yield from first
     yield from rest
-
-
-def _ignore_sigint() -> None:
-    # Ctrl-C is the main process's: workers finish quietly instead of each printing a traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 
-from ofsted_kg.commands import add_jobs_option, worker_processes
+from ofsted_kg.commands import add_jobs_option
 from ofsted_kg.connect import open_backend
 from ofsted_kg.errors import InputRejected, UsageError
 from ofsted_kg.ingest import ingest
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         summary = ingest(
             backend,
             args.paths,
-            jobs=worker_processes(args.jobs),
+            jobs=args.jobs,
             progress=not args.quiet,
             prune=args.prune,
             force=args.force,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ofsted_kg.commands import add_jobs_option, worker_processes
+from ofsted_kg.commands import add_jobs_option
 from ofsted_kg.commands.fetch import (
     add_fetch_options,
     print_publications,
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         result = sync(None, args.cache, dry_run=True, progress=progress, **options)
     else:
         with open_backend(args) as backend:
-            result = sync(backend, args.cache, jobs=worker_processes(args.jobs), progress=progress, **options)
+            result = sync(backend, args.cache, jobs=args.jobs, progress=progress, **options)
     print_publications(args.format, result.fetch)
     report(result.fetch, quiet=args.quiet)
     summary = result.ingest

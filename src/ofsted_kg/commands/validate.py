@@ -29,7 +29,7 @@ from rdflib.util import guess_format
 
 from ofsted_kg import iris
 from ofsted_kg.backend import Backend
-from ofsted_kg.commands import add_jobs_option, worker_processes
+from ofsted_kg.commands import add_jobs_option
 from ofsted_kg.errors import InputRejected, UsageError, ValidationFailed
 from ofsted_kg.namespace import OKG
 from ofsted_kg.option_types import count
@@ -255,7 +255,7 @@ def _check_store(args: argparse.Namespace, checker: _Checker, progress: bool) ->
                 yield graph, b"".join(backend.graph_ntriples(g) for g in (graph, *unit.report_graphs))
 
         # SHACL in worker processes while this one reads the next units from the store.
-        for graph, data, verdict in verdicts(to_check(), worker_processes(args.jobs)):
+        for graph, data, verdict in verdicts(to_check(), args.jobs):
             if checker.check(graph, data, prints.file_names.get(graph, ()), verdict):
                 record.conforms(str(graph), prints.inspections[graph])
             else:

@@ -9,7 +9,9 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from answers_fixtures import CORPUS, EXAMPLES, gold_rows, publish
@@ -26,6 +28,7 @@ from ofsted_kg.answers.common import (
 )
 from ofsted_kg.answers.history import grade_changes
 from ofsted_kg.errors import UsageError
+from ofsted_kg.named_queries import get_query
 from ofsted_kg.resolver import resolve_region
 
 GRADE_COLUMNS = (
@@ -253,6 +256,33 @@ def test_history_of_an_authority_in_date_order(store: Path) -> None:
         assert list(entry.concerns_by_theme.values()) == sorted(
             entry.concerns_by_theme.values(), reverse=True
         )
+
+
+def test_every_authority_history_gives_the_rows_of_authority_history(store: Path) -> None:
+    """The whole-store form gives the same rows, in the same order, as the one-authority form with
+    its authority unbound, every column as the store gives it, but for the lists that
+    GROUP_CONCAT gives in the store's order (judgements, lead inspectors) compared as sets."""
+    with api.open(store) as kg:
+        every = kg.backend.select_values(get_query("select_every_authority_history").text)
+        bound = kg.backend.select_values(get_query("select_authority_history").text)
+        assert every.variables == bound.variables
+        lists = [every.variables.index(name) for name in ("judgements", "lead_inspector")]
+
+        def comparable(rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+            return [
+                tuple(
+                    sorted(str(value).split("; ")) if i in lists and value else value
+                    for i, value in enumerate(row)
+                )
+                for row in rows
+            ]
+
+        rows, expected = comparable(every.rows), comparable(bound.rows)
+    assert len(rows) > 80 and len({row[0] for row in rows}) > 30
+    columns = {name: i for i, name in enumerate(every.variables)}
+    for name in ("judgements", "strengths_by_theme", "concerns_by_theme", "next_due", "lead_inspector"):
+        assert any(row[columns[name]] for row in rows), name  # each column is tested, not empty
+    assert rows == expected
 
 
 def test_grade_changes_rule() -> None:

@@ -37,13 +37,10 @@ SHORT_GRADES = {"Requires improvement to be good": "Requires improvement"}
 GRADE_RANK: dict[str, int] = {"outstanding": 1, "good": 2, "requires_improvement": 3, "inadequate": 4}
 
 
-def select(
-    backend: Backend, query_name: str, params: Mapping[str, object] | None = None, *, every: bool = False
-) -> list[Row]:
-    """A named query's rows as dicts of Python values ("" -> None). `every`: run it with every
-    parameter unbound, required ones too (one run for all authorities instead of one each)."""
+def select(backend: Backend, query_name: str, params: Mapping[str, object] | None = None) -> list[Row]:
+    """A named query's rows as dicts of Python values ("" -> None)."""
     query = get_query(query_name)
-    result = backend.select_values(query.text, {} if every else query.terms(params or {}))
+    result = backend.select_values(query.text, query.terms(params or {}))
     variables = result.variables
     rows = []
     for values in result.rows:

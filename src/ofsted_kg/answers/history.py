@@ -1,7 +1,8 @@
 """`history`: every inspection, visit and review of one authority in date order, with its grades,
 its strengths and concerns per theme, and how its grades changed since the one before.
 
-The rows come from the named query `select_authority_history`; this module types them and adds
+The rows come from the named query `select_authority_history` (one authority) or its whole-store
+form `select_every_authority_history` (every authority at once); this module types them and adds
 `grade_changes`, which compares each graded inspection with the authority's previous graded one
 (docs/answers.md gives the rule).
 """
@@ -16,6 +17,7 @@ from ..resolver import resolve_authority
 from .common import GRADE_LABELS, Row, as_date, as_int, grade_label, select
 
 QUERY = "select_authority_history"
+EVERY_QUERY = "select_every_authority_history"
 
 # Judgement areas in the order a report prints them; SIF areas after.
 AREA_ORDER = (
@@ -91,11 +93,11 @@ def authority_history(backend: Backend, authority: str) -> list[HistoryEntry]:
 
 def all_histories(backend: Backend) -> dict[str, list[HistoryEntry]]:
     """Every authority's history at once (authority IRI -> its entries, oldest first), the same
-    entries `authority_history` gives for each: one run of the query with the authority unbound
-    costs about what one authority's run does (1.1 s against 0.7 s on the example store), so a
+    entries `authority_history` gives for each, from one run of the whole-store form (each
+    property read once: at x10, 1.5 s against 3.7 s for the one-authority form unbound), so a
     page of all 153 authorities asks once, not 153 times."""
     by_authority: dict[str, list[Row]] = {}
-    for row in select(backend, QUERY, every=True):
+    for row in select(backend, EVERY_QUERY):
         by_authority.setdefault(row["authority"], []).append(row)
     return {authority: _entries(rows) for authority, rows in by_authority.items()}
 
@@ -159,7 +161,8 @@ def _entry(row: Row, judgements: dict[str, str], changes: tuple[str, ...]) -> Hi
         start=as_date(row.get("start")),
         end=as_date(row.get("end")),
         published=as_date(row.get("published")),
-        lead_inspector=row.get("lead_inspector"),
+        # Sorted: GROUP_CONCAT's order is the store's, and differs between the two forms.
+        lead_inspector="; ".join(sorted(lead.split("; "))) if (lead := row.get("lead_inspector")) else None,
         overall=grade_label(row.get("overall")),
         leaders=grade_label(row.get("leaders")),
         help_and_protection=grade_label(row.get("help_and_protection")),

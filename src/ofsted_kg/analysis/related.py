@@ -192,27 +192,23 @@ def stored_links(backend: Backend) -> list[RelatedLink]:
     link_at, finding_at, similarity_at, theme_at = (
         column[n] for n in ("link", "finding", "similarity", "themeNotation")
     )
-    typed: set[str] = set()
-    findings: dict[str, set[str]] = defaultdict(set)
-    similarities: dict[str, list[float]] = defaultdict(list)
+    findings: dict[str, set[str]] = defaultdict(set)  # only typed links have findings here
+    similarities: dict[str, set[float]] = defaultdict(set)
     themes: dict[str, set[str]] = defaultdict(set)
     for row in result.rows:
         link = row[link_at]
-        if row[finding_at] is not None:
-            findings[link].add(str(row[finding_at]))
-        elif row[similarity_at] is not None:
-            similarities[link].append(float(text(row[similarity_at], "0")))
-        elif row[theme_at] is not None:
+        if row[theme_at] is not None:
             themes[link].add(str(row[theme_at]))
         else:
-            typed.add(link)
+            findings[link].add(str(row[finding_at]))
+            similarities[link].add(float(text(row[similarity_at], "0")))
     rows = []
-    for link in typed:
-        related = sorted(findings.get(link, ()))
+    for link, related_set in findings.items():
+        related = sorted(related_set)
         # The query's pairs: two different findings, the smaller IRI first (STR(a) < STR(b)).
         pairs = [(a, b) for i, a in enumerate(related) for b in related[i + 1 :]]
         shared = tuple(sorted(themes.get(link, ())))
-        rows += [(-sim, link, a, b, sim, shared) for a, b in pairs for sim in similarities.get(link, ())]
+        rows += [(-sim, link, a, b, sim, shared) for a, b in pairs for sim in sorted(similarities[link])]
     rows.sort(key=lambda r: (r[0], r[1]))
     return [
         RelatedLink(

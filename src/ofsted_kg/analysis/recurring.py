@@ -7,6 +7,10 @@ earlier weakness and one later report become one recurrence: the later finding w
 closest to the earlier one (TF-IDF cosine), with every theme the pair shares. Pairs whose words
 have almost nothing in common (`min_similarity`) are dropped: a shared broad theme alone
 ("leadership") does not show that the same point was made again.
+
+Over the whole store (no authority, no theme) the candidates come from every finding read once
+(`recurrences_from_findings`, the query's rule in Python, tested equal to the query's answer):
+at x10 the query gives 81,000 candidate rows, each with two texts and two quotes, in about 50 s.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from ..backend import Backend
-from .data import FindingRow, integer, select_rows, text
+from .data import FindingRow, fetch_findings, integer, select_rows, text
 from .tfidf import TfidfModel
 
 # On the example corpus, pairs under 0.1 share only generic words; at 0.1 and above the later
@@ -69,6 +73,19 @@ def recurring_weaknesses(
     theme: URIRef | None = None,
     min_similarity: float = DEFAULT_MIN_SIMILARITY,
 ) -> list[Recurrence]:
+    """The recurring weaknesses of one authority, or one theme, or (neither given) the store."""
+    if authority is None and theme is None:
+        return recurrences_from_findings(fetch_findings(backend), min_similarity)
+    return recurrences_from_query(backend, authority, theme, min_similarity)
+
+
+def recurrences_from_query(
+    backend: Backend,
+    authority: URIRef | None = None,
+    theme: URIRef | None = None,
+    min_similarity: float = DEFAULT_MIN_SIMILARITY,
+) -> list[Recurrence]:
+    """`recurring_weaknesses` from the candidate pairs of the named query."""
     bindings: dict[str, URIRef] = {}
     if authority is not None:
         bindings["authority"] = authority
@@ -105,8 +122,8 @@ def recurrences_from_findings(
     the same authority on the same theme, from another report, dated later; dates as the finding
     rows give them: the visit's start, else publication), in the query's order, then the same
     choice. The page reads every finding anyway; the query reads each pair's texts and evidence
-    from the store again (at x10, 81,000 candidate rows: a minute). Equal to the query's answer
-    on real data: tests/test_analysis.py."""
+    from the store again (at x10, 81,000 candidate rows: 50 s). Equal to the query's answer
+    (`recurrences_from_query`) on real data: tests/test_analysis.py."""
     groups: dict[tuple[str, str], list[FindingRow]] = defaultdict(list)
     for finding in findings:
         if finding.date and finding.page is not None:

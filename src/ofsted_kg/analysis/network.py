@@ -15,7 +15,7 @@ from ..backend import Backend
 from .data import fetch_findings, select_rows, text
 from .inspectors import inspector_graph
 from .related import stored_or_computed_links
-from .similar import cosine, profiles
+from .similar import cosine, norm, profiles
 
 VIEWS = ("findings", "authorities", "inspectors")
 FORMATS = ("graphml", "gexf")
@@ -65,9 +65,10 @@ def authorities_network(backend: Backend) -> nx.Graph:
     for a in vectors:
         g.add_node(a, label=names[a], type="authority", iri=a, findings=totals[a])
     ordered = sorted(vectors)
+    norms = {a: norm(vector) for a, vector in vectors.items()}
     for i, a in enumerate(ordered):
         for b in ordered[i + 1 :]:
-            sim = cosine(vectors[a], vectors[b])
+            sim = cosine(vectors[a], vectors[b], norms[a], norms[b])
             if sim >= AUTHORITY_SIMILARITY_EDGE:
                 g.add_edge(a, b, label="similar profile", type="similar", iri="", weight=round(sim, 4))
     for row in select_rows(backend, "select_statistical_neighbours"):

@@ -48,10 +48,17 @@ def profiles(backend: Backend) -> tuple[dict[str, dict[str, float]], dict[str, s
     return dict(vectors), names, dict(totals)
 
 
-def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+def norm(vector: dict[str, float]) -> float:
+    return math.sqrt(sum(v * v for v in vector.values()))
+
+
+def cosine(
+    a: dict[str, float], b: dict[str, float], norm_a: float | None = None, norm_b: float | None = None
+) -> float:
+    """Cosine of two sparse vectors; pass their norms when comparing each with many others."""
     dot = sum(v * b.get(k, 0.0) for k, v in a.items())
-    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
-    return dot / norm if norm else 0.0
+    product = (norm(a) if norm_a is None else norm_a) * (norm(b) if norm_b is None else norm_b)
+    return dot / product if product else 0.0
 
 
 def _mean(values: list[float]) -> float | None:
@@ -65,10 +72,11 @@ def similar_authorities(backend: Backend, k: int = 5) -> list[SimilarAuthorities
     for row in select_rows(backend, "select_statistical_neighbours"):
         neighbours[text(row["authority"])].add(text(row["neighbour"]))
         listed_by[text(row["neighbour"])].add(text(row["authority"]))
+    norms = {a: norm(vector) for a, vector in vectors.items()}
     out = []
     for a in sorted(vectors, key=lambda x: names[x]):
         scores = sorted(
-            ((round(cosine(vectors[a], vectors[b]), 4), b) for b in vectors if b != a),
+            ((round(cosine(vectors[a], vectors[b], norms[a], norms[b]), 4), b) for b in vectors if b != a),
             key=lambda s: (-s[0], names[s[1]]),
         )
         top = [b for _, b in scores[:k]]

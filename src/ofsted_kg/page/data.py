@@ -78,7 +78,8 @@ def page_data(
 ) -> PageData:
     """The page's data from the store; `authority` (a GSS code, already resolved) makes it that
     authority's briefing; `since` keeps inspections that started on or after the date. At national
-    scale this takes about 36 s (docs/performance.md): `progress` hears each of STEPS as it starts."""
+    scale (x10) this takes about 36 s on two cores (docs/performance.md): `progress` hears each of
+    STEPS as it starts."""
     step = progress or (lambda _: None)
     step(STEPS[0])
     summaries = {s.gss_code: s for s in latest_summary(backend)}

@@ -231,7 +231,13 @@
     okg.switchStarted = performance.now();
     if (hash === location.hash) { okg.render(); return; }
     if (replace) { history.replaceState(null, "", hash); okg.render(); }
-    else location.hash = hash;  // hashchange renders
+    else {
+      // hashchange renders, after this handler returns: until then the view on screen is
+      // already out of date, so say so now (a script waiting for rendered = 1 would otherwise
+      // take the old view for the new one).
+      document.body.dataset.rendered = "0";
+      location.hash = hash;
+    }
   };
   window.addEventListener("hashchange", function () {
     if (okg.switchStarted === undefined || performance.now() - okg.switchStarted > 1000) okg.switchStarted = performance.now();

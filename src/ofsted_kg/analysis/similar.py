@@ -52,12 +52,11 @@ def norm(vector: dict[str, float]) -> float:
     return math.sqrt(sum(v * v for v in vector.values()))
 
 
-def cosine(
-    a: dict[str, float], b: dict[str, float], norm_a: float | None = None, norm_b: float | None = None
-) -> float:
-    """Cosine of two sparse vectors; pass their norms when comparing each with many others."""
+def cosine(a: dict[str, float], b: dict[str, float], norm_a: float, norm_b: float) -> float:
+    """Cosine of two sparse vectors, given their norms (computed once for each vector: every
+    caller compares each vector with many others)."""
     dot = sum(v * b.get(k, 0.0) for k, v in a.items())
-    product = (norm(a) if norm_a is None else norm_a) * (norm(b) if norm_b is None else norm_b)
+    product = norm_a * norm_b
     return dot / product if product else 0.0
 
 

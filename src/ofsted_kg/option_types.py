@@ -19,26 +19,17 @@ MAX_SECONDS = 86_400.0
 def count(text: str) -> int:
     """0 or more (--limit, --offset, --show). A count past what any answer holds means the same
     as the largest one Python can slice by, so it is capped there."""
-    value = _int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: must be 0 or more")
-    return min(value, sys.maxsize)
+    return _whole(text, 0, "0 or more")
 
 
 def positive_int(text: str) -> int:
     """1 or more (--jobs, --top, --per-finding, --max-result-mb)."""
-    value = _int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: must be at least 1")
-    return min(value, sys.maxsize)
+    return _whole(text, 1, "at least 1")
 
 
 def width(text: str) -> int:
     """A table width: at least 20 columns (narrower cannot show a column's name)."""
-    value = _int(text)
-    if value < 20:
-        raise argparse.ArgumentTypeError(f"{text!r}: must be at least 20")
-    return min(value, sys.maxsize)
+    return _whole(text, 20, "at least 20")
 
 
 def seconds(text: str) -> float:
@@ -52,8 +43,13 @@ def seconds(text: str) -> float:
     return value
 
 
-def _int(text: str) -> int:
+def _whole(text: str, least: int, wording: str) -> int:
+    """A whole number of at least `least` (`wording` says so in the error), capped at the
+    largest Python can index by."""
     try:
-        return int(text)
+        value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < least:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be {wording}")
+    return min(value, sys.maxsize)
